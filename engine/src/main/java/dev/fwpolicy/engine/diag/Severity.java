@@ -1,0 +1,9 @@
+package dev.fwpolicy.engine.diag;
+
+public enum Severity {
+    ERROR, WARNING, NOTE;
+
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

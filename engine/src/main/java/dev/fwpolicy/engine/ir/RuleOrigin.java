@@ -1,0 +1,25 @@
+package dev.fwpolicy.engine.ir;
+
+import dev.fwpolicy.engine.source.Span;
+import java.util.Optional;
+
+/**
+ * Why a compiled rule exists: the statement that produced it, so every answer about a
+ * packet can name the file, line and column that decided it.
+ *
+ * @param kind    RULE (written by the author), DEFAULT (a {@code default} declaration, or the
+ *                implicit allow when none is declared), LOOPBACK (the implicit first rule),
+ *                DISPATCH (fwpolicy's jumps between its own chains and from INPUT/OUTPUT)
+ * @param policy  the policy name; empty for rules that belong to no policy
+ * @param span    where it was written; {@link Span#NONE} for implicit rules
+ * @param text    the statement as written (one line, whitespace folded), or a description
+ * @param note    the author's quoted note, if any
+ */
+public record RuleOrigin(Kind kind, Optional<String> policy, Span span, String text, Optional<String> note) {
+
+    public enum Kind { RULE, DEFAULT, LOOPBACK, DISPATCH }
+
+    public static RuleOrigin implicit(Kind kind, String text) {
+        return new RuleOrigin(kind, Optional.empty(), Span.NONE, text, Optional.empty());
+    }
+}

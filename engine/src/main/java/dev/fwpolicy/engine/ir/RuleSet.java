@@ -1,0 +1,56 @@
+package dev.fwpolicy.engine.ir;
+
+import dev.fwpolicy.engine.net.Family;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The canonical rule set: what the kernel's filter table must hold for fwpolicy's part.
+ * {@code chains} are owned outright; {@code jumps} are fwpolicy's only rules inside the
+ * built-in chains (one per direction and family), each hashed like any other rule.
+ * {@code revision} is a hash of the sources, to tell which policy version is in force.
+ */
+public record RuleSet(List<OwnedChain> chains, List<CompiledRule> jumps, String revision) {
+
+    public static final String TABLE = "filter";
+    /** Every chain fwpolicy owns starts with this; nothing else does. */
+    public static final String CHAIN_PREFIX = "FWP-";
+
+    public RuleSet {
+        chains = List.copyOf(chains);
+        jumps = List.copyOf(jumps);
+    }
+
+    public List<OwnedChain> chains(Family family) {
+        return chains.stream().filter(c -> c.family() == family).toList();
+    }
+
+    public List<CompiledRule> jumps(Family family) {
+        return jumps.stream().filter(j -> j.family() == family).toList();
+    }
+
+    public Optional<OwnedChain> chain(Family family, String name) {
+        return chains.stream().filter(c -> c.family() == family && c.name().equals(name)).findFirst();
+    }
+
+    /** Every rule, jumps first, then chains in order. */
+    public Stream<CompiledRule> allRules() {
+        return Stream.concat(jumps.stream(), chains.stream().flatMap(c -> c.rules().stream()));
+    }
+
+    public int ruleCount() {
+        return jumps.size() + chains.stream().mapToInt(c -> c.rules().size()).sum();
+    }
+
+    public Map<String, CompiledRule> byId() {
+        var map = new java.util.LinkedHashMap<String, CompiledRule>();
+        allRules().forEach(r -> map.put(r.id(), r));
+        return map;
+    }
+
+    public static boolean isOwnedChain(String chain) {
+        return chain.startsWith(CHAIN_PREFIX);
+    }
+}

@@ -1,0 +1,167 @@
+package dev.fwpolicy.engine.net;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An IPv4 or IPv6 network. The address is held as two 64-bit halves (IPv4 in the low 32
+ * bits of {@code lo}) so that containment checks in the evaluator stay allocation-free.
+ * Host bits are always zero: a CIDR with host bits set is rejected at parse time.
+ */
+public record Cidr(Family family, long hi, long lo, int prefix) implements Comparable<Cidr> {
+
+    public Cidr {
+        if (prefix < 0 || prefix > family.bits()) throw new IllegalArgumentException("bad prefix " + prefix);
+    }
+
+    public static Cidr all(Family family) {
+        return new Cidr(family, 0, 0, 0);
+    }
+
+    public static Cidr host(Address a) {
+        return new Cidr(a.family(), a.hi(), a.lo(), a.family().bits());
+    }
+
+    public Address address() {
+        return new Address(family, hi, lo);
+    }
+
+    public boolean isAll() {
+        return prefix == 0;
+    }
+
+    public boolean isHost() {
+        return prefix == family.bits();
+    }
+
+    public boolean contains(Address a) {
+        return a.family() == family && containsRaw(a.hi(), a.lo());
+    }
+
+    public boolean contains(Cidr other) {
+        if (other.family != family || other.prefix < prefix) return false;
+        long[] m = maskedPair(other.hi, other.lo, prefix);
+        return m[0] == hi && m[1] == lo;
+    }
+
+    public boolean overlaps(Cidr other) {
+        return contains(other) || other.contains(this);
+    }
+
+    /** Fast containment for the evaluator: no allocation. */
+    public boolean containsRaw(long ahi, long alo) {
+        if (prefix == 0) return true;
+        if (family == Family.V4) {
+            long mask = (0xFFFF_FFFFL << (32 - prefix)) & 0xFFFF_FFFFL;
+            return (alo & mask) == lo;
+        }
+        if (prefix <= 64) {
+            long mask = prefix == 64 ? -1L : ~(-1L >>> prefix);
+            return (ahi & mask) == hi;
+        }
+        long mask = prefix == 128 ? -1L : ~(-1L >>> (prefix - 64));
+        return ahi == hi && (alo & mask) == lo;
+    }
+
+    /** What iptables-save prints: always with a prefix length, e.g. {@code 10.0.0.1/32}. */
+    public String iptables() {
+        return address().text() + "/" + prefix;
+    }
+
+    /** The shortest .fwpolicy spelling: hosts without the prefix. */
+    public String source() {
+        return isHost() ? address().text() : iptables();
+    }
+
+    @Override
+    public String toString() {
+        return iptables();
+    }
+
+    @Override
+    public int compareTo(Cidr o) {
+        int c = family.compareTo(o.family);
+        if (c != 0) return c;
+        c = Long.compareUnsigned(hi, o.hi);
+        if (c != 0) return c;
+        c = Long.compareUnsigned(lo, o.lo);
+        return c != 0 ? c : Integer.compare(prefix, o.prefix);
+    }
+
+    /** The network of {@code a} at {@code prefix} bits (host bits cleared). */
+    public static Cidr networkOf(Address a, int prefix) {
+        long[] m = maskedPair(a.hi(), a.lo(), prefix, a.family());
+        return new Cidr(a.family(), m[0], m[1], prefix);
+    }
+
+    /** True when {@code a} has no bits set below {@code prefix}. */
+    public static boolean isNetworkAddress(Address a, int prefix) {
+        long[] m = maskedPair(a.hi(), a.lo(), prefix, a.family());
+        return m[0] == a.hi() && m[1] == a.lo();
+    }
+
+    /**
+     * The canonical form of a list of networks of one or both families: sorted, duplicates
+     * and networks inside others dropped, sibling halves merged into their parent. Two
+     * spellings of the same address space give the same list.
+     */
+    public static List<Cidr> normalize(List<Cidr> cidrs) {
+        var sorted = new ArrayList<>(cidrs);
+        sorted.sort(Comparator.naturalOrder());
+        var out = new ArrayList<Cidr>();
+        for (var c : sorted) {
+            if (!out.isEmpty() && out.get(out.size() - 1).contains(c)) continue;
+            out.add(c);
+            // Merge with the previous entry while the two are the halves of one parent.
+            while (out.size() >= 2) {
+                var b = out.get(out.size() - 1);
+                var a = out.get(out.size() - 2);
+                if (a.family != b.family || a.prefix != b.prefix || a.prefix == 0) break;
+                var parent = networkOf(a.address(), a.prefix - 1);
+                // a must be the lower half and b the upper half of the same parent.
+                if (parent.hi != a.hi || parent.lo != a.lo || !parent.contains(b)) break;
+                out.remove(out.size() - 1);
+                out.remove(out.size() - 1);
+                out.add(parent);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private long[] maskedPair(long ahi, long alo, int bits) {
+        return maskedPair(ahi, alo, bits, family);
+    }
+
+    private static long[] maskedPair(long ahi, long alo, int bits, Family family) {
+        if (family == Family.V4) {
+            long mask = bits == 0 ? 0 : (0xFFFF_FFFFL << (32 - bits)) & 0xFFFF_FFFFL;
+            return new long[] {0, alo & mask};
+        }
+        if (bits <= 64) {
+            long mask = bits == 0 ? 0 : bits == 64 ? -1L : ~(-1L >>> bits);
+            return new long[] {ahi & mask, 0};
+        }
+        long mask = bits == 128 ? -1L : ~(-1L >>> (bits - 64));
+        return new long[] {ahi, alo & mask};
+    }
+
+    /** Parses {@code 10.0.0.0/8}, {@code 10.0.0.1}, {@code 2001:db8::/32}; empty when malformed. */
+    public static Optional<Cidr> parseStrict(String text) {
+        int slash = text.indexOf('/');
+        var addr = Address.parse(slash < 0 ? text : text.substring(0, slash));
+        if (addr.isEmpty()) return Optional.empty();
+        int prefix = addr.get().family().bits();
+        if (slash >= 0) {
+            try {
+                prefix = Integer.parseInt(text.substring(slash + 1));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+            if (prefix < 0 || prefix > addr.get().family().bits()) return Optional.empty();
+            if (!isNetworkAddress(addr.get(), prefix)) return Optional.empty();
+        }
+        return Optional.of(networkOf(addr.get(), prefix));
+    }
+}

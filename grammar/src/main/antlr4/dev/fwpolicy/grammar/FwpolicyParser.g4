@@ -1,0 +1,116 @@
+// Syntax of the .fwpolicy language. A rule with one alternative is named after the AST
+// record that dev.fwpolicy.engine.parser.AstBuilder builds from it; a rule with several
+// labels each alternative with the record it builds.
+parser grammar FwpolicyParser;
+
+options { tokenVocab = FwpolicyLexer; }
+
+policyFile
+    : declaration* EOF
+    ;
+
+declaration
+    : POLICY name=NAME (PRIORITY priority=INT)? LBRACE policyItem* RBRACE    # PolicyDecl
+    | TEST name=NAME LBRACE expectation* RBRACE                              # TestDecl
+    ;
+
+policyItem
+    : DEFAULT direction verdict                                              # DefaultDecl
+    | SET name=NAME ASSIGN addressSet                                        # AddressSetDecl
+    | PORTS name=NAME ASSIGN portSet                                         # PortSetDecl
+    | direction LBRACE ruleDecl* RBRACE                                      # DirectionBlock
+    ;
+
+direction
+    : INBOUND
+    | OUTBOUND
+    ;
+
+verdict
+    : ALLOW
+    | DENY
+    | REJECT
+    ;
+
+action
+    : verdict
+    | LOG
+    ;
+
+ruleDecl
+    : action ESTABLISHED note=STRING?                                        # EstablishedRule
+    | action protocol? source? destination? icmpType? note=STRING?           # MatchRule
+    ;
+
+protocol
+    : TCP
+    | UDP
+    | SCTP
+    | ICMP
+    | ICMPV6
+    ;
+
+// `from ADDRS [port PORTS]`: that port is the source port.
+source
+    : FROM addresses (PORT portSet)?
+    ;
+
+// `to ADDRS [port PORTS]`, `to port PORTS` or `port PORTS`: the destination port.
+destination
+    : TO addresses (PORT portSet)?
+    | TO? PORT portSet
+    ;
+
+icmpType
+    : TYPE (NAME | INT)
+    ;
+
+addresses
+    : NOT addresses                                                          # NegatedAddresses
+    | addressSet                                                             # PlainAddresses
+    ;
+
+addressSet
+    : LBRACE (addressMember (COMMA addressMember)* COMMA?)? RBRACE           # AddressList
+    | addressMember                                                          # SingleAddress
+    ;
+
+addressMember
+    : (IPV4 | IPV6)                                                          # AddressLiteral
+    | ANY                                                                    # AnyAddress
+    | VARIABLE                                                               # AddressReference
+    ;
+
+portSet
+    : LBRACE (portMember (COMMA portMember)* COMMA?)? RBRACE                 # PortList
+    | portMember                                                             # SinglePort
+    ;
+
+portMember
+    : (INT | PORT_RANGE)                                                     # PortLiteral
+    | VARIABLE                                                               # PortReference
+    ;
+
+// `expect VERDICT DIRECTION [PROTO] [from ADDR [port N]] [to [ADDR] [port N]] [type T] [established|new]`
+expectation
+    : EXPECT verdict direction protocol? flowSource? flowDestination? icmpType? state? note=STRING?
+    ;
+
+flowSource
+    : FROM flowAddress (PORT INT)?
+    ;
+
+flowDestination
+    : TO flowAddress (PORT INT)?
+    | TO? PORT INT
+    ;
+
+flowAddress
+    : IPV4
+    | IPV6
+    ;
+
+state
+    : ESTABLISHED
+    | NEW
+    ;
