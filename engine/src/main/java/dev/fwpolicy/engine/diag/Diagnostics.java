@@ -9,8 +9,9 @@ import java.util.List;
 public final class Diagnostics {
     private final List<Diagnostic> items = new ArrayList<>();
 
+    /** Adds {@code d} unless the same problem at the same place is already known. */
     public void add(Diagnostic d) {
-        items.add(d);
+        if (!items.contains(d)) items.add(d);
     }
 
     public void error(String code, Span span, String message) {
