@@ -72,7 +72,7 @@ public final class TestRuleSets {
 
     private static String[] tcpRule(Family f, int p, int r, int variant) {
         String src = f == Family.V4 ? "10." + (p % 250) + "." + (r / 250) + "." + (r % 250 + 1) + "/32"
-                : "2001:db8:" + Integer.toHexString(p) + "::" + Integer.toHexString(r + 1) + "/128";
+                : "2001:db8:" + Integer.toHexString(p + 1) + "::" + Integer.toHexString(r + 1) + "/128"; // canonical form, as printed
         int port = 1000 + (r % 50) * 10 + variant;
         String action = r % 3 == 2 ? "-j DROP" : "-j ACCEPT";
         return new String[] {"-s " + src + " -p tcp", "pol" + p + " file.fwpolicy:" + (r + 3) + " allow tcp " + port,
