@@ -1,6 +1,9 @@
 package dev.fwpolicy.engine.reconcile;
 
+import dev.fwpolicy.engine.dataplane.BackendChoice;
 import dev.fwpolicy.engine.dataplane.CommandResult;
+import dev.fwpolicy.engine.dataplane.CommandRunner;
+import dev.fwpolicy.engine.dataplane.ProcessCommandRunner;
 import dev.fwpolicy.engine.dataplane.DetectedBackend;
 import dev.fwpolicy.engine.dataplane.IptablesDataplane;
 import dev.fwpolicy.engine.dataplane.KernelTable;
@@ -41,6 +44,17 @@ public final class Reconciler {
     public Reconciler(IptablesDataplane dataplane, ReconcilerOptions options) {
         this.dataplane = dataplane;
         this.options = options;
+    }
+
+    /**
+     * The usual way in: a reconciler for the host's own network namespace (empty {@code netns})
+     * or a named one, with the backend detected or forced. Runs the detection (a few
+     * {@code *-save} calls), so call it off any event loop.
+     */
+    public static Reconciler open(BackendChoice backend, Optional<String> netns) {
+        CommandRunner runner = new ProcessCommandRunner();
+        if (netns.isPresent()) runner = runner.inNetns(netns.get());
+        return new Reconciler(IptablesDataplane.open(runner, backend));
     }
 
     public DetectedBackend backend() {
@@ -110,16 +124,20 @@ public final class Reconciler {
      */
     private int learn(RuleSet desired, FamilyPlan applied, KernelTable table) {
         var byId = desired.byId();
+        // id → every copy in its desired chain, built once: a first apply writes every rule.
+        Map<String, List<String>> printed = new java.util.HashMap<>();
+        for (var chain : table.chains().values()) {
+            for (var r : chain.rules()) {
+                r.id().filter(id -> applied.writtenIds().contains(id) && byId.containsKey(id) && byId.get(id).chain().equals(chain.name()))
+                        .ifPresent(id -> printed.computeIfAbsent(id, k -> new ArrayList<>()).add(r.spec()));
+            }
+        }
         int mismatches = 0;
-        for (String id : applied.writtenIds()) {
-            var rule = byId.get(id);
-            if (rule == null) continue;
-            var copies = table.chain(rule.chain()).map(c -> c.rules().stream().filter(r -> r.id().equals(Optional.of(id))).toList())
-                    .orElse(List.of());
-            if (copies.size() != 1) continue;
-            String printed = copies.get(0).spec();
-            if (!printed.equals(rule.spec())) mismatches++;
-            prints.record(id, printed);
+        for (var e : printed.entrySet()) {
+            if (e.getValue().size() != 1) continue; // not ours alone to learn from; the verify plan will say so
+            String spec = e.getValue().get(0);
+            if (!spec.equals(byId.get(e.getKey()).spec())) mismatches++;
+            prints.record(e.getKey(), spec);
         }
         return mismatches;
     }

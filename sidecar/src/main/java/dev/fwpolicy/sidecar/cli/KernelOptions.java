@@ -1,9 +1,6 @@
 package dev.fwpolicy.sidecar.cli;
 
 import dev.fwpolicy.engine.dataplane.BackendChoice;
-import dev.fwpolicy.engine.dataplane.CommandRunner;
-import dev.fwpolicy.engine.dataplane.IptablesDataplane;
-import dev.fwpolicy.engine.dataplane.ProcessCommandRunner;
 import dev.fwpolicy.engine.reconcile.Reconciler;
 import picocli.CommandLine.Option;
 
@@ -19,8 +16,6 @@ public final class KernelOptions {
 
     /** Detects the backend (runs *-save), so call it only once the policy compiled. */
     public Reconciler reconciler() {
-        CommandRunner runner = new ProcessCommandRunner();
-        if (netns != null) runner = runner.inNetns(netns);
-        return new Reconciler(IptablesDataplane.open(runner, BackendChoice.parse(backend)));
+        return Reconciler.open(BackendChoice.parse(backend), java.util.Optional.ofNullable(netns));
     }
 }
