@@ -137,7 +137,7 @@ public final class Reconciler {
             if (e.getValue().size() != 1) continue; // not ours alone to learn from; the verify plan will say so
             String spec = e.getValue().get(0);
             if (!spec.equals(byId.get(e.getKey()).spec())) mismatches++;
-            prints.record(e.getKey(), spec);
+            prints.record(byId.get(e.getKey()), spec);
         }
         return mismatches;
     }

@@ -19,16 +19,21 @@ class NoCheckInSourcesTest {
         List<Path> roots = Stream.of("src/main/java", "../sidecar/src/main/java").map(Path::of).filter(Files::isDirectory).toList();
         assertThat(roots).isNotEmpty();
         int scanned = 0;
+        int talksToIptables = 0;
         for (Path root : roots) {
             try (var files = Files.walk(root)) {
                 for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
                     scanned++;
                     String text = Files.readString(f);
+                    // Only code that can reach an iptables binary counts (fmt has a --check of its own).
+                    if (!text.contains("iptables") && !text.contains("Backend") && !text.contains("CommandRunner")) continue;
+                    talksToIptables++;
                     assertThat(CHECK_ARG.matcher(text).find()).as("%s passes -C/--check", f).isFalse();
                 }
             }
         }
         assertThat(scanned).isGreaterThan(10);
+        assertThat(talksToIptables).as("files that run iptables were scanned").isGreaterThan(5);
         assertThat(CHECK_ARG.matcher("List.of(\"iptables\", \"-C\", chain)").find()).as("the pattern itself works").isTrue();
     }
 }

@@ -39,6 +39,15 @@ class PlannerTest {
     }
 
     @Test
+    void sameIdsWithNewCommentsAreRepairedInPlace() {
+        var desired = TestRuleSets.withComments(DESIRED, "now-at-line-40");
+        assertThat(desired.byId().keySet()).isEqualTo(DESIRED.byId().keySet());
+        var plan = plan(desired, TableModel.of(DESIRED, Family.V4));
+        assertThat(plan.counts().repaired()).isEqualTo(plan.ops().size()).isGreaterThan(10);
+        assertThat(plan.ops()).allMatch(op -> op instanceof PlanOp.ReplaceRule);
+    }
+
+    @Test
     void correctKernelPlansNothing() {
         var kernel = TableModel.of(DESIRED, Family.V6);
         var plan = plan(DESIRED, kernel);
@@ -102,13 +111,14 @@ class PlannerTest {
     @Property(tries = 400)
     void anyDamageConvergesInOnePlanAndThenStaysQuiet(@ForAll("damages") List<Damage> damages,
                                                       @ForAll @IntRange(min = 0, max = 1) int family,
-                                                      @ForAll @IntRange(min = 0, max = 2) int variant) {
+                                                      @ForAll @IntRange(min = 0, max = 3) int variant) {
         Family f = Family.values()[family];
         var kernel = TableModel.of(TestRuleSets.generate(3, 4, 0), f);
         for (Damage d : damages) d.applyTo(kernel);
         kernel.rules.get("INPUT").add("-s " + (f == Family.V4 ? "198.51.100.9/32" : "2001:db8:eeee::9/128") + " -j DROP");
         var foreignBefore = Exactness.foreign(kernel.toKernelTable());
-        var desired = TestRuleSets.generate(3 - variant, 4, variant);
+        var desired = variant == 3 ? TestRuleSets.withComments(TestRuleSets.generate(3, 4, 0), "note")
+                : TestRuleSets.generate(3 - variant, 4, variant);
         var after = converge(desired, kernel);
         var table = after.toKernelTable();
         assertThat(Exactness.problems(table, desired, f)).isEmpty();

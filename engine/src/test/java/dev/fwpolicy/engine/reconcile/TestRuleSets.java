@@ -103,6 +103,23 @@ public final class TestRuleSets {
         return b.build(set.revision() + "-edited");
     }
 
+    /**
+     * The same rules (same ids: the hash leaves the comment out) with {@code note} appended to
+     * every comment, as when a policy file gains a line above its rules.
+     */
+    public static RuleSet withComments(RuleSet set, String note) {
+        var b = new Builder();
+        for (OwnedChain c : set.chains()) {
+            var cb = b.chain(c.family(), c.name());
+            for (CompiledRule r : c.rules()) {
+                int end = r.spec().indexOf('"', r.spec().indexOf("--comment \"") + 11);
+                cb.rawSpec(r.spec().substring(0, end) + " " + note + r.spec().substring(end));
+            }
+        }
+        set.jumps().forEach(j -> b.jump(j.family(), j.chain(), ((Target.Jump) j.target()).chain()));
+        return b.build(set.revision() + "-" + note);
+    }
+
     /** Builds rules the way the compiler does: hash over the body without the comment, per chain occurrence. */
     public static final class Builder {
         private final Map<String, ChainBuilder> chains = new LinkedHashMap<>();

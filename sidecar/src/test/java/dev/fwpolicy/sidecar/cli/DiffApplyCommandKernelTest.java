@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The diff/apply walkthrough of docs/reconciler.md, run for real in a throwaway network namespace. */
 @Tag("kernel")
 class DiffApplyCommandKernelTest {
-    private static final String EXAMPLES = "../examples/policies";
+    private static final String EXAMPLES = "../examples/policies/web";
     private final ProcessCommandRunner host = new ProcessCommandRunner();
     private String netns;
 
