@@ -81,6 +81,18 @@ class ReconcileBenchmarkKernelTest {
                 edits.add(r.duration().toMillis());
             }
             lines.add(row(backend, "fwpolicy one-rule change (" + payloadLines + " payload lines, median of " + REPEATS + ")", median(edits)));
+
+            // Where a sync's time goes: one read-back (process + parse) and one plan of the 10,000-rule chain.
+            List<Long> reads = new ArrayList<>();
+            List<Long> plans = new ArrayList<>();
+            for (int i = 0; i < REPEATS; i++) {
+                reads.add(time(() -> dataplane.read(Family.V4)));
+                var table = dataplane.read(Family.V4);
+                plans.add(time(() -> dev.fwpolicy.engine.reconcile.Planner.plan(base, Family.V4, table,
+                        new dev.fwpolicy.engine.reconcile.ExpectedPrints())));
+            }
+            lines.add(row(backend, "  of which: one read-back incl. parse (median)", median(reads)));
+            lines.add(row(backend, "  of which: one plan, in-process (median)", median(plans)));
             assertThat(Exactness.problems(dataplane.read(Family.V4), edited, Family.V4)).isEmpty();
         }
         lines.forEach(System.out::println);
