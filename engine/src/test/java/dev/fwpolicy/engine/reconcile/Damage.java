@@ -13,7 +13,7 @@ public record Damage(Kind kind, int a, int b, int c) {
 
     public enum Kind {
         DELETE_RULE, DUPLICATE_RULE, MOVE_RULE, EDIT_RULE, JUNK_RULE, FAKE_ID_RULE, DELETE_CHAIN,
-        DROP_JUMP, DUPLICATE_JUMP, STALE_CHAIN, FOREIGN_RULE
+        DROP_JUMP, DUPLICATE_JUMP, EDIT_JUMP, STALE_CHAIN, FOREIGN_RULE
     }
 
     public void applyTo(TableModel m) {
@@ -46,6 +46,7 @@ public record Damage(Kind kind, int a, int b, int c) {
                 String spec = list.get(i);
                 for (int k = 0; k <= c % 50; k++) list.add((b + k) % (list.size() + 1), spec);
             });
+            case EDIT_JUMP -> withRule(m, builtins, (list, i) -> list.set(i, edited(list.get(i))));
             case STALE_CHAIN -> {
                 String chain = "FWP-I-old" + (a % 3);
                 if (m.policies.containsKey(chain)) return;

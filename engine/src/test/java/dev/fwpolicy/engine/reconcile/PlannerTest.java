@@ -67,14 +67,56 @@ class PlannerTest {
     }
 
     @Test
-    void hundredsOfDuplicatesAreDeletedAndTheOriginalKept() {
+    void hundredsOfDuplicatesMakeRewritingTheChainCheaperThanDeletingThem() {
         var kernel = TableModel.of(DESIRED, Family.V4);
         var chain = kernel.rules.get("FWP-I-pol1");
         for (int i = 0; i < 300; i++) chain.add(chain.get(2));
         var plan = plan(DESIRED, kernel);
         assertThat(plan.counts().removed()).isEqualTo(300);
+        assertThat(plan.ops()).first().isEqualTo(new PlanOp.DeclareChain("FWP-I-pol1"));
+        assertThat(plan.ops()).hasSize(1 + 5);
         assertThat(plan.counts().added() + plan.counts().moved() + plan.counts().repaired()).isZero();
         assertThat(Exactness.problems(converge(DESIRED, kernel).toKernelTable(), DESIRED, Family.V4)).isEmpty();
+    }
+
+    @Test
+    void aFewDuplicatesAreDeletedOneByOne() {
+        var kernel = TableModel.of(DESIRED, Family.V4);
+        var chain = kernel.rules.get("FWP-I-pol1");
+        chain.add(chain.get(2));
+        chain.add(0, chain.get(3));
+        var plan = plan(DESIRED, kernel);
+        assertThat(plan.ops()).extracting(PlanOp::restoreLine).containsExactly("-D FWP-I-pol1 7", "-D FWP-I-pol1 1");
+        assertThat(Exactness.problems(converge(DESIRED, kernel).toKernelTable(), DESIRED, Family.V4)).isEmpty();
+    }
+
+    @Test
+    void aCorrectJumpCopyIsPreferredOverATamperedOne() {
+        var kernel = TableModel.of(DESIRED, Family.V4);
+        var input = kernel.rules.get("INPUT");
+        String jump = input.get(0);
+        input.add(0, "-s 198.51.100.1/32 -j DROP");
+        input.set(1, Damage.edited(jump));
+        input.add(jump);
+        var plan = plan(DESIRED, kernel);
+        assertThat(plan.ops()).extracting(PlanOp::restoreLine).containsExactly("-D INPUT 2");
+        assertThat(plan.counts().removed()).isEqualTo(1);
+        assertThat(plan.counts().repaired()).isZero();
+    }
+
+    @Test
+    void aTamperedJumpIsReplacedWhereItIsBesideForeignRules() {
+        var kernel = TableModel.of(DESIRED, Family.V4);
+        var input = kernel.rules.get("INPUT");
+        String jump = input.get(0);
+        input.add(0, "-s 198.51.100.1/32 -j DROP");
+        input.set(1, Damage.edited(jump));
+        input.add(0, input.get(1)); // a second tampered copy, first in the chain
+        var plan = plan(DESIRED, kernel);
+        assertThat(plan.ops()).extracting(PlanOp::restoreLine).containsExactly("-D INPUT 3", "-R INPUT 1 " + jump);
+        assertThat(plan.counts().repaired()).isEqualTo(1);
+        var after = converge(DESIRED, kernel);
+        assertThat(after.rules.get("INPUT")).containsExactly(jump, "-s 198.51.100.1/32 -j DROP");
     }
 
     @Test
