@@ -52,9 +52,14 @@ public final class Reconciler {
      * {@code *-save} calls), so call it off any event loop.
      */
     public static Reconciler open(BackendChoice backend, Optional<String> netns) {
+        return open(backend, netns, ReconcilerOptions.defaults());
+    }
+
+    /** As {@link #open(BackendChoice, Optional)}, with options (e.g. IPv4 only on a host without IPv6). */
+    public static Reconciler open(BackendChoice backend, Optional<String> netns, ReconcilerOptions options) {
         CommandRunner runner = new ProcessCommandRunner();
         if (netns.isPresent()) runner = runner.inNetns(netns.get());
-        return new Reconciler(IptablesDataplane.open(runner, backend));
+        return new Reconciler(IptablesDataplane.open(runner, backend), options);
     }
 
     public DetectedBackend backend() {

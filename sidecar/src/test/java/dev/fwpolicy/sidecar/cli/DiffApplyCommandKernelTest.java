@@ -75,6 +75,23 @@ class DiffApplyCommandKernelTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"nft", "legacy"})
+    void brokenPolicyChangesNothing(String backend) throws java.io.IOException {
+        assertThat(fwpolicy("apply", "--netns", netns, "--backend", backend, EXAMPLES).exit()).isZero();
+        var broken = java.nio.file.Files.createTempFile("broken", ".fwpolicy");
+        try {
+            java.nio.file.Files.writeString(broken, "policy p priority 1 {\n  inbound { allow tcp from 10.0.0.300 }\n}\n");
+            var apply = fwpolicy("apply", "--netns", netns, "--backend", backend, broken.toString());
+            assertThat(apply.exit()).isEqualTo(1);
+            assertThat(apply.err()).contains("nothing applied");
+        } finally {
+            java.nio.file.Files.delete(broken);
+        }
+        var diff = fwpolicy("diff", "--netns", netns, "--backend", backend, "--exit-code", EXAMPLES);
+        assertThat(diff.exit()).as("the rules in force stay: " + diff.out()).isZero();
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"nft"})
     void unreadableKernelStateFailsTheApply(String backend) {
         // A filter table made by nft itself, which iptables cannot show: an error, never "empty".
