@@ -10,13 +10,21 @@ public final class PolicyGenerator {
     private PolicyGenerator() {}
 
     public static SourceFile generate(int rules) {
+        return generate(rules, -1);
+    }
+
+    /**
+     * The same policy with rule {@code editedIndex} (0-based; -1 for none) given another port:
+     * a one-rule change, which compiles to one rule with a new identity in the same place.
+     */
+    public static SourceFile generate(int rules, int editedIndex) {
         var sb = new StringBuilder("# generated: ").append(rules).append(" rules\n");
         sb.append("policy generated priority 50 {\n  default inbound deny\n\n  inbound {\n    allow established\n");
         for (int i = 0; i < rules; i++) {
             int net = i / 250;
             int host = i % 250 + 1;
             sb.append("    allow tcp from 10.").append(net / 250).append('.').append(net % 250).append('.').append(host)
-                    .append(" to port ").append(1024 + i % 60000).append(" \"client ").append(i).append("\"\n");
+                    .append(" to port ").append(i == editedIndex ? 65001 : 1024 + i % 60000).append(" \"client ").append(i).append("\"\n");
         }
         sb.append("  }\n}\n");
         return new SourceFile("generated-" + rules + ".fwpolicy", sb.toString());
