@@ -13,13 +13,20 @@ import java.util.function.UnaryOperator;
  * @param initialBackoff pause before the second round; doubles each round
  * @param payloadHook    rewrites each payload just before it is written. Identity in
  *                       production; tests use it to inject a payload the kernel rejects
+ * @param verify         when a sync reads back what it wrote (see {@link VerifyMode})
  */
 public record ReconcilerOptions(Set<Family> families, int maxAttempts, Duration initialBackoff,
-                                UnaryOperator<String> payloadHook) {
+                                UnaryOperator<String> payloadHook, VerifyMode verify) {
 
     public ReconcilerOptions {
         families = Set.copyOf(families);
         if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be at least 1");
+        java.util.Objects.requireNonNull(verify, "verify");
+    }
+
+    /** Verifying right after each write ({@link VerifyMode#AFTER_WRITE}). */
+    public ReconcilerOptions(Set<Family> families, int maxAttempts, Duration initialBackoff, UnaryOperator<String> payloadHook) {
+        this(families, maxAttempts, initialBackoff, payloadHook, VerifyMode.AFTER_WRITE);
     }
 
     public static ReconcilerOptions defaults() {
@@ -27,10 +34,14 @@ public record ReconcilerOptions(Set<Family> families, int maxAttempts, Duration 
     }
 
     public ReconcilerOptions withPayloadHook(UnaryOperator<String> hook) {
-        return new ReconcilerOptions(families, maxAttempts, initialBackoff, hook);
+        return new ReconcilerOptions(families, maxAttempts, initialBackoff, hook, verify);
     }
 
     public ReconcilerOptions withMaxAttempts(int attempts) {
-        return new ReconcilerOptions(families, attempts, initialBackoff, payloadHook);
+        return new ReconcilerOptions(families, attempts, initialBackoff, payloadHook, verify);
+    }
+
+    public ReconcilerOptions withVerify(VerifyMode mode) {
+        return new ReconcilerOptions(families, maxAttempts, initialBackoff, payloadHook, mode);
     }
 }

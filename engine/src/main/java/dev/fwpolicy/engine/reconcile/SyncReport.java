@@ -14,10 +14,16 @@ import java.time.Duration;
  *                           changed the table between our write and the verifying read-back)
  * @param renderMismatches   rules whose kernel print after writing differed from the rendered
  *                           spec; the printed form is learned, but a renderer that disagrees with
- *                           iptables-save makes a restarted engine rewrite those rules once
+ *                           iptables-save makes a restarted engine rewrite those rules once.
+ *                           With {@link VerifyMode#ON_NEXT_READ} these are the rules written by the
+ *                           previous sync, learned from this sync's read-back
+ * @param verified           whether the kernel has been read back since this sync wrote: true for a
+ *                           sync that wrote nothing or verified after writing; false when it trusted
+ *                           the committed transaction and left the check to the next read
+ *                           ({@link VerifyMode#ON_NEXT_READ})
  */
 public record SyncReport(DetectedBackend backend, ChangeCounts counts, int restoreInvocations, int payloadLines,
-                         int attempts, int renderMismatches, Duration duration) {
+                         int attempts, int renderMismatches, Duration duration, boolean verified) {
 
     public boolean wroteNothing() {
         return restoreInvocations == 0;
@@ -25,8 +31,9 @@ public record SyncReport(DetectedBackend backend, ChangeCounts counts, int resto
 
     /** One line for logs and the CLI. */
     public String summary() {
-        return "added %d, removed %d, moved %d, repaired %d, unchanged %d (%d restore call(s), %d payload line(s), %d ms, %s)"
+        return "added %d, removed %d, moved %d, repaired %d, unchanged %d (%d restore call(s), %d payload line(s), %d ms, %s%s)"
                 .formatted(counts.added(), counts.removed(), counts.moved(), counts.repaired(), counts.unchanged(),
-                        restoreInvocations, payloadLines, duration.toMillis(), backend.backend().label());
+                        restoreInvocations, payloadLines, duration.toMillis(), backend.backend().label(),
+                        verified ? "" : ", verified on the next read");
     }
 }

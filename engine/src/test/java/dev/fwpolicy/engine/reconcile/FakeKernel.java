@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 /**
  * An in-memory stand-in for iptables-save / iptables-restore (both families), so the
  * reconciler's loop (retries, failures, counting) is testable without root. Restores are
- * atomic like the real ones: a failing line leaves the table as it was.
+ * atomic like the real ones: a failing line leaves the table as it was. Synchronized: the
+ * reconciler reads the two families on two threads.
  */
 final class FakeKernel implements CommandRunner {
     final Map<Family, TableModel> tables = new EnumMap<>(Family.class);
@@ -27,7 +28,7 @@ final class FakeKernel implements CommandRunner {
     }
 
     @Override
-    public CommandResult run(Command command) {
+    public synchronized CommandResult run(Command command) {
         calls.add(command);
         String tool = command.argv().get(0);
         Family family = tool.startsWith("ip6") ? Family.V6 : Family.V4;
@@ -47,8 +48,12 @@ final class FakeKernel implements CommandRunner {
         return new CommandResult(command, 127, "", "fake kernel does not know " + tool, Duration.ZERO);
     }
 
-    long restores() {
+    synchronized long restores() {
         return calls.stream().filter(c -> c.argv().get(0).endsWith("-restore")).count();
+    }
+
+    synchronized long saves() {
+        return calls.stream().filter(c -> c.argv().get(0).endsWith("-save")).count();
     }
 
     private static CommandResult ok(Command c, String out) {

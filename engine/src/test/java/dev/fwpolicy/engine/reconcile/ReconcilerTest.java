@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fwpolicy.engine.dataplane.Backend;
+import dev.fwpolicy.engine.dataplane.CommandRunner;
 import dev.fwpolicy.engine.dataplane.DetectedBackend;
 import dev.fwpolicy.engine.dataplane.IptablesDataplane;
 import dev.fwpolicy.engine.net.Family;
@@ -75,6 +76,70 @@ class ReconcilerTest {
         var plan = reconciler(fast).plan(TestRuleSets.small());
         assertThat(plan.isEmpty()).isFalse();
         assertThat(plan.family(Family.V6).orElseThrow().payload()).startsWith("*filter\n:FWP-INPUT - [0:0]\n").endsWith("COMMIT\n");
+        assertThat(kernel.restores()).isZero();
+    }
+
+    @Test
+    void onNextReadWritesWithOneReadBackPerFamilyAndTheNextSyncVerifies() {
+        var desired = TestRuleSets.small();
+        var r = reconciler(fast.withVerify(VerifyMode.ON_NEXT_READ));
+        var first = r.sync(desired);
+        assertThat(first.verified()).isFalse();
+        assertThat(first.restoreInvocations()).isEqualTo(2);
+        assertThat(kernel.saves()).isEqualTo(2);
+        for (Family f : Family.values()) assertThat(Exactness.problems(kernel.tables.get(f).toKernelTable(), desired, f)).isEmpty();
+        var second = r.sync(desired);
+        assertThat(second.wroteNothing()).isTrue();
+        assertThat(second.verified()).isTrue();
+        assertThat(kernel.saves()).isEqualTo(4);
+    }
+
+    @Test
+    void onNextReadLeavesInterferenceToTheNextSyncWhichRepairsIt() {
+        var desired = TestRuleSets.small();
+        int[] meddles = {0};
+        kernel.afterRestore = k -> {
+            if (meddles[0]++ == 0) k.tables.get(Family.V4).rules.get("FWP-I-pol0").add("-s 192.0.2.1/32 -j DROP");
+        };
+        var r = reconciler(fast.withVerify(VerifyMode.ON_NEXT_READ));
+        assertThat(r.sync(desired).attempts()).isEqualTo(1);
+        assertThat(Exactness.problems(kernel.tables.get(Family.V4).toKernelTable(), desired, Family.V4)).isNotEmpty();
+        var repair = r.sync(desired);
+        assertThat(repair.counts().removed()).isEqualTo(1);
+        assertThat(Exactness.problems(kernel.tables.get(Family.V4).toKernelTable(), desired, Family.V4)).isEmpty();
+    }
+
+    @Test
+    void onNextReadLearnsTheKernelsPrintFromTheNextReadInsteadOfRewriting() {
+        var desired = TestRuleSets.small();
+        // The kernel prints every rule it is given with an extra match, as iptables-save adds -m tcp.
+        kernel.afterRestore = k -> k.tables.values().forEach(t -> t.rules.replaceAll((chain, specs) -> specs.stream()
+                .map(spec -> chain.startsWith("FWP-") && !spec.startsWith("-m normalised ") ? "-m normalised " + spec : spec).toList()));
+        var r = reconciler(fast.withVerify(VerifyMode.ON_NEXT_READ));
+        r.sync(desired);
+        long restores = kernel.restores();
+        var second = r.sync(desired);
+        assertThat(second.wroteNothing()).isTrue();
+        assertThat(second.renderMismatches()).isPositive();
+        assertThat(kernel.restores()).isEqualTo(restores);
+        assertThat(r.sync(desired).wroteNothing()).isTrue();
+    }
+
+    @Test
+    void onNextReadFallsBackToVerifyingWhenARestoreIsRejected() {
+        var options = fast.withVerify(VerifyMode.ON_NEXT_READ).withPayloadHook(p -> p.replace("COMMIT", "-D FWP-INPUT 999\nCOMMIT"));
+        assertThatThrownBy(() -> reconciler(options).sync(TestRuleSets.small())).isInstanceOf(ReconcileException.class);
+        assertThat(kernel.saves()).isGreaterThan(2);
+    }
+
+    @Test
+    void aFailingReadOfEitherFamilyFailsTheSyncAndWritesNothing() {
+        var desired = TestRuleSets.small();
+        CommandRunner brokenV6 = c -> c.argv().get(0).startsWith("ip6")
+                ? new dev.fwpolicy.engine.dataplane.CommandResult(c, 1, "", "ip6tables: broken\n", Duration.ZERO)
+                : kernel.run(c);
+        var r = new Reconciler(new IptablesDataplane(brokenV6, NFT), fast);
+        assertThatThrownBy(() -> r.sync(desired)).isInstanceOf(dev.fwpolicy.engine.dataplane.DataplaneException.class);
         assertThat(kernel.restores()).isZero();
     }
 }
