@@ -14,6 +14,8 @@ import dev.fwpolicy.engine.ir.OwnedChain;
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.net.Family;
 import dev.fwpolicy.engine.reconcile.Reconciler;
+import dev.fwpolicy.engine.reconcile.ReconcilerOptions;
+import dev.fwpolicy.engine.reconcile.VerifyMode;
 import dev.fwpolicy.engine.reconcile.SyncReport;
 import dev.fwpolicy.engine.render.RestoreRenderer;
 import java.io.IOException;
@@ -153,66 +155,74 @@ public final class SideBySide {
         long lines = payload4.lines().count() + payload6.lines().count();
         int repeat = opt.repeat();
 
+        boolean target = n == 10_000;
+        Goal ratioGoal = target ? Goal.RATIO_AT_MOST : Goal.NONE;
+        String ratioTarget = target ? "≤1.20×" : "—";
+
         List<Double> rawRestore = new ArrayList<>();
         List<Double> rawRestoreSave = new ArrayList<>();
-        List<Double> fwpFirst = new ArrayList<>();
+        List<List<Double>> fwpFirst = List.of(new ArrayList<>(), new ArrayList<>());
         int firstLines = 0;
         Netns raw = null;
-        Netns fwp = null;
-        Reconciler reconciler = null;
+        Netns[] fwp = new Netns[MODES.length];
+        Reconciler[] rec = new Reconciler[MODES.length];
         try {
-            // First apply: fresh namespaces each run; the last pair stays for the next figures.
+            // First apply: fresh namespaces each run; the last ones stay for the next figures.
             log(b + " N=" + n + ": first apply ×" + repeat);
             for (int i = 0; i < repeat; i++) {
-                close(raw, fwp);
+                close(raw);
+                close(fwp);
                 raw = Netns.create(opt.prefix());
-                fwp = Netns.create(opt.prefix());
                 var rr = raw.runner();
                 double restore = ms(() -> restore(rr, backend, Family.V4, payload4)) + ms(() -> restore(rr, backend, Family.V6, payload6));
                 double save = ms(() -> save(rr, backend, Family.V4)) + ms(() -> save(rr, backend, Family.V6));
                 rawRestore.add(restore);
                 rawRestoreSave.add(restore + save);
-                reconciler = reconciler(backend, fwp);
-                Reconciler rec = reconciler;
-                SyncReport[] rep = new SyncReport[1];
-                fwpFirst.add(ms(() -> rep[0] = rec.sync(base)));
-                require(rep[0].counts().added() == base.ruleCount(), "first apply added " + rep[0].counts() + ", expected " + base.ruleCount());
-                firstLines = rep[0].payloadLines();
+                for (int m = 0; m < MODES.length; m++) {
+                    fwp[m] = Netns.create(opt.prefix());
+                    rec[m] = reconciler(backend, fwp[m], MODES[m]);
+                    var r = timedSync(rec[m], base, fwpFirst.get(m));
+                    require(r.counts().added() == base.ruleCount(), "first apply added " + r.counts() + ", expected " + base.ruleCount());
+                    firstLines = r.payloadLines();
+                }
             }
-            Stat first = Stat.of(fwpFirst);
-            add(new Row("first apply", b, n, "ms", Optional.of(first), "raw *-restore --noflush of the same payload (v4+v6, " + lines + " lines)",
-                    Optional.of(Stat.of(rawRestore)), n == 10_000 ? Goal.RATIO_AT_MOST : Goal.NONE, 1.2, n == 10_000 ? "≤1.20×" : "—",
-                    "fwpolicy: read v4+v6, plan, restore v4+v6 (" + firstLines + " lines), read back v4+v6 and verify"));
-            add(new Row("first apply", b, n, "ms", Optional.of(first), "raw restore + raw save (v4+v6): the same work incl. verify",
+            Stat first = Stat.of(fwpFirst.get(0));
+            String rawFirst = "raw *-restore --noflush of the same payload (v4+v6, " + lines + " lines)";
+            add(new Row("first apply, " + MODE_NAMES[0], b, n, "ms", Optional.of(first), rawFirst, Optional.of(Stat.of(rawRestore)),
+                    ratioGoal, 1.2, ratioTarget, "fwpolicy: read v4+v6, plan, restore v4+v6 (" + firstLines + " lines), read back v4+v6, verify"));
+            add(new Row("first apply, " + MODE_NAMES[0], b, n, "ms", Optional.of(first), "raw restore + raw save (v4+v6): the same work incl. the read-back",
                     Optional.of(Stat.of(rawRestoreSave)), Goal.NONE, 0, "—", "same fwpolicy runs as the row above"));
+            add(new Row("first apply, " + MODE_NAMES[1], b, n, "ms", Optional.of(Stat.of(fwpFirst.get(1))), rawFirst, Optional.of(Stat.of(rawRestore)),
+                    ratioGoal, 1.2, ratioTarget, "fwpolicy: read v4+v6, plan, restore v4+v6; no read-back (the next sync's read verifies)"));
 
             // No-op sync against a raw save of the same kernel state, interleaved.
             log(b + " N=" + n + ": no-op ×" + repeat);
             List<Double> rawSave4 = new ArrayList<>();
             List<Double> rawSave46 = new ArrayList<>();
-            List<Double> fwpNoop = new ArrayList<>();
-            var fr = fwp.runner();
+            List<List<Double>> fwpNoop = List.of(new ArrayList<>(), new ArrayList<>());
             for (int i = 0; i < repeat; i++) {
-                double s4 = ms(() -> save(fr, backend, Family.V4));
-                double s6 = ms(() -> save(fr, backend, Family.V6));
-                rawSave4.add(s4);
-                rawSave46.add(s4 + s6);
-                Reconciler rec = reconciler;
-                SyncReport[] rep = new SyncReport[1];
-                fwpNoop.add(ms(() -> rep[0] = rec.sync(base)));
-                require(rep[0].wroteNothing(), "no-op sync wrote: " + rep[0].summary());
+                for (int m = 0; m < MODES.length; m++) {
+                    var fr = fwp[m].runner();
+                    if (m == 0) {
+                        double s4 = ms(() -> save(fr, backend, Family.V4));
+                        double s6 = ms(() -> save(fr, backend, Family.V6));
+                        rawSave4.add(s4);
+                        rawSave46.add(s4 + s6);
+                    }
+                    var r = timedSync(rec[m], base, fwpNoop.get(m));
+                    require(r.wroteNothing(), "no-op sync wrote: " + r.summary());
+                }
             }
-            Stat noop = Stat.of(fwpNoop);
+            Stat noop = Stat.of(fwpNoop.get(0));
             add(new Row("no-op sync", b, n, "ms", Optional.of(noop), "raw *-save -t filter (v4)", Optional.of(Stat.of(rawSave4)),
-                    n == 10_000 ? Goal.RATIO_AT_MOST : Goal.NONE, 1.2, n == 10_000 ? "≤1.20×" : "—",
-                    "fwpolicy: read v4+v6, parse, plan; writes nothing"));
-            add(new Row("no-op sync", b, n, "ms", Optional.of(noop), "raw save v4 + v6: the same reads", Optional.of(Stat.of(rawSave46)),
+                    ratioGoal, 1.2, ratioTarget, "fwpolicy: read v4+v6 (in parallel), parse, plan; writes nothing (same in both modes)"));
+            add(new Row("no-op sync", b, n, "ms", Optional.of(noop), "raw save v4 + v6 one after the other", Optional.of(Stat.of(rawSave46)),
                     Goal.NONE, 0, "—", "same fwpolicy runs as the row above"));
 
             // One-rule change: fwpolicy flips rule N/2 back and forth; the raw side does the same by hand.
             log(b + " N=" + n + ": one-rule change ×" + repeat);
             List<Double> rawEdit = new ArrayList<>();
-            List<Double> fwpEdit = new ArrayList<>();
+            List<List<Double>> fwpEdit = List.of(new ArrayList<>(), new ArrayList<>());
             int editLines = 0;
             var rr = raw.runner();
             for (int i = 0; i < repeat; i++) {
@@ -221,41 +231,54 @@ public final class SideBySide {
                     change.byHand(rr, backend, forward);
                     return null;
                 }));
-                Reconciler rec = reconciler;
-                SyncReport[] rep = new SyncReport[1];
-                fwpEdit.add(ms(() -> rep[0] = rec.sync(forward ? edited : base)));
-                editLines = Math.max(editLines, rep[0].payloadLines());
+                for (int m = 0; m < MODES.length; m++) {
+                    var r = timedSync(rec[m], forward ? edited : base, fwpEdit.get(m));
+                    require(r.counts().added() == 1 && r.counts().removed() == 1, "one-rule change counted " + r.counts());
+                    editLines = Math.max(editLines, r.payloadLines());
+                }
             }
-            if (repeat % 2 == 1) reconciler.sync(base);
-            add(new Row("one-rule change", b, n, "ms", Optional.of(Stat.of(fwpEdit)),
-                    "raw save v4 + hand-written 1-line restore (-R CHAIN pos)", Optional.of(Stat.of(rawEdit)),
-                    n == 10_000 ? Goal.RATIO_AT_MOST : Goal.NONE, 1.2, n == 10_000 ? "≤1.20×" : "—",
-                    "fwpolicy: read v4+v6, plan, restore v4, read back v4+v6 and verify"));
+            for (var r : rec) r.sync(base);
+            String rawEditName = "raw save v4 + hand-written 1-line restore (-R CHAIN pos)";
+            add(new Row("one-rule change, " + MODE_NAMES[0], b, n, "ms", Optional.of(Stat.of(fwpEdit.get(0))), rawEditName,
+                    Optional.of(Stat.of(rawEdit)), ratioGoal, 1.2, ratioTarget,
+                    "fwpolicy: read v4+v6, plan, restore v4, read back v4+v6, verify"));
+            add(new Row("one-rule change, " + MODE_NAMES[1], b, n, "ms", Optional.of(Stat.of(fwpEdit.get(1))), rawEditName,
+                    Optional.of(Stat.of(rawEdit)), ratioGoal, 1.2, ratioTarget, "fwpolicy: read v4+v6, plan, restore v4; no read-back"));
             add(new Row("one-rule change: payload lines", b, n, "lines", Optional.of(new Stat(editLines, editLines, editLines, repeat)),
-                    "—", Optional.empty(), Goal.VALUE_AT_MOST, 4, "≤4", "largest payload over the runs"));
+                    "—", Optional.empty(), Goal.VALUE_AT_MOST, 4, "≤4", "largest payload over the runs, both modes"));
 
             // Heavy damage: duplicates ×100 of ten rules, 1% of the rules deleted; against the first apply.
             log(b + " N=" + n + ": heavy damage ×" + repeat);
             List<Double> fwpDamage = new ArrayList<>();
             String damageNote = "";
+            var fr = fwp[0].runner();
             for (int i = 0; i < repeat; i++) {
                 var d = Damage.of(base);
                 restore(fr, backend, Family.V4, d.payload());
-                Reconciler rec = reconciler;
-                SyncReport[] rep = new SyncReport[1];
-                fwpDamage.add(ms(() -> rep[0] = rec.sync(base)));
-                require(rep[0].counts().removed() == d.duplicates() && rep[0].counts().added() == d.deletions(),
-                        "damage repair counted " + rep[0].counts() + ", expected removed " + d.duplicates() + " added " + d.deletions());
+                var r = timedSync(rec[0], base, fwpDamage);
+                require(r.counts().removed() == d.duplicates() && r.counts().added() == d.deletions(),
+                        "damage repair counted " + r.counts() + ", expected removed " + d.duplicates() + " added " + d.deletions());
                 damageNote = d.duplicates() + " duplicates appended, " + d.deletions() + " rules deleted; repaired with "
-                        + rep[0].payloadLines() + " payload lines";
+                        + r.payloadLines() + " payload lines";
             }
-            add(new Row("sync after heavy damage", b, n, "ms", Optional.of(Stat.of(fwpDamage)), "fwpolicy first apply (above)",
+            add(new Row("sync after heavy damage, " + MODE_NAMES[0], b, n, "ms", Optional.of(Stat.of(fwpDamage)), "fwpolicy first apply (above)",
                     Optional.of(first), Goal.NONE, 0, "—", damageNote));
 
             naive(backend, n, base, first, noop);
         } finally {
-            close(raw, fwp);
+            close(raw);
+            close(fwp);
         }
+    }
+
+    private static final VerifyMode[] MODES = {VerifyMode.AFTER_WRITE, VerifyMode.ON_NEXT_READ};
+    private static final String[] MODE_NAMES = {"verify after write (default)", "verify on next read"};
+
+    private static SyncReport timedSync(Reconciler reconciler, RuleSet rs, List<Double> times) {
+        long start = System.nanoTime();
+        var report = reconciler.sync(rs);
+        times.add((System.nanoTime() - start) / 1e6);
+        return report;
     }
 
     /** The kube-router loop, measured at small N and sampled (labelled extrapolated) at larger N. */
@@ -410,7 +433,12 @@ public final class SideBySide {
     }
 
     private Reconciler reconciler(Backend backend, Netns ns) {
-        return Reconciler.open(backend == Backend.NFT ? BackendChoice.NFT : BackendChoice.LEGACY, Optional.of(ns.name()));
+        return reconciler(backend, ns, VerifyMode.AFTER_WRITE);
+    }
+
+    private Reconciler reconciler(Backend backend, Netns ns, VerifyMode mode) {
+        return Reconciler.open(backend == Backend.NFT ? BackendChoice.NFT : BackendChoice.LEGACY, Optional.of(ns.name()),
+                ReconcilerOptions.defaults().withVerify(mode));
     }
 
     static CommandResult restore(CommandRunner runner, Backend backend, Family family, String payload) {

@@ -61,15 +61,26 @@ public final class SaveParser {
                 rules.put(header.group(1), new ArrayList<>());
                 continue;
             }
-            var rule = RULE.matcher(line);
-            if (!rule.matches()) throw fail(family, lineNo, line, "not a chain header or rule");
-            String chain = rule.group(3);
-            String spec = rule.group(4);
+            String chain;
+            String spec;
+            Optional<KernelRule.Counters> counters;
+            int space = line.startsWith("-A ") ? line.indexOf(' ', 3) : -1;
+            if (space > 3 && space + 1 < line.length() && noWhitespace(line, 3, space) && noLineTerminator(line, space + 1)) {
+                // The common line, split by hand: the regex below was most of the parse time on 10,000 rules.
+                chain = line.substring(3, space);
+                spec = line.substring(space + 1);
+                counters = Optional.empty();
+            } else {
+                var rule = RULE.matcher(line);
+                if (!rule.matches()) throw fail(family, lineNo, line, "not a chain header or rule");
+                chain = rule.group(3);
+                spec = rule.group(4);
+                counters = rule.group(1) == null ? Optional.empty()
+                        : Optional.of(new KernelRule.Counters(Long.parseLong(rule.group(1)), Long.parseLong(rule.group(2))));
+            }
             var list = rules.get(chain);
             if (list == null) throw fail(family, lineNo, line, "rule in a chain with no header");
             if (RuleSet.isOwnedChain(chain)) checkOwnedSpec(family, lineNo, line, spec);
-            Optional<KernelRule.Counters> counters = rule.group(1) == null ? Optional.empty()
-                    : Optional.of(new KernelRule.Counters(Long.parseLong(rule.group(1)), Long.parseLong(rule.group(2))));
             list.add(new KernelRule(chain, list.size() + 1, spec, RuleIdentity.idIn(spec), counters));
         }
         if (inTable) throw fail(family, lineNo, "", "table " + table + " not committed (truncated read-back?)");
@@ -77,6 +88,22 @@ public final class SaveParser {
         Map<String, KernelChain> chains = new LinkedHashMap<>();
         policies.forEach((name, policy) -> chains.put(name, new KernelChain(name, policy, rules.get(name))));
         return new KernelTable(family, table, chains, text, List.of());
+    }
+
+    /** What the regex's {@code .} refuses; such a line takes the regex path, which rejects it. */
+    private static boolean noLineTerminator(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') return false;
+        }
+        return true;
+    }
+
+    private static boolean noWhitespace(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (Character.isWhitespace(s.charAt(i))) return false;
+        }
+        return true;
     }
 
     /**
