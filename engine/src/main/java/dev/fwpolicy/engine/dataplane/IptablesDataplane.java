@@ -12,8 +12,12 @@ import java.util.List;
  * asks {@code -C}: existence is decided from the read-back alone.
  */
 public final class IptablesDataplane {
-    /** Printed by iptables-nft-save when legacy tables also exist; about the other backend, not ours. */
-    private static final String OTHER_BACKEND_NOTICE = "# Warning: iptables-legacy tables present";
+    /**
+     * Printed by iptables-nft-save (and, with "ip6tables", by ip6tables-nft-save) when legacy
+     * tables also exist; about the other backend, not ours.
+     */
+    private static final List<String> OTHER_BACKEND_NOTICES = List.of(
+            "# Warning: iptables-legacy tables present", "# Warning: ip6tables-legacy tables present");
 
     private final CommandRunner runner;
     private final DetectedBackend backend;
@@ -53,7 +57,7 @@ public final class IptablesDataplane {
         var warnings = new ArrayList<String>();
         for (String line : result.stderr().split("\n")) {
             if (line.isBlank()) continue;
-            if (line.startsWith(OTHER_BACKEND_NOTICE)) {
+            if (OTHER_BACKEND_NOTICES.stream().anyMatch(line::startsWith)) {
                 warnings.add(line.strip());
             } else {
                 throw new DataplaneException(family.label() + " read-back printed on stderr: " + result.stderr().strip());

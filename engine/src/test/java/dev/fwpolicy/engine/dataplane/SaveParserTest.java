@@ -78,6 +78,10 @@ class SaveParserTest {
         CommandRunner legacyNotice = c -> new CommandResult(c, 0, SAVE,
                 "# Warning: iptables-legacy tables present, use iptables-legacy-save to see them\n", Duration.ZERO);
         assertThat(new IptablesDataplane(legacyNotice, backend).read(Family.V4).warnings()).hasSize(1);
+        // ip6tables-nft-save words it with its own name (seen on iptables 1.8.9 in a netns holding legacy tables too).
+        CommandRunner legacyNotice6 = c -> new CommandResult(c, 0, SAVE,
+                "# Warning: ip6tables-legacy tables present, use ip6tables-legacy-save to see them\n", Duration.ZERO);
+        assertThat(new IptablesDataplane(legacyNotice6, backend).read(Family.V6).warnings()).hasSize(1);
     }
 
     @Test
