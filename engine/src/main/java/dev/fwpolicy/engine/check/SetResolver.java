@@ -36,6 +36,7 @@ final class SetResolver {
         var cidrs = addressMembers(set.members());
         if (cidrs.isEmpty()) return Optional.empty();
         if (cidrs.get().isEmpty()) {
+            if (diagnostics.hasErrorWithin(set.span())) return Optional.empty();
             diagnostics.error("empty-set", set.span(), "an empty address set matches nothing; remove the rule or add addresses");
             return Optional.empty();
         }
@@ -66,6 +67,7 @@ final class SetResolver {
         var ranges = portMembers(set.members());
         if (ranges.isEmpty()) return Optional.empty();
         if (ranges.get().isEmpty()) {
+            if (diagnostics.hasErrorWithin(set.span())) return Optional.empty();
             diagnostics.error("empty-set", set.span(), "an empty port set matches nothing; remove the rule or add ports");
             return Optional.empty();
         }

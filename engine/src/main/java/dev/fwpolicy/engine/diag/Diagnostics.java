@@ -22,6 +22,17 @@ public final class Diagnostics {
         add(Diagnostic.warning(code, span, message));
     }
 
+    /** True when an error was already reported inside {@code span} (to avoid follow-on noise). */
+    public boolean hasErrorWithin(Span span) {
+        return items.stream().anyMatch(d -> d.isError() && d.span().file().equals(span.file())
+                && after(d.span().line(), d.span().column(), span.line(), span.column())
+                && after(span.endLine(), span.endColumn(), d.span().endLine(), d.span().endColumn()));
+    }
+
+    private static boolean after(int line, int col, int refLine, int refCol) {
+        return line > refLine || line == refLine && col >= refCol;
+    }
+
     public boolean hasErrors() {
         return items.stream().anyMatch(Diagnostic::isError);
     }

@@ -171,8 +171,9 @@ final class AstBuilder {
             return port(text, span).map(p -> new PortLiteral(PortRange.of(p), text, span));
         }
         var from = port(text.substring(0, dash), span);
+        if (from.isEmpty()) return Optional.empty();
         var to = port(text.substring(dash + 1), span);
-        if (from.isEmpty() || to.isEmpty()) return Optional.empty();
+        if (to.isEmpty()) return Optional.empty();
         if (from.get() > to.get()) {
             diagnostics.error("reversed-range", span, "port range '" + text + "' is reversed: write '"
                     + to.get() + "-" + from.get() + "'");
@@ -283,7 +284,7 @@ final class AstBuilder {
 
     private Span span(Token t) {
         int col = t.getCharPositionInLine() + 1;
-        return new Span(file, t.getLine(), col, t.getLine(), col + Math.max(1, t.getText().length()));
+        return new Span(file, t.getLine(), col, t.getLine(), col + Math.max(1, t.getStopIndex() - t.getStartIndex() + 1));
     }
 
     private Span span(ParserRuleContext ctx) {

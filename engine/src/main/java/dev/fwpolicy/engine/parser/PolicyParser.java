@@ -47,6 +47,8 @@ public final class PolicyParser {
         var parser = new FwpolicyParser(tokens);
         parser.removeErrorListeners();
         parser.addErrorListener(listener);
+        // SLL prediction is exact for this grammar and much faster than full LL on large files.
+        parser.getInterpreter().setPredictionMode(org.antlr.v4.runtime.atn.PredictionMode.SLL);
         var tree = parser.policyFile();
         if (diagnostics.errorCount() > errorsBefore) return Optional.empty();
 
@@ -63,13 +65,15 @@ public final class PolicyParser {
         boolean ok = true;
         int notRun = 0;
         for (Token t : tokens.getTokens()) {
+            if (t.getChannel() == Token.HIDDEN_CHANNEL) continue;
+            // Width from the token's indexes: asking every token for its text is the lexer's hot spot.
+            int width = Math.max(1, t.getStopIndex() - t.getStartIndex() + 1);
             var span = new Span(file, t.getLine(), t.getCharPositionInLine() + 1, t.getLine(),
-                    t.getCharPositionInLine() + 1 + Math.max(1, t.getText() == null ? 1 : t.getText().length()));
+                    t.getCharPositionInLine() + 1 + width);
             if (t.getChannel() == COMMENT_CHANNEL) {
                 comments.add(new Comment(t.getText(), span));
                 continue;
             }
-            if (t.getChannel() != Token.DEFAULT_CHANNEL) continue;
             switch (t.getType()) {
                 case FwpolicyLexer.ERROR_CHAR -> {
                     diagnostics.error("syntax", span, "unexpected character " + describeChar(t.getText()));
