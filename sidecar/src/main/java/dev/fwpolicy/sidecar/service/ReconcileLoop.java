@@ -180,7 +180,8 @@ public final class ReconcileLoop extends VerticleBase {
 
     private void schedule() {
         if (!wanted || syncing || timerId != -1) return;
-        long waitMillis = Math.max(0, (notBeforeNanos - System.nanoTime()) / 1_000_000);
+        // Rounded up: a timer that fires a fraction of a millisecond early must not break the interval.
+        long waitMillis = Math.max(0, (notBeforeNanos - System.nanoTime() + 999_999) / 1_000_000);
         if (waitMillis == 0) {
             runSync();
         } else {
