@@ -45,7 +45,12 @@ final class TestPolicies {
             """;
 
     static RuleSet compile(String text) {
-        var result = new Compiler().compile(List.of(new SourceFile("web.fwpolicy", text)));
+        return compile("web.fwpolicy", text);
+    }
+
+    /** The revision hashes the source names too: compile under the name the service will see. */
+    static RuleSet compile(String name, String text) {
+        var result = new Compiler().compile(List.of(new SourceFile(name, text)));
         if (result.hasErrors()) throw new AssertionError("test policy does not compile: " + result.diagnostics());
         return result.ruleSet().orElseThrow();
     }
