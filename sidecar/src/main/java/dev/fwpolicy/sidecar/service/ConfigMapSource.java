@@ -6,6 +6,7 @@ import dev.fwpolicy.sidecar.cli.PolicyInputs;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.vertx.core.Context;
@@ -99,13 +100,34 @@ public final class ConfigMapSource implements PolicySource {
                         new SourceUpdate.Gone("ConfigMap " + namespace + "/" + name + " does not exist")));
             }
         });
-        return Future.fromCompletionStage(informer.start(), context).mapEmpty();
+        // Keep retrying (with fabric8's backoff) when the API server is unreachable or says no:
+        // the rules in force stay, and the sidecar must not crash-loop over an API outage.
+        informer.exceptionHandler((started, error) -> {
+            if (notFound(error)) {
+                context.runOnContext(v -> updates.accept(
+                        new SourceUpdate.Gone("ConfigMap " + namespace + "/" + name + " does not exist")));
+            } else {
+                LOG.log(Level.WARNING, "watching ConfigMap {0}/{1} failed, retrying: {2}", namespace, name, error.getMessage());
+            }
+            return true;
+        });
+        informer.start().whenComplete((v, error) -> {
+            if (error == null) LOG.log(Level.INFO, "watching ConfigMap {0}/{1}", namespace, name);
+        });
+        return Future.succeededFuture();
     }
 
     @Override
     public Future<Void> stop() {
         if (informer != null) informer.close();
         return Future.succeededFuture();
+    }
+
+    private static boolean notFound(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof KubernetesClientException kce && kce.getCode() == 404) return true;
+        }
+        return false;
     }
 
     private void seen(ConfigMap cm) {

@@ -13,7 +13,10 @@ public interface PolicySource {
     /** e.g. {@code dir:/etc/fwpolicy} or {@code configmap:default/web-policy}. */
     String description();
 
-    /** Starts watching; the returned future completes after the first update was delivered. */
+    /**
+     * Starts watching. A directory delivers its first read before the future completes; a
+     * ConfigMap completes at once and delivers when the API server answers (it may be down).
+     */
     Future<Void> start(Vertx vertx, Consumer<SourceUpdate> updates);
 
     /** Reads the source again (the periodic resync's safety net against a missed event). */

@@ -28,8 +28,14 @@ final class ServiceHarness implements AutoCloseable {
     }
 
     ServiceHarness(FirewallSync firewall, PolicySource source, LoopSettings loop, Optional<String> token, long bodyLimit) {
+        this(firewall, v -> source, loop, token, bodyLimit);
+    }
+
+    /** For sources that need the service's Vert.x instance (the fabric8 client shares it). */
+    ServiceHarness(FirewallSync firewall, java.util.function.Function<Vertx, PolicySource> sourceFactory, LoopSettings loop,
+                   Optional<String> token, long bodyLimit) {
         this.firewall = firewall;
-        this.source = source;
+        this.source = sourceFactory.apply(vertx);
         try {
             this.service = SidecarService.start(vertx, registry, firewall, source, loop,
                             new ApiSettings("127.0.0.1", 0, token, bodyLimit), false)
