@@ -48,6 +48,8 @@ public final class ReconcileLoop extends VerticleBase {
     private long notBeforeNanos;
     private long timerId = -1;
     private long periodicId = -1;
+    private long retryId = -1;
+    private int consecutiveFailures;
     private Promise<Void> idle = promiseDone();
 
     public ReconcileLoop(FirewallSync firewall, PolicySource source, LoopSettings settings, ServiceMetrics metrics,
@@ -81,6 +83,7 @@ public final class ReconcileLoop extends VerticleBase {
     public Future<?> stop() {
         vertx.cancelTimer(periodicId);
         if (timerId != -1) vertx.cancelTimer(timerId);
+        if (retryId != -1) vertx.cancelTimer(retryId);
         wanted = false;
         // A sync in flight finishes (it is one transaction either way); the rules stay in force.
         return source.stop().recover(e -> Future.succeededFuture()).compose(v -> idle.future());
@@ -192,6 +195,20 @@ public final class ReconcileLoop extends VerticleBase {
         }
     }
 
+    /**
+     * A failed sync is tried again sooner than the next resync: after 1 s, doubling per failure,
+     * never later than the resync period (a kernel that keeps refusing is not hammered).
+     */
+    private void scheduleRetry() {
+        consecutiveFailures++;
+        long delay = Math.min(settings.resync().toMillis(), 1000L << Math.min(consecutiveFailures - 1, 16));
+        if (retryId != -1) vertx.cancelTimer(retryId);
+        retryId = vertx.setTimer(delay, id -> {
+            retryId = -1;
+            want("retry", Optional.empty());
+        });
+    }
+
     private void runSync() {
         if (!wanted || syncing) return;
         var triggers = String.join(",", wantedBy);
@@ -227,7 +244,9 @@ public final class ReconcileLoop extends VerticleBase {
                 metrics.syncFailed(record);
                 LOG.log(Level.ERROR, "sync (" + triggers + ") of revision " + policy.revision()
                         + " failed; the rules of the last successful sync stay in force", ar.cause());
+                scheduleRetry();
             }
+            if (ar.succeeded()) consecutiveFailures = 0;
             snapshot = snapshot.withSync(record);
             syncing = false;
             idle.complete();

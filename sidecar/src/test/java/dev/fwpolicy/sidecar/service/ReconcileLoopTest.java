@@ -109,6 +109,22 @@ class ReconcileLoopTest {
     }
 
     @Test
+    void aFailedSyncIsRetriedBeforeTheNextResync() throws Exception {
+        var firewall = new FakeFirewall();
+        firewall.failWith = Optional.of("iptables-restore: Resource temporarily unavailable");
+        try (var svc = new ServiceHarness(firewall, new ManualSource(List.of(new SourceFile("web.fwpolicy", TestPolicies.WEB))),
+                ServiceHarness.fastLoop(), Optional.empty(), 4096)) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> svc.snapshot().lastSync().isPresent());
+            assertThat(svc.snapshot().ready()).isFalse();
+            firewall.failWith = Optional.empty();
+            // resync is 10 minutes away; the retry comes after about a second
+            await().atMost(Duration.ofSeconds(5)).until(() -> svc.snapshot().ready());
+            assertThat(svc.snapshot().lastSuccess().orElseThrow().trigger()).isEqualTo("retry");
+            assertThat(svc.get("/metrics").body()).contains("fwpolicy_syncs_total{result=\"failed\"} 1.0");
+        }
+    }
+
+    @Test
     void sameContentAgainDoesNotSync() throws Exception {
         var firewall = new FakeFirewall();
         var source = new ManualSource(List.of(new SourceFile("web.fwpolicy", TestPolicies.WEB)));
