@@ -53,6 +53,26 @@ class ReconcileLoopTest {
     }
 
     @Test
+    void neverTwoSyncsAtOnceEvenWithoutAnInterval() throws Exception {
+        var firewall = new FakeFirewall();
+        try (var svc = new ServiceHarness(firewall, new ManualSource(List.of(new SourceFile("web.fwpolicy", TestPolicies.WEB))),
+                ServiceHarness.fastLoop(), Optional.empty(), 4096)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> svc.snapshot().ready());
+            firewall.syncDelay = Duration.ofMillis(200);
+            int before = firewall.syncs.get();
+            var requests = new ArrayList<Future<SyncRecord>>();
+            for (int i = 0; i < 10; i++) {
+                requests.add(svc.service.loop().syncNow("api"));
+                Thread.sleep(30);
+            }
+            Future.all(requests).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            assertThat(firewall.maxConcurrent.get()).isEqualTo(1);
+            // 10 requests over 300 ms against 200 ms syncs: the running one plus coalesced followers
+            assertThat(firewall.syncs.get() - before).isBetween(2, 3);
+        }
+    }
+
+    @Test
     void readsDoNotWaitForASlowSync() throws Exception {
         var firewall = new FakeFirewall();
         var source = new ManualSource(List.of(new SourceFile("web.fwpolicy", TestPolicies.WEB)));
