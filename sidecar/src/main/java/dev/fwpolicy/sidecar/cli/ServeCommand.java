@@ -4,9 +4,9 @@ import dev.fwpolicy.sidecar.service.ApiSettings;
 import dev.fwpolicy.sidecar.service.ConfigMapSource;
 import dev.fwpolicy.sidecar.service.DirectorySource;
 import dev.fwpolicy.sidecar.service.FirewallSync;
-import dev.fwpolicy.sidecar.service.KernelFirewall;
 import dev.fwpolicy.sidecar.service.LoopSettings;
 import dev.fwpolicy.sidecar.service.PolicySource;
+import dev.fwpolicy.sidecar.service.ReconcilerFirewall;
 import dev.fwpolicy.sidecar.service.SidecarService;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -60,12 +60,8 @@ public final class ServeCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     SourceOption source;
 
-    @Option(names = "--netns", paramLabel = "NAME", description = "Apply inside network namespace NAME (ip netns exec); default: our own.")
-    String netns;
-
-    @Option(names = "--backend", paramLabel = "auto|nft|legacy", defaultValue = "auto",
-            description = "iptables flavour; auto uses the one that already holds rules (default: ${DEFAULT-VALUE}).")
-    String backend;
+    @picocli.CommandLine.Mixin
+    KernelOptions kernel;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9464", converter = ListenAddress.Converter.class,
             description = "HTTP API address (default: ${DEFAULT-VALUE}). Keep it on loopback unless --token-file is set.")
@@ -101,7 +97,8 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var loopSettings = new LoopSettings(resync, minSyncInterval);
         var apiSettings = new ApiSettings(listen.host(), listen.port(), readToken(), maxBody);
-        FirewallSync firewall = KernelFirewall.open(Optional.ofNullable(netns), backend);
+        // Detects the backend (runs *-save): before Vert.x starts, so a kernel we cannot talk to stops us here.
+        FirewallSync firewall = ReconcilerFirewall.open(Optional.ofNullable(kernel.netns), kernel.backend);
 
         var registry = SidecarService.newRegistry();
         Vertx vertx = SidecarService.newVertx(registry);
@@ -130,8 +127,13 @@ public final class ServeCommand implements Callable<Integer> {
         var stopped = new CountDownLatch(1);
         var kubeClient = kube;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // Straight to stderr: java.util.logging resets its handlers in its own shutdown hook.
             try {
                 service.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                System.err.println(removeOnExit
+                        ? "fwpolicy: stopped; fwpolicy's rules were removed (--remove-on-exit)"
+                        : "fwpolicy: stopped; the rules stay in force (revision "
+                                + service.loop().snapshot().applied().orElse("none") + ")");
             } catch (Exception e) {
                 System.err.println("fwpolicy: shutdown: " + rootMessage(e));
             } finally {
