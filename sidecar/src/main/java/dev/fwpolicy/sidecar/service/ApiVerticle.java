@@ -74,6 +74,10 @@ public final class ApiVerticle extends VerticleBase {
         return vertx.createHttpServer().requestHandler(router).listen(settings.port(), settings.host())
                 .onSuccess(s -> {
                     server = s;
+                    if (!isLoopback(settings.host()) && settings.token().isEmpty()) {
+                        LOG.log(Level.WARNING, "listening on {0} without --token-file: anyone who reaches the port can trigger syncs",
+                                settings.host());
+                    }
                     LOG.log(Level.INFO, "HTTP API on http://{0}:{1,number,#}{2}", settings.host(), s.actualPort(),
                             settings.token().isPresent() ? " (POST /v1/sync needs the bearer token)" : "");
                 });
@@ -207,6 +211,10 @@ public final class ApiVerticle extends VerticleBase {
             LOG.log(Level.WARNING, "kernel query failed on " + ctx.request().path(), cause);
             fail(ctx, 502, "KernelUnavailable", "could not read the kernel: " + cause.getMessage());
         }
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
     }
 
     private static String firstLine(String s) {

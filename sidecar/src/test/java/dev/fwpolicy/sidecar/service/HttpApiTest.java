@@ -13,8 +13,17 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.concurrent.TimeUnit;
 
 /** Every endpoint of the HTTP API over a fake firewall, including the ways a client can get it wrong. */
+@ExtendWith(VertxExtension.class)
 class HttpApiTest {
     private static final String TOKEN = "s3cret-token";
     private FakeFirewall firewall;
@@ -41,6 +50,44 @@ class HttpApiTest {
         assertThat(json.getString("code")).isEqualTo(code);
         assertThat(json.getString("message")).isNotBlank();
         assertThat(json.getJsonArray("errors")).isNotNull();
+    }
+
+    /** Endpoint → (method, body, expected status), walked with a Vert.x client, one checkpoint each. */
+    @Test
+    void everyEndpointAnswersJsonWithTheExpectedStatus(Vertx clientVertx, VertxTestContext test) throws Exception {
+        record Call(HttpMethod method, String path, String body, int status, String contentType) {}
+        var auth = "Bearer " + TOKEN;
+        var calls = List.of(
+                new Call(HttpMethod.GET, "/healthz", null, 200, "application/json"),
+                new Call(HttpMethod.GET, "/readyz", null, 200, "application/json"),
+                new Call(HttpMethod.GET, "/v1/status", null, 200, "application/json"),
+                new Call(HttpMethod.GET, "/v1/rules", null, 200, "application/json"),
+                new Call(HttpMethod.GET, "/v1/state", null, 200, "application/json"),
+                new Call(HttpMethod.GET, "/v1/diff", null, 200, "application/json"),
+                new Call(HttpMethod.POST, "/v1/check", TestPolicies.WEB, 200, "application/json"),
+                new Call(HttpMethod.POST, "/v1/sync", "", 200, "application/json"),
+                new Call(HttpMethod.GET, "/metrics", null, 200, "text/plain"),
+                new Call(HttpMethod.GET, "/v1/unknown", null, 404, "application/json"),
+                new Call(HttpMethod.PUT, "/v1/rules", "{}", 405, "application/json"));
+        var client = clientVertx.createHttpClient();
+        var checkpoint = test.checkpoint(calls.size());
+        for (var call : calls) {
+            var options = new RequestOptions().setMethod(call.method()).setHost("127.0.0.1").setPort(svc.service.port())
+                    .setURI(call.path()).putHeader("Authorization", auth);
+            client.request(options)
+                    .compose(req -> call.body() == null ? req.send() : req.send(Buffer.buffer(call.body())))
+                    .compose(resp -> resp.body().map(body -> {
+                        test.verify(() -> {
+                            assertThat(resp.statusCode()).as(call.path() + ": " + body).isEqualTo(call.status());
+                            assertThat(resp.getHeader("content-type")).as(call.path()).startsWith(call.contentType());
+                            if (call.contentType().equals("application/json")) assertThat(body.toJsonObject()).isNotNull();
+                        });
+                        return body;
+                    }))
+                    .onComplete(test.succeeding(v -> checkpoint.flag()));
+        }
+        assertThat(test.awaitCompletion(30, TimeUnit.SECONDS)).isTrue();
+        if (test.failed()) throw new AssertionError(test.causeOfFailure());
     }
 
     @Test
