@@ -72,8 +72,12 @@ public final class ServeCommand implements Callable<Integer> {
     Duration resync;
 
     @Option(names = "--min-sync-interval", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
-            description = "Least time between two syncs; changes arriving meanwhile are folded into one (default: ${DEFAULT-VALUE}).")
+            description = "Least time between two syncs once --sync-burst is used up; changes arriving meanwhile are folded into one (default: ${DEFAULT-VALUE}).")
     Duration minSyncInterval;
+
+    @Option(names = "--sync-burst", paramLabel = "N", defaultValue = "2",
+            description = "Syncs that may start back to back before --min-sync-interval applies (default: ${DEFAULT-VALUE}).")
+    int syncBurst;
 
     @Option(names = "--debounce", paramLabel = "DURATION", defaultValue = "200ms", converter = DurationConverter.class,
             description = "Quiet time after a change in --policy-dir before it is read (default: ${DEFAULT-VALUE}).")
@@ -95,7 +99,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var loopSettings = new LoopSettings(resync, minSyncInterval);
+        var loopSettings = new LoopSettings(resync, minSyncInterval, syncBurst);
         var apiSettings = new ApiSettings(listen.host(), listen.port(), readToken(), maxBody);
         // Detects the backend (runs *-save): before Vert.x starts, so a kernel we cannot talk to stops us here.
         FirewallSync firewall = ReconcilerFirewall.open(Optional.ofNullable(kernel.netns), kernel.backend);

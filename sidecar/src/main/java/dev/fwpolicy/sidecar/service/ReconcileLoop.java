@@ -45,7 +45,9 @@ public final class ReconcileLoop extends VerticleBase {
     private boolean wanted;
     private final Set<String> wantedBy = new LinkedHashSet<>();
     private List<Promise<SyncRecord>> waiters = new ArrayList<>();
-    private long notBeforeNanos;
+    /** Sync tokens available (see {@link LoopSettings}); refilled lazily from the time elapsed. */
+    private double tokens;
+    private long refilledAtNanos;
     private long timerId = -1;
     private long periodicId = -1;
     private long retryId = -1;
@@ -70,6 +72,8 @@ public final class ReconcileLoop extends VerticleBase {
     @Override
     public Future<?> start() {
         loopContext = context;
+        tokens = settings.burst();
+        refilledAtNanos = System.nanoTime();
         periodicId = vertx.setPeriodic(settings.resync().toMillis(), id -> {
             source.poll();
             want("resync", Optional.empty());
@@ -183,8 +187,9 @@ public final class ReconcileLoop extends VerticleBase {
 
     private void schedule() {
         if (!wanted || syncing || timerId != -1) return;
-        // Rounded up: a timer that fires a fraction of a millisecond early must not break the interval.
-        long waitMillis = Math.max(0, (notBeforeNanos - System.nanoTime() + 999_999) / 1_000_000);
+        refill();
+        // Rounded up: a timer that fires a fraction of a millisecond early must not find the bucket empty.
+        long waitMillis = tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) * settings.minSyncInterval().toNanos() / 1e6) + 1;
         if (waitMillis == 0) {
             runSync();
         } else {
@@ -209,8 +214,21 @@ public final class ReconcileLoop extends VerticleBase {
         });
     }
 
+    private void refill() {
+        long now = System.nanoTime();
+        long interval = settings.minSyncInterval().toNanos();
+        tokens = interval == 0 ? settings.burst()
+                : Math.min(settings.burst(), tokens + (double) (now - refilledAtNanos) / interval);
+        refilledAtNanos = now;
+    }
+
     private void runSync() {
         if (!wanted || syncing) return;
+        refill();
+        if (tokens < 1) {
+            schedule();
+            return;
+        }
         var triggers = String.join(",", wantedBy);
         var promises = waiters;
         wanted = false;
@@ -226,7 +244,7 @@ public final class ReconcileLoop extends VerticleBase {
         syncing = true;
         idle = Promise.promise();
         long startNanos = System.nanoTime();
-        notBeforeNanos = startNanos + settings.minSyncInterval().toNanos();
+        tokens -= 1;
         Instant at = Instant.now();
         vertx.executeBlocking(() -> firewall.sync(policy.ruleSet()), false).onComplete(ar -> {
             var took = Duration.ofNanos(System.nanoTime() - startNanos);
