@@ -56,7 +56,8 @@ public final class ApiJson {
         var json = new JsonObject().put("at", r.at().toString()).put("durationMs", r.duration().toMillis())
                 .put("trigger", r.trigger()).put("revision", r.revision()).put("result", r.ok() ? "ok" : "failed");
         r.result().ifPresent(res -> json.put("counts", counts(res.counts()))
-                .put("drift", new JsonObject(new HashMap<>(res.changes().byKind())))
+                .put("found", new JsonObject(new java.util.LinkedHashMap<String, Object>(res.changes().byKind())))
+                .put("countedAsDrift", r.countedAsDrift())
                 .put("restoreInvocations", res.restoreInvocations()).put("applied", res.applied()));
         r.error().ifPresent(e -> json.put("error", e));
         return json;

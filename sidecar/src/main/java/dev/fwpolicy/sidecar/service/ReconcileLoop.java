@@ -250,15 +250,17 @@ public final class ReconcileLoop extends VerticleBase {
             var took = Duration.ofNanos(System.nanoTime() - startNanos);
             SyncRecord record;
             if (ar.succeeded()) {
-                record = new SyncRecord(at, took, triggers, policy.revision(), Optional.of(ar.result()), Optional.empty());
-                metrics.syncSucceeded(record, policyUnchanged);
+                record = new SyncRecord(at, took, triggers, policy.revision(), Optional.of(ar.result()), Optional.empty(),
+                        policyUnchanged);
+                metrics.syncSucceeded(record);
                 var c = ar.result().counts();
                 if (!c.isQuiet() || !policyUnchanged) {
                     LOG.log(Level.INFO, "sync ({0}) revision {1}: added {2}, removed {3}, moved {4}, repaired {5}, unchanged {6} in {7} ms",
                             triggers, policy.revision(), c.added(), c.removed(), c.moved(), c.repaired(), c.unchanged(), took.toMillis());
                 }
             } else {
-                record = new SyncRecord(at, took, triggers, policy.revision(), Optional.empty(), Optional.of(String.valueOf(ar.cause().getMessage())));
+                record = new SyncRecord(at, took, triggers, policy.revision(), Optional.empty(),
+                        Optional.of(String.valueOf(ar.cause().getMessage())), policyUnchanged);
                 metrics.syncFailed(record);
                 LOG.log(Level.ERROR, "sync (" + triggers + ") of revision " + policy.revision()
                         + " failed; the rules of the last successful sync stay in force", ar.cause());

@@ -62,13 +62,13 @@ public final class ServiceMetrics {
                 .tag("reason", reason).register(registry);
     }
 
-    public void syncSucceeded(SyncRecord record, boolean countAsDrift) {
+    public void syncSucceeded(SyncRecord record) {
         var result = record.result().orElseThrow();
         syncDuration.record(record.duration());
         syncsOk.increment();
         rulesApplied.set(result.applied());
         lastSuccessEpochMillis.set(record.at().toEpochMilli());
-        if (countAsDrift) {
+        if (record.countedAsDrift()) {
             for (Map.Entry<String, Integer> e : result.changes().byKind().entrySet()) {
                 if (e.getValue() > 0) drift(e.getKey()).increment(e.getValue());
             }

@@ -247,7 +247,8 @@ class HttpApiTest {
         assertThat(ok.status()).as(ok.body()).isEqualTo(200);
         assertThat(ok.json().getString("result")).isEqualTo("ok");
         assertThat(ok.json().getJsonObject("counts").getInteger("added")).isEqualTo(1);
-        assertThat(ok.json().getJsonObject("drift").getInteger("missing")).isEqualTo(1);
+        assertThat(ok.json().getJsonObject("found").getInteger("missing")).isEqualTo(1);
+        assertThat(ok.json().getBoolean("countedAsDrift")).isTrue();
         assertThat(firewall.syncs.get()).isEqualTo(before + 1);
     }
 
