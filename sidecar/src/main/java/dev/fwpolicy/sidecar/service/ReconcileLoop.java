@@ -214,6 +214,11 @@ public final class ReconcileLoop extends VerticleBase {
         });
     }
 
+    /** The error as /v1/status shows it: a rejected 10,000-rule payload belongs in the log, not in every poll. */
+    private static String capped(String message) {
+        return message.length() <= 8192 ? message : message.substring(0, 8192) + "\n… (truncated; the full text is in the log)";
+    }
+
     private void refill() {
         long now = System.nanoTime();
         long interval = settings.minSyncInterval().toNanos();
@@ -260,7 +265,7 @@ public final class ReconcileLoop extends VerticleBase {
                 }
             } else {
                 record = new SyncRecord(at, took, triggers, policy.revision(), Optional.empty(),
-                        Optional.of(String.valueOf(ar.cause().getMessage())), policyUnchanged);
+                        Optional.of(capped(String.valueOf(ar.cause().getMessage()))), policyUnchanged);
                 metrics.syncFailed(record);
                 LOG.log(Level.ERROR, "sync (" + triggers + ") of revision " + policy.revision()
                         + " failed; the rules of the last successful sync stay in force", ar.cause());

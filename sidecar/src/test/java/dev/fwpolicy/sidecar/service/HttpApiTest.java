@@ -117,6 +117,23 @@ class HttpApiTest {
     }
 
     @Test
+    void beforeAnyPolicyKernelQuestionsAreConflictsNotErrors() throws Exception {
+        var empty = new ManualSource(List.of());
+        try (var other = new ServiceHarness(new FakeFirewall(), empty, ServiceHarness.fastLoop(), Optional.empty(), 4096)) {
+            for (var path : List.of("/v1/rules", "/v1/state", "/v1/diff")) assertError(other.get(path), 409, "NoPolicy");
+            assertError(other.send(HttpRequest.newBuilder(other.uri("/v1/sync")).POST(HttpRequest.BodyPublishers.noBody())),
+                    409, "NoPolicy");
+            assertError(other.get("/readyz"), 503, "NotReady");
+            assertThat(other.get("/v1/status").json().getValue("policy")).isNull();
+            empty.load("web.fwpolicy", TestPolicies.BROKEN);
+            await().atMost(Duration.ofSeconds(5)).until(() -> other.snapshot().problem().isPresent());
+            var conflict = other.get("/v1/rules");
+            assertError(conflict, 409, "NoPolicy");
+            assertThat(conflict.json().getJsonArray("errors")).isNotEmpty(); // why: the rejected input's diagnostics
+        }
+    }
+
+    @Test
     void statusNamesRevisionSourceBackendAndLastSync() {
         var status = svc.get("/v1/status");
         assertThat(status.status()).isEqualTo(200);
