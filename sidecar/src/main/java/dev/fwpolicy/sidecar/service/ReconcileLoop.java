@@ -78,8 +78,8 @@ public final class ReconcileLoop extends VerticleBase {
             source.poll();
             want("resync", Optional.empty());
         });
-        LOG.log(Level.INFO, "watching {0}; resync every {1} s, at most one sync per {2} ms", source.description(),
-                settings.resync().toSeconds(), settings.minSyncInterval().toMillis());
+        LOG.log(Level.INFO, "watching {0}; resync every {1} s; up to {2} syncs back to back, then one per {3} ms",
+                source.description(), settings.resync().toSeconds(), settings.burst(), settings.minSyncInterval().toMillis());
         return source.start(vertx, this::onSourceUpdate);
     }
 
