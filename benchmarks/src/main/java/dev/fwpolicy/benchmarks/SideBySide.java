@@ -46,7 +46,8 @@ import java.util.regex.Pattern;
 public final class SideBySide {
 
     record Options(List<Integer> sizes, int repeat, List<Backend> backends, int naiveMeasuredMax, int naiveSampledMax,
-                   int naiveSample, boolean jmh, boolean quick, Path out, String prefix, Path naiveScript) {}
+                   int naiveSample, boolean jmh, boolean quick, Path out, String prefix, Path naiveScript, Path sidecarJar,
+                   Path pidFile, int serviceMax) {}
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
@@ -75,6 +76,9 @@ public final class SideBySide {
         Path out = Path.of("benchmarks/results");
         String prefix = "fwp-bench-" + Long.toHexString(System.nanoTime() & 0xffffff);
         Path naive = Path.of("benchmarks/naive-sync.sh");
+        Path sidecarJar = Path.of("sidecar/target/fwpolicy.jar");
+        Path pidFile = null;
+        int serviceMax = 10_000;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -90,11 +94,15 @@ public final class SideBySide {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--netns-prefix" -> prefix = args[++i];
                 case "--naive-script" -> naive = Path.of(args[++i]);
+                case "--sidecar-jar" -> sidecarJar = Path.of(args[++i]);
+                case "--pid-file" -> pidFile = Path.of(args[++i]);
+                case "--service-max" -> serviceMax = Integer.parseInt(args[++i]);
                 case "--help", "-h" -> {
                     System.out.println("""
                             usage: SideBySide [--sizes 1000,10000,50000] [--repeat 5] [--backends nft,legacy]
                                               [--naive-measured-max 1000] [--naive-sampled-max 10000] [--naive-sample 200]
-                                              [--no-jmh] [--quick] [--out DIR] [--netns-prefix fwp-bench-XXXX] [--naive-script PATH]""");
+                                              [--no-jmh] [--quick] [--out DIR] [--netns-prefix fwp-bench-XXXX] [--naive-script PATH]
+                                              [--sidecar-jar PATH] [--pid-file PATH] [--service-max 10000]""");
                     System.exit(0);
                 }
                 default -> throw new IllegalArgumentException("unknown argument: " + a + " (try --help)");
@@ -102,7 +110,8 @@ public final class SideBySide {
         }
         if (repeat < 1) throw new IllegalArgumentException("--repeat must be at least 1");
         if (!prefix.matches("fwp-bench-[A-Za-z0-9]{1,20}")) throw new IllegalArgumentException("--netns-prefix must look like fwp-bench-XXXX");
-        return new Options(sizes, repeat, backends, naiveMeasuredMax, naiveSampledMax, naiveSample, jmh, quick, out, prefix, naive);
+        return new Options(sizes, repeat, backends, naiveMeasuredMax, naiveSampledMax, naiveSample, jmh, quick, out, prefix, naive,
+                sidecarJar, pidFile, serviceMax);
     }
 
     private void run() throws IOException {
@@ -111,8 +120,10 @@ public final class SideBySide {
         for (Backend backend : opt.backends()) {
             warmUp(backend);
             for (int n : opt.sizes()) kernelFigures(backend, n);
+            for (int n : opt.sizes()) if (n <= opt.serviceMax()) new Service(opt, report).figures(backend, n);
         }
         if (opt.jmh()) InProcess.compile(report, opt);
+        InProcess.evaluate(report, opt);
         report.machine.put("load after (1/5/15 min)", loadAvg());
         String stamp = STAMP.format(Instant.now());
         Files.createDirectories(opt.out());
