@@ -115,7 +115,7 @@ final class Report {
         sb.append('\n');
         for (var c : cells()) {
             sb.append("| ");
-            for (int i = 0; i < c.length; i++) sb.append(c[i].replace("|", "\\|")).append(i + 1 < c.length ? " | " : " |\n");
+            for (int i = 0; i < c.length; i++) sb.append(c[i].replace("|", "\\|").replace("*", "\\*")).append(i + 1 < c.length ? " | " : " |\n");
         }
         sb.append("\nMachine: ");
         machine.forEach((k, v) -> sb.append(k).append(": ").append(v).append("; "));

@@ -47,7 +47,14 @@ public final class SideBySide {
 
     record Options(List<Integer> sizes, int repeat, List<Backend> backends, int naiveMeasuredMax, int naiveSampledMax,
                    int naiveSample, boolean jmh, boolean quick, Path out, String prefix, Path naiveScript, Path sidecarJar,
-                   Path pidFile, int serviceMax) {}
+                   Path pidFile, int serviceMax, List<String> sidecarJavaOpts, java.util.Set<String> phases) {
+
+        boolean runs(String phase) {
+            return phases.contains(phase);
+        }
+    }
+
+    static final java.util.Set<String> PHASES = java.util.Set.of("kernel", "naive", "service", "jmh");
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
@@ -79,6 +86,8 @@ public final class SideBySide {
         Path sidecarJar = Path.of("sidecar/target/fwpolicy.jar");
         Path pidFile = null;
         int serviceMax = 10_000;
+        List<String> sidecarJavaOpts = List.of();
+        java.util.Set<String> phases = PHASES;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -97,12 +106,18 @@ public final class SideBySide {
                 case "--sidecar-jar" -> sidecarJar = Path.of(args[++i]);
                 case "--pid-file" -> pidFile = Path.of(args[++i]);
                 case "--service-max" -> serviceMax = Integer.parseInt(args[++i]);
+                case "--sidecar-java-opts" -> sidecarJavaOpts = Arrays.stream(args[++i].trim().split("\\s+")).filter(x -> !x.isEmpty()).toList();
+                case "--phases" -> {
+                    phases = java.util.Set.copyOf(Arrays.stream(args[++i].split(",")).map(String::strip).toList());
+                    if (!PHASES.containsAll(phases)) throw new IllegalArgumentException("--phases takes " + PHASES);
+                }
                 case "--help", "-h" -> {
                     System.out.println("""
                             usage: SideBySide [--sizes 1000,10000,50000] [--repeat 5] [--backends nft,legacy]
                                               [--naive-measured-max 1000] [--naive-sampled-max 10000] [--naive-sample 200]
                                               [--no-jmh] [--quick] [--out DIR] [--netns-prefix fwp-bench-XXXX] [--naive-script PATH]
-                                              [--sidecar-jar PATH] [--pid-file PATH] [--service-max 10000]""");
+                                              [--sidecar-jar PATH] [--pid-file PATH] [--service-max 10000]
+                                              [--sidecar-java-opts "-XX:MaxRAM=256m"] [--phases kernel,naive,service,jmh]""");
                     System.exit(0);
                 }
                 default -> throw new IllegalArgumentException("unknown argument: " + a + " (try --help)");
@@ -111,19 +126,27 @@ public final class SideBySide {
         if (repeat < 1) throw new IllegalArgumentException("--repeat must be at least 1");
         if (!prefix.matches("fwp-bench-[A-Za-z0-9]{1,20}")) throw new IllegalArgumentException("--netns-prefix must look like fwp-bench-XXXX");
         return new Options(sizes, repeat, backends, naiveMeasuredMax, naiveSampledMax, naiveSample, jmh, quick, out, prefix, naive,
-                sidecarJar, pidFile, serviceMax);
+                sidecarJar, pidFile, serviceMax, sidecarJavaOpts, phases);
     }
 
     private void run() throws IOException {
         machine();
         log("machine: " + report.machine);
         for (Backend backend : opt.backends()) {
-            warmUp(backend);
-            for (int n : opt.sizes()) kernelFigures(backend, n);
-            for (int n : opt.sizes()) if (n <= opt.serviceMax()) new Service(opt, report).figures(backend, n);
+            if (opt.runs("kernel") || opt.runs("naive")) {
+                warmUp(backend);
+                for (int n : opt.sizes()) kernelFigures(backend, n);
+            }
+            if (opt.runs("service")) {
+                for (int n : opt.sizes()) if (n <= opt.serviceMax()) new Service(opt, report).figures(backend, n);
+            }
         }
-        if (opt.jmh()) InProcess.compile(report, opt);
-        InProcess.evaluate(report, opt);
+        if (opt.jmh() && opt.runs("jmh")) {
+            InProcess.compile(report, opt);
+            InProcess.readBack(report, opt);
+            InProcess.coldCompile(report, opt);
+        }
+        if (opt.runs("jmh")) InProcess.evaluate(report, opt);
         report.machine.put("load after (1/5/15 min)", loadAvg());
         String stamp = STAMP.format(Instant.now());
         Files.createDirectories(opt.out());
@@ -275,7 +298,7 @@ public final class SideBySide {
             add(new Row("sync after heavy damage, " + MODE_NAMES[0], b, n, "ms", Optional.of(Stat.of(fwpDamage)), "fwpolicy first apply (above)",
                     Optional.of(first), Goal.NONE, 0, "—", damageNote));
 
-            naive(backend, n, base, first, noop);
+            if (opt.runs("naive")) naive(backend, n, base, first, noop);
         } finally {
             close(raw);
             close(fwp);
@@ -507,6 +530,8 @@ public final class SideBySide {
         m.put("sizes", opt.sizes().toString());
         m.put("repeat", String.valueOf(opt.repeat()));
         m.put("quick", String.valueOf(opt.quick()));
+        m.put("phases", new java.util.TreeSet<>(opt.phases()).toString());
+        if (!opt.sidecarJavaOpts().isEmpty()) m.put("sidecar JVM options", String.join(" ", opt.sidecarJavaOpts()));
         m.put("load before (1/5/15 min)", loadAvg());
     }
 
