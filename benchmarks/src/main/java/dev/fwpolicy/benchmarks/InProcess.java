@@ -3,6 +3,7 @@ package dev.fwpolicy.benchmarks;
 import dev.fwpolicy.benchmarks.Report.Goal;
 import dev.fwpolicy.benchmarks.Report.Row;
 import dev.fwpolicy.benchmarks.Report.Stat;
+import java.util.List;
 import java.util.Optional;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
