@@ -9,8 +9,9 @@ import java.util.List;
 public final class Diagnostics {
     private final List<Diagnostic> items = new ArrayList<>();
 
+    /** Adds {@code d} unless the same problem at the same place is already known. */
     public void add(Diagnostic d) {
-        items.add(d);
+        if (!items.contains(d)) items.add(d);
     }
 
     public void error(String code, Span span, String message) {
@@ -19,6 +20,17 @@ public final class Diagnostics {
 
     public void warning(String code, Span span, String message) {
         add(Diagnostic.warning(code, span, message));
+    }
+
+    /** True when an error was already reported inside {@code span} (to avoid follow-on noise). */
+    public boolean hasErrorWithin(Span span) {
+        return items.stream().anyMatch(d -> d.isError() && d.span().file().equals(span.file())
+                && after(d.span().line(), d.span().column(), span.line(), span.column())
+                && after(span.endLine(), span.endColumn(), d.span().endLine(), d.span().endColumn()));
+    }
+
+    private static boolean after(int line, int col, int refLine, int refCol) {
+        return line > refLine || line == refLine && col >= refCol;
     }
 
     public boolean hasErrors() {

@@ -2,28 +2,62 @@ package dev.fwpolicy.engine.source;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
-/** One policy source: a file on disk, a ConfigMap key, or text posted over HTTP. */
-public record SourceFile(String name, String text) {
+/**
+ * One policy source: a file on disk, a ConfigMap key, or text posted over HTTP. A value
+ * (equal by name and text); line starts are indexed once so quoting a rule back is O(1).
+ */
+public final class SourceFile {
+    private final String name;
+    private final String text;
+    private final int[] lineStarts;
 
-    public SourceFile {
+    public SourceFile(String name, String text) {
         if (name == null || text == null) throw new IllegalArgumentException("name and text are required");
+        this.name = name;
+        this.text = text;
+        var starts = new ArrayList<Integer>();
+        starts.add(0);
+        for (int i = 0; i < text.length(); i++) if (text.charAt(i) == '\n') starts.add(i + 1);
+        this.lineStarts = starts.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String text() {
+        return text;
     }
 
     /** The 1-based line {@code line} without its line terminator, or "" when out of range. */
     public String line(int line) {
-        int start = 0;
-        for (int i = 1; i < line; i++) {
-            int nl = text.indexOf('\n', start);
-            if (nl < 0) return "";
-            start = nl + 1;
-        }
-        int end = text.indexOf('\n', start);
-        String s = end < 0 ? text.substring(start) : text.substring(start, end);
+        if (line < 1 || line > lineStarts.length) return "";
+        int start = lineStarts[line - 1];
+        int end = line < lineStarts.length ? lineStarts[line] - 1 : text.length();
+        String s = text.substring(start, end);
         return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
     }
 
     public List<String> lines() {
-        return new ArrayList<>(List.of(text.split("\r?\n", -1)));
+        var out = new ArrayList<String>(lineStarts.length);
+        for (int i = 1; i <= lineStarts.length; i++) out.add(line(i));
+        return out;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SourceFile s && s.name.equals(name) && s.text.equals(text);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, text);
+    }
+
+    @Override
+    public String toString() {
+        return "SourceFile[" + name + ", " + text.length() + " chars]";
     }
 }

@@ -1,0 +1,130 @@
+package dev.fwpolicy.engine.check;
+
+import dev.fwpolicy.engine.ast.*;
+import dev.fwpolicy.engine.diag.Diagnostic;
+import dev.fwpolicy.engine.diag.Diagnostics;
+import dev.fwpolicy.engine.net.Cidr;
+import dev.fwpolicy.engine.net.Family;
+import dev.fwpolicy.engine.net.PortRange;
+import dev.fwpolicy.engine.source.Span;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Resolves {@code $name} references inside one policy, flattening sets that reference
+ * other sets. Reports undefined names (with did-you-mean), wrong kinds, cycles and
+ * excessive nesting. Results are empty when anything was wrong.
+ */
+final class SetResolver {
+    private final Scope scope;
+    private final Diagnostics diagnostics;
+    private final int maxNesting;
+    private final Deque<String> resolving = new ArrayDeque<>();
+
+    SetResolver(Scope scope, Diagnostics diagnostics, int maxNesting) {
+        this.scope = scope;
+        this.diagnostics = diagnostics;
+        this.maxNesting = maxNesting;
+    }
+
+    Optional<ResolvedAddresses> addresses(Addresses addresses) {
+        if (addresses instanceof NegatedAddresses n) return addresses(n.inner()).map(ResolvedAddresses::negate);
+        var set = (AddressSet) addresses;
+        var cidrs = addressMembers(set.members());
+        if (cidrs.isEmpty()) return Optional.empty();
+        if (cidrs.get().isEmpty()) {
+            if (diagnostics.hasErrorWithin(set.span())) return Optional.empty();
+            diagnostics.error("empty-set", set.span(), "an empty address set matches nothing; remove the rule or add addresses");
+            return Optional.empty();
+        }
+        return Optional.of(new ResolvedAddresses(cidrs.get(), false));
+    }
+
+    private Optional<List<Cidr>> addressMembers(List<AddressMember> members) {
+        var out = new ArrayList<Cidr>();
+        boolean ok = true;
+        for (var m : members) {
+            if (m instanceof AddressLiteral l) {
+                out.add(l.cidr());
+            } else if (m instanceof AnyAddress) {
+                out.add(Cidr.all(Family.V4));
+                out.add(Cidr.all(Family.V6));
+            } else {
+                var ref = (AddressReference) m;
+                var resolved = reference(ref.name(), ref.span(), AddressSetDecl.class, "address set")
+                        .flatMap(decl -> nested(ref.name(), ref.span(), () -> addressMembers(((AddressSetDecl) decl).set().members())));
+                if (resolved.isPresent()) out.addAll(resolved.get());
+                else ok = false;
+            }
+        }
+        return ok ? Optional.of(out) : Optional.empty();
+    }
+
+    Optional<List<PortRange>> ports(PortSet set) {
+        var ranges = portMembers(set.members());
+        if (ranges.isEmpty()) return Optional.empty();
+        if (ranges.get().isEmpty()) {
+            if (diagnostics.hasErrorWithin(set.span())) return Optional.empty();
+            diagnostics.error("empty-set", set.span(), "an empty port set matches nothing; remove the rule or add ports");
+            return Optional.empty();
+        }
+        return Optional.of(PortRange.normalize(ranges.get()));
+    }
+
+    private Optional<List<PortRange>> portMembers(List<PortMember> members) {
+        var out = new ArrayList<PortRange>();
+        boolean ok = true;
+        for (var m : members) {
+            if (m instanceof PortLiteral l) {
+                out.add(l.range());
+            } else {
+                var ref = (PortReference) m;
+                var resolved = reference(ref.name(), ref.span(), PortSetDecl.class, "port set")
+                        .flatMap(decl -> nested(ref.name(), ref.span(), () -> portMembers(((PortSetDecl) decl).set().members())));
+                if (resolved.isPresent()) out.addAll(resolved.get());
+                else ok = false;
+            }
+        }
+        return ok ? Optional.of(out) : Optional.empty();
+    }
+
+    private Optional<PolicyItem> reference(String name, Span span, Class<? extends PolicyItem> kind, String kindName) {
+        var item = scope.lookup(name);
+        if (item.isEmpty()) {
+            diagnostics.error("undefined-name", span, "'$" + name + "' is not defined" + NameSuggester.hint(name, scope.names()));
+            return Optional.empty();
+        }
+        if (!kind.isInstance(item.get())) {
+            String actual = item.get() instanceof PortSetDecl ? "a port set" : "an address set";
+            diagnostics.add(Diagnostic.error("wrong-kind", span, "'$" + name + "' is " + actual + ", but " + article(kindName)
+                            + " is expected here")
+                    .withRelated(item.get().span(), "'" + name + "' is defined here"));
+            return Optional.empty();
+        }
+        return item;
+    }
+
+    private <T> Optional<T> nested(String name, Span span, java.util.function.Supplier<Optional<T>> body) {
+        if (resolving.contains(name)) {
+            diagnostics.error("cyclic-definition", span, "'$" + name + "' refers to itself through " + String.join(" -> ", resolving));
+            return Optional.empty();
+        }
+        if (resolving.size() >= maxNesting) {
+            diagnostics.error("limit-exceeded", span, "sets nest more than " + maxNesting + " levels deep");
+            return Optional.empty();
+        }
+        resolving.push(name);
+        try {
+            return body.get();
+        } finally {
+            resolving.pop();
+        }
+    }
+
+    private static String article(String kind) {
+        return (kind.startsWith("a") ? "an " : "a ") + kind;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.fwpolicy.engine.compile;
+
+import dev.fwpolicy.engine.ast.Direction;
+import dev.fwpolicy.engine.ast.PolicyDecl;
+import dev.fwpolicy.engine.ir.*;
+import dev.fwpolicy.engine.net.Family;
+import dev.fwpolicy.engine.render.RuleSpecRenderer;
+import dev.fwpolicy.engine.source.SourceFile;
+import dev.fwpolicy.engine.source.SourceText;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Lays lowered rules out in chains and gives every rule its identity. Per family and
+ * direction: the built-in chain jumps to FWP-INPUT / FWP-OUTPUT, which holds the loopback
+ * rule, one jump per policy (priority order) and the default; each policy's rules live in
+ * its own chain, so falling off its end moves on to the next policy.
+ */
+final class RuleSetBuilder {
+    private final Map<String, SourceFile> sources;
+    private final List<OwnedChain> chains = new ArrayList<>();
+    private final List<CompiledRule> jumps = new ArrayList<>();
+
+    RuleSetBuilder(Map<String, SourceFile> sources) {
+        this.sources = sources;
+    }
+
+    RuleSet build(List<PolicyDecl> orderedPolicies, List<LoweredRule> lowered, Map<Direction, EffectiveDefault> defaults,
+                  String revision) {
+        for (var family : Family.values()) {
+            for (var direction : Direction.values()) {
+                buildDirection(family, direction, orderedPolicies, lowered, defaults.get(direction));
+            }
+        }
+        return new RuleSet(chains, jumps, revision);
+    }
+
+    private void buildDirection(Family family, Direction direction, List<PolicyDecl> policies, List<LoweredRule> lowered,
+                                EffectiveDefault dflt) {
+        String entry = ChainNames.entry(direction);
+        var entryRules = new ChainRules(family, entry, direction);
+        entryRules.add(Match.loopback(), new Target.Accept(), RuleOrigin.implicit(RuleOrigin.Kind.LOOPBACK,
+                "implicit: loopback traffic is always allowed"), "loopback");
+
+        var policyChains = new ArrayList<OwnedChain>();
+        for (var policy : policies) {
+            String name = ChainNames.policy(direction, policy.name().text());
+            var rules = new ChainRules(family, name, direction);
+            for (var r : lowered) {
+                if (r.policy() != policy || r.family() != family || r.direction() != direction) continue;
+                var span = r.decl().span();
+                var origin = new RuleOrigin(RuleOrigin.Kind.RULE, Optional.of(policy.name().text()), span,
+                        SourceText.slice(sources.get(span.file()), span), r.decl().note().map(n -> n.text()));
+                String human = policy.name().text() + ":" + span.line() + r.decl().note().map(n -> " " + n.text()).orElse("");
+                rules.add(r.match(), r.target(), origin, human);
+            }
+            if (rules.isEmpty()) continue;
+            policyChains.add(rules.chain());
+            var origin = new RuleOrigin(RuleOrigin.Kind.DISPATCH, Optional.of(policy.name().text()), policy.name().span(),
+                    "policy " + policy.name().text() + " priority " + policy.effectivePriority(), Optional.empty());
+            entryRules.add(Match.any(), new Target.Jump(name), origin, "policy " + policy.name().text());
+        }
+
+        var target = Targets.of(dflt.verdict(), family);
+        String text = "default " + direction.keyword() + " " + dflt.verdict().keyword();
+        RuleOrigin origin = dflt.decl()
+                .map(d -> new RuleOrigin(RuleOrigin.Kind.DEFAULT, dflt.policy().map(p -> p.name().text()), d.span(), text, Optional.<String>empty()))
+                .orElseGet(() -> RuleOrigin.implicit(RuleOrigin.Kind.DEFAULT, text + " (implicit: no default declared)"));
+        String human = text + dflt.decl().map(d -> " " + dflt.policy().orElseThrow().name().text() + ":" + d.span().line()).orElse("");
+        entryRules.add(Match.any(), target, origin, human);
+
+        chains.add(entryRules.chain());
+        chains.addAll(policyChains);
+
+        var builtin = new ChainRules(family, direction.builtinChain(), direction);
+        builtin.add(Match.any(), new Target.Jump(entry), RuleOrigin.implicit(RuleOrigin.Kind.DISPATCH,
+                "fwpolicy entry: " + direction.builtinChain() + " -> " + entry), "fwpolicy");
+        jumps.addAll(builtin.rules);
+    }
+
+    /** Collects a chain's rules, numbering identical bodies so each still gets its own identity. */
+    private static final class ChainRules {
+        private final Family family;
+        private final String chain;
+        private final Direction direction;
+        private final List<CompiledRule> rules = new ArrayList<>();
+        private final Map<String, Integer> occurrences = new HashMap<>();
+
+        ChainRules(Family family, String chain, Direction direction) {
+            this.family = family;
+            this.chain = chain;
+            this.direction = direction;
+        }
+
+        void add(Match match, Target target, RuleOrigin origin, String human) {
+            String flag = direction.interfaceFlag();
+            String body = RuleSpecRenderer.render(match, target, Optional.empty(), flag);
+            int occurrence = occurrences.merge(body, 1, Integer::sum) - 1;
+            String id = RuleIdentity.hash(family, RuleSet.TABLE, chain, body, occurrence);
+            String comment = RuleIdentity.comment(id, human, RuleIdentity.IPTABLES_COMMENT_MAX);
+            String spec = RuleSpecRenderer.render(match, target, Optional.of(comment), flag);
+            rules.add(new CompiledRule(id, family, chain, match, target, spec, origin));
+        }
+
+        boolean isEmpty() {
+            return rules.isEmpty();
+        }
+
+        OwnedChain chain() {
+            return new OwnedChain(family, chain, rules);
+        }
+    }
+}

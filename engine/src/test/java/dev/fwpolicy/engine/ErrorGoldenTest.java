@@ -1,0 +1,44 @@
+package dev.fwpolicy.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fwpolicy.engine.diag.DiagnosticPrinter;
+import dev.fwpolicy.engine.source.SourceFile;
+import dev.fwpolicy.engine.testing.Golden;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * One folder per diagnostic: {@code errors/<code>/*.fwpolicy} compiled together must print
+ * exactly {@code expected.txt}, and must report the code the folder is named after.
+ */
+class ErrorGoldenTest {
+    static final Path ROOT = Path.of("src/test/resources/errors");
+
+    static Stream<Path> cases() throws IOException {
+        return Files.list(ROOT).filter(Files::isDirectory).sorted();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void diagnosticsMatchGolden(Path dir) throws IOException {
+        var sources = new ArrayList<SourceFile>();
+        try (var files = Files.list(dir)) {
+            for (var f : files.filter(p -> p.toString().endsWith(".fwpolicy")).sorted().toList()) {
+                sources.add(new SourceFile(f.getFileName().toString(), Files.readString(f)));
+            }
+        }
+        var result = new Compiler().compile(sources);
+        String code = dir.getFileName().toString();
+        assertThat(result.diagnostics()).as("diagnostic codes").anyMatch(d -> d.code().equals(code));
+        if (!code.equals("shadowed-rule")) {
+            assertThat(result.ruleSet()).as("an error case must not produce a rule set").isEmpty();
+        }
+        Golden.assertMatches(dir.resolve("expected.txt"), new DiagnosticPrinter(sources).printAll(result.diagnostics()));
+    }
+}

@@ -1,0 +1,64 @@
+package dev.fwpolicy.sidecar.cli;
+
+import dev.fwpolicy.engine.Compiler;
+import dev.fwpolicy.engine.diag.DiagnosticPrinter;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {"Parse and check policy files; print every problem as file:line:col with the source line.",
+            "Nothing is applied. Exit 0 when clean (warnings allowed), 1 on errors."})
+public final class CheckCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "FILES|DIRS", description = "Policy files, or directories of *.fwpolicy files.")
+    List<Path> paths;
+
+    @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+    OutputFormat format;
+
+    @Option(names = "--werror", description = "Treat warnings as errors.")
+    boolean warningsAreErrors;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        var sources = PolicyInputs.read(paths);
+        var result = new Compiler().compile(sources);
+        boolean failed = result.hasErrors() || warningsAreErrors && result.warningCount() > 0;
+        var out = spec.commandLine().getOut();
+        if (format == OutputFormat.json) {
+            var json = new JsonObject()
+                    .put("ok", !failed)
+                    .put("files", sources.size())
+                    .put("errors", result.errorCount())
+                    .put("warnings", result.warningCount())
+                    .put("rules", result.ruleSet().map(r -> r.ruleCount()).orElse(0))
+                    .put("revision", result.ruleSet().map(r -> r.revision()).orElse(null))
+                    .put("diagnostics", DiagnosticsJson.toJson(result.diagnostics()));
+            out.println(json.encodePrettily());
+        } else {
+            var err = spec.commandLine().getErr();
+            err.print(new DiagnosticPrinter(sources).printAll(result.diagnostics()));
+            if (failed) {
+                err.printf("check failed: %d error(s), %d warning(s) in %d file(s)%n", result.errorCount(), result.warningCount(), sources.size());
+            } else {
+                var rs = result.ruleSet().orElseThrow();
+                out.printf("ok: %d file(s), %d rule(s) (ipv4 %d, ipv6 %d), %d warning(s), revision %s%n", sources.size(),
+                        rs.ruleCount(), count(rs, dev.fwpolicy.engine.net.Family.V4), count(rs, dev.fwpolicy.engine.net.Family.V6),
+                        result.warningCount(), rs.revision());
+            }
+        }
+        out.flush();
+        return failed ? ExitCodes.FAILED : ExitCodes.OK;
+    }
+
+    private static long count(dev.fwpolicy.engine.ir.RuleSet rs, dev.fwpolicy.engine.net.Family f) {
+        return rs.allRules().filter(r -> r.family() == f).count();
+    }
+}

@@ -1,0 +1,38 @@
+package dev.fwpolicy.sidecar.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The top-level {@code fwpolicy} command; each subcommand lives in its own class. */
+@Command(name = "fwpolicy",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Compile firewall intent written in .fwpolicy files into a canonical, hash-identified",
+            "iptables rule set, and keep the kernel equal to it.",
+            "",
+            "Start with:  fwpolicy check examples/policies   then   fwpolicy compile examples/policies/web.fwpolicy"},
+        subcommands = {
+            CheckCommand.class,
+            FmtCommand.class,
+            CompileCommand.class,
+            CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 success, 1 policy errors or failed check, 2 usage or I/O error."})
+public final class FwpolicyCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static CommandLine commandLine() {
+        var cl = new CommandLine(new FwpolicyCommand());
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            cmd.getErr().println("fwpolicy: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            return ExitCodes.USAGE;
+        });
+        return cl;
+    }
+}

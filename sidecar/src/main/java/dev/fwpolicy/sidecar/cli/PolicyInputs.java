@@ -1,0 +1,64 @@
+package dev.fwpolicy.sidecar.cli;
+
+import dev.fwpolicy.engine.source.SourceFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * FILES|DIRS arguments → policy sources. A directory contributes its {@code *.fwpolicy}
+ * files (recursively, in name order, skipping hidden entries such as a ConfigMap volume's
+ * {@code ..data} internals); a file is taken whatever its name.
+ */
+public final class PolicyInputs {
+    public static final String EXTENSION = ".fwpolicy";
+
+    private PolicyInputs() {}
+
+    public static List<SourceFile> read(List<Path> paths) {
+        var out = new ArrayList<SourceFile>();
+        for (var path : paths) {
+            if (Files.isDirectory(path)) {
+                for (var file : policyFiles(path)) out.add(readFile(file));
+            } else if (Files.isRegularFile(path)) {
+                out.add(readFile(path));
+            } else {
+                throw new IllegalArgumentException(path + ": no such file or directory");
+            }
+        }
+        if (out.isEmpty()) throw new IllegalArgumentException("no " + EXTENSION + " files in " + paths);
+        return out;
+    }
+
+    public static List<Path> policyFiles(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(p -> p.getFileName().toString().endsWith(EXTENSION))
+                    .filter(p -> !isHidden(dir.relativize(p)))
+                    .filter(Files::isRegularFile)
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isHidden(Path relative) {
+        for (var part : relative) if (part.toString().startsWith(".")) return true;
+        return false;
+    }
+
+    private static SourceFile readFile(Path file) {
+        try {
+            return new SourceFile(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(file + ": not UTF-8 text", e);
+        }
+    }
+}
