@@ -37,6 +37,8 @@ public final class Evaluator {
     /** Protocol codes: ordinal of {@link Protocol}, or UNKNOWN for a flow that did not say. */
     private static final int PROTOCOLS = Protocol.values().length;
     private static final int UNKNOWN_PROTOCOL = PROTOCOLS;
+    /** Below this many rules a chain is scanned; an index would not pay for its lookups. */
+    static final int INDEX_MIN_RULES = 16;
 
     private final RuleSet ruleSet;
     private final Program v4;
@@ -119,6 +121,8 @@ public final class Evaluator {
         final int[][][] candidates;
         final String[] chainNames;
         final int[][] everyRule;
+        // indexes[chain][protocolCode][field]: field 0 = destination port, 1 = source, 2 = destination.
+        final IntervalIndex[][][] indexes;
 
         Program(RuleSet rs, Family family) {
             this.family = family;
@@ -211,6 +215,79 @@ public final class Evaluator {
                 }
                 base += size;
             }
+            indexes = new IntervalIndex[names.size()][PROTOCOLS + 1][];
+            for (int c = 0; c < names.size(); c++) {
+                for (int pc = 0; pc <= PROTOCOLS; pc++) {
+                    int[] list = candidates[c][pc];
+                    if (list.length < INDEX_MIN_RULES) continue;
+                    // Each index may hold a few times the chain's rules; past that, rules that do
+                    // not constrain the field repeat in every interval and the index would cost
+                    // more memory than the scan it saves.
+                    long budget = 8L * list.length + 4096;
+                    indexes[c][pc] = new IntervalIndex[] {
+                            IntervalIndex.build(list, this::dportRanges, budget),
+                            IntervalIndex.build(list, r -> addressRanges(srcKind[r], srcNetHi[r], srcNetLo[r], srcMaskHi[r], srcMaskLo[r]), budget),
+                            IntervalIndex.build(list, r -> addressRanges(dstKind[r], dstNetHi[r], dstNetLo[r], dstMaskHi[r], dstMaskLo[r]), budget)};
+                }
+            }
+        }
+
+        private long[] dportRanges(int r) {
+            int[] d = dports[r];
+            if (d == null) return null;
+            long[] out = new long[d.length * 2];
+            for (int i = 0; i < d.length; i += 2) {
+                out[2 * i + 1] = d[i];
+                out[2 * i + 3] = d[i + 1];
+            }
+            return out;
+        }
+
+        private long[] addressRanges(byte kind, long netHi, long netLo, long maskHi, long maskLo) {
+            if (kind == 0) return null;
+            long endHi = netHi | ~maskHi, endLo = netLo | ~maskLo;
+            long maxHi = -1L, maxLo = -1L;
+            if (family == Family.V4) {
+                endHi = 0;
+                endLo = netLo | (~maskLo & 0xFFFF_FFFFL);
+                maxHi = 0;
+                maxLo = 0xFFFF_FFFFL;
+            }
+            if (kind == 1) return new long[] {netHi, netLo, endHi, endLo};
+            // "not CIDR": everything below the network and everything above it.
+            var out = new java.util.ArrayList<Long>();
+            if (netHi != 0 || netLo != 0) {
+                long bLo = netLo - 1, bHi = netLo == 0 ? netHi - 1 : netHi;
+                out.addAll(List.of(0L, 0L, bHi, bLo));
+            }
+            if (endHi != maxHi || endLo != maxLo) {
+                long aLo = endLo + 1, aHi = aLo == 0 ? endHi + 1 : endHi;
+                out.addAll(List.of(aHi, aLo, maxHi, maxLo));
+            }
+            return out.stream().mapToLong(Long::longValue).toArray();
+        }
+
+        /**
+         * The rules of a chain worth testing for this flow: the protocol's candidates, or the
+         * shortest list any field index gives for the flow's values (each is in chain order).
+         */
+        private int[] rulesFor(int chain, Probe p) {
+            int[] best = candidates[chain][p.protocol];
+            var idx = indexes[chain][p.protocol];
+            if (idx == null) return best;
+            if (idx[0] != null && p.dport >= 0) {
+                int[] l = idx[0].lookup(0, p.dport);
+                if (l.length < best.length) best = l;
+            }
+            if (idx[1] != null && p.hasSource) {
+                int[] l = idx[1].lookup(p.srcHi, p.srcLo);
+                if (l.length < best.length) best = l;
+            }
+            if (idx[2] != null && p.hasDestination) {
+                int[] l = idx[2].lookup(p.dstHi, p.dstLo);
+                if (l.length < best.length) best = l;
+            }
+            return best;
         }
 
         private static void requireFamily(CompiledRule rule, AddressMatch a) {
@@ -243,19 +320,18 @@ public final class Evaluator {
          * so the trace shows the whole walk).
          */
         int walk(Probe p, List<Step> trace) {
-            int[] stackChain = new int[MAX_DEPTH];
+            int[][] stackList = new int[MAX_DEPTH][];
             int[] stackPos = new int[MAX_DEPTH];
             int depth = 0;
             int chain = p.direction; // INPUT = 0, OUTPUT = 1, matching Direction's order
-            int[] list = trace == null ? candidates[chain][p.protocol] : allRules(chain);
+            int[] list = trace == null ? rulesFor(chain, p) : allRules(chain);
             int pos = 0;
             while (true) {
                 if (pos == list.length) {
                     if (depth == 0) return -1;
                     depth--;
-                    chain = stackChain[depth];
+                    list = stackList[depth];
                     pos = stackPos[depth];
-                    list = trace == null ? candidates[chain][p.protocol] : allRules(chain);
                     continue;
                 }
                 int r = list[pos++];
@@ -269,11 +345,11 @@ public final class Evaluator {
                 if (a == LOG) continue;
                 if (a != JUMP) return r;
                 if (depth == MAX_DEPTH) throw new IllegalStateException("chains nest deeper than " + MAX_DEPTH);
-                stackChain[depth] = chain;
+                stackList[depth] = list;
                 stackPos[depth] = pos;
                 depth++;
                 chain = jumpChain[r];
-                list = trace == null ? candidates[chain][p.protocol] : allRules(chain);
+                list = trace == null ? rulesFor(chain, p) : allRules(chain);
                 pos = 0;
             }
         }

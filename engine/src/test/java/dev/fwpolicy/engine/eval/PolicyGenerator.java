@@ -51,6 +51,7 @@ public final class PolicyGenerator {
     private final int sourcePortHigh;
     private int nextSourcePort;
     private int nextIcmpId;
+    private int maxRulesPerChain = 6;
 
     /** {@code sourcePortLow..High}: this policy's share of source ports, never used by another. */
     public PolicyGenerator(long seed, int sourcePortLow, int sourcePortHigh) {
@@ -59,6 +60,12 @@ public final class PolicyGenerator {
         this.sourcePortHigh = sourcePortHigh;
         this.nextSourcePort = sourcePortLow;
         this.nextIcmpId = sourcePortLow;
+    }
+
+    /** Larger chains, for properties that must reach the evaluator's per-chain indexes. */
+    public PolicyGenerator withMaxRulesPerChain(int max) {
+        this.maxRulesPerChain = max;
+        return this;
     }
 
     private static Address addr(String s) {
@@ -92,7 +99,7 @@ public final class PolicyGenerator {
             b.policy(name);
             for (var d : Direction.values()) {
                 for (var f : Family.values()) {
-                    int n = random.nextInt(7);
+                    int n = random.nextInt(maxRulesPerChain + 1);
                     for (int i = 0; i < n; i++) {
                         var m = match(d, f);
                         var t = target(f);
