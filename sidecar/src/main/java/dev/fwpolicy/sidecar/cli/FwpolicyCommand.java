@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
             CheckCommand.class,
             FmtCommand.class,
             CompileCommand.class,
+            EvalCommand.class,
+            TestCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 policy errors or failed check, 2 usage or I/O error."})
 public final class FwpolicyCommand implements Runnable {
