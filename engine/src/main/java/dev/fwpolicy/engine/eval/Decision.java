@@ -51,7 +51,8 @@ public record Decision(Flow flow, Verdict verdict, Optional<CompiledRule> rule, 
                 .append(" by ").append(location()).append(": ").append(text());
         rule.ifPresent(r -> {
             r.origin().policy().ifPresent(p -> sb.append("  [policy ").append(p).append(']'));
-            r.origin().note().ifPresent(n -> sb.append("  \"").append(n).append('"'));
+            // The statement as written usually carries its note already.
+            r.origin().note().filter(n -> !r.origin().text().contains(n)).ifPresent(n -> sb.append("  \"").append(n).append('"'));
             sb.append("  (rule ").append(r.id()).append(')');
         });
         sb.append('\n');
