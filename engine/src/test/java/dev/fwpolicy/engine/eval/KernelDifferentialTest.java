@@ -2,6 +2,7 @@ package dev.fwpolicy.engine.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fwpolicy.engine.Compiler;
 import dev.fwpolicy.engine.ast.Direction;
 import dev.fwpolicy.engine.ast.Verdict;
 import dev.fwpolicy.engine.ir.CompiledRule;
@@ -9,6 +10,8 @@ import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.ir.Target;
 import dev.fwpolicy.engine.net.Family;
 import dev.fwpolicy.engine.net.Protocol;
+import dev.fwpolicy.engine.render.RestoreRenderer;
+import dev.fwpolicy.engine.source.SourceFile;
 import dev.fwpolicy.engine.testing.KernelTestGuard;
 import dev.fwpolicy.engine.testing.NetnsPair;
 import java.nio.file.Path;
@@ -103,7 +106,19 @@ class KernelDifferentialTest {
         int block = policyIndex++ % 1000;
         int low = PolicyGenerator.SOURCE_PORT_BASE + block * SOURCE_PORTS_PER_POLICY;
         var gen = new PolicyGenerator(seed, low, low + SOURCE_PORTS_PER_POLICY - 1);
-        RuleSet rs = gen.policy();
+        // Every other policy goes through the real compiler (policy text → lowering → its
+        // rendering); the rest are built straight from IR, which reaches shapes the language
+        // cannot write (e.g. tcp-reset, per-family rules without addresses).
+        String text = null;
+        RuleSet rs;
+        if (block % 2 == 1) {
+            text = gen.policyText();
+            var result = new Compiler().compile(List.of(new SourceFile("gen.fwpolicy", text)));
+            if (result.hasErrors()) throw new AssertionError("generated policy does not compile:\n" + text + "\n" + result.diagnostics());
+            rs = result.ruleSet().orElseThrow();
+        } else {
+            rs = gen.policy();
+        }
         load(backend, rs);
         var evaluator = new Evaluator(rs);
         var before = new HashMap<Family, Map<String, Long>>();
@@ -133,12 +148,14 @@ class KernelDifferentialTest {
                         + "\n  counters that moved: " + moved + " = " + describe(rs, moved.keySet())
                         + "\n  read-back drift: " + kernelRuleSet.drift() + ", read-back decision " + kernelDecision.ruleId()
                         + "\n\n" + decision.explain()
-                        + "\npolicy (" + flow.family().label() + "):\n" + RuleSetBuilder.restorePayload(rs, flow.family()));
+                        + (text == null ? "" : "\npolicy source:\n" + text)
+                        + "\npolicy (" + flow.family().label() + "):\n" + RestoreRenderer.render(rs, flow.family()));
             }
             flows++;
         }
         totals.merge(backend + " policies", 1, Integer::sum);
         totals.merge(backend + " flows", flows, Integer::sum);
+        if (text != null) totals.merge(backend + " compiled policies", 1, Integer::sum);
     }
 
     /**
@@ -217,22 +234,33 @@ class KernelDifferentialTest {
         String other = backend.equals("nft") ? "legacy" : "nft";
         for (var f : Family.values()) {
             String prefix = f == Family.V4 ? "iptables-" : "ip6tables-";
-            var sb = new StringBuilder("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n");
-            for (var c : rs.chains(f)) sb.append(':').append(c.name()).append(" - [0:0]\n");
-            for (var chain : List.of("INPUT", "OUTPUT")) {
-                sb.append("-A ").append(chain).append(" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n");
-                if (f == Family.V6) {
-                    for (int type : new int[] {133, 134, 135, 136, 143}) {
-                        sb.append("-A ").append(chain).append(" -p ipv6-icmp -m icmp6 --icmpv6-type ").append(type).append(" -j ACCEPT\n");
-                    }
+            // The policy's own payload, with the built-in chains reset and the two bypass
+            // rules put in front of the jumps it appends.
+            String payload = RestoreRenderer.render(rs, f);
+            var sb = new StringBuilder();
+            boolean bypassWritten = false;
+            for (String line : payload.split("\n")) {
+                if (line.startsWith("-A ") && !bypassWritten) {
+                    bypassWritten = true;
+                    appendBypass(sb, f);
                 }
+                sb.append(line).append('\n');
+                if (line.equals("*filter")) sb.append(":INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n");
             }
-            for (var c : rs.chains(f)) for (var r : c.rules()) sb.append(r.saveLine()).append('\n');
-            for (var j : rs.jumps(f)) sb.append(j.saveLine()).append('\n');
-            sb.append("COMMIT\n");
             net.exec(net.server, sb.toString(), prefix + backend + "-restore");
             net.exec(net.server, "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n",
                     prefix + other + "-restore");
+        }
+    }
+
+    private static void appendBypass(StringBuilder sb, Family f) {
+        for (var chain : List.of("INPUT", "OUTPUT")) {
+            sb.append("-A ").append(chain).append(" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n");
+            if (f == Family.V6) {
+                for (int type : new int[] {133, 134, 135, 136, 143}) {
+                    sb.append("-A ").append(chain).append(" -p ipv6-icmp -m icmp6 --icmpv6-type ").append(type).append(" -j ACCEPT\n");
+                }
+            }
         }
     }
 }

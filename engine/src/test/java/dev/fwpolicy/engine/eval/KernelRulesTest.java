@@ -127,6 +127,24 @@ class KernelRulesTest {
         assertThat(d.text()).isEqualTo("[not in policy] -A FWP-I-web -p tcp -j DROP");
     }
 
+    /**
+     * Generated policy text compiles, and every rule the compiler renders parses back to
+     * the match and target it was rendered from, so the kernel view of a compiled policy
+     * is the compiled policy.
+     */
+    @Property(tries = 100)
+    void compiledSpecsParseBack(@ForAll long seed) {
+        String text = new PolicyGenerator(seed, 20000, 20100).policyText();
+        var result = new dev.fwpolicy.engine.Compiler().compile(java.util.List.of(new dev.fwpolicy.engine.source.SourceFile("gen.fwpolicy", text)));
+        assertThat(result.hasErrors()).as(text + "\n" + result.diagnostics()).isFalse();
+        result.ruleSet().orElseThrow().allRules().forEach(r -> {
+            var parsed = KernelRules.parse(r.family(), r.chain(), r.spec());
+            assertThat(parsed.match()).as(r.saveLine()).isEqualTo(r.match());
+            assertThat(parsed.target()).as(r.saveLine()).isEqualTo(r.target());
+            assertThat(parsed.id()).contains(r.id());
+        });
+    }
+
     /** Every rule the builder renders parses back to the same match and target. */
     @Property(tries = 200)
     void renderedSpecsParseBack(@ForAll long seed) {
