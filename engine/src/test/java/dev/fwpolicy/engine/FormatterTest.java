@@ -1,0 +1,55 @@
+package dev.fwpolicy.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fwpolicy.engine.diag.Diagnostics;
+import dev.fwpolicy.engine.format.Formatter;
+import dev.fwpolicy.engine.parser.PolicyParser;
+import dev.fwpolicy.engine.source.SourceFile;
+import org.junit.jupiter.api.Test;
+
+class FormatterTest {
+    @Test
+    void producesTheCanonicalLayoutAndKeepsEveryComment() {
+        String messy = """
+                # header comment
+                policy   web priority 5 {   # trailing on header
+                default inbound deny
+                  set office={10.0.0.0/8,2001:db8::/32}
+                  ports p = {80,443}
+
+
+                  inbound { allow tcp from $office
+                     to port $p "note"   # after note
+                  # own line inside block
+                  deny udp to port { 53 } }
+                }
+                test web { expect allow inbound tcp from 10.1.1.1 to port 80 }
+                """;
+        String expected = """
+                # header comment
+                policy web priority 5 {  # trailing on header
+                  default inbound deny
+                  set office = { 10.0.0.0/8, 2001:db8::/32 }
+                  ports p    = { 80, 443 }
+
+                  inbound {
+                    allow tcp from $office to port $p  "note"  # after note
+                    # own line inside block
+                    deny udp to port { 53 }
+                  }
+                }
+
+                test web {
+                  expect allow inbound tcp from 10.1.1.1 to port 80
+                }
+                """;
+        assertThat(format(messy)).isEqualTo(expected);
+        assertThat(format(expected)).isEqualTo(expected);
+    }
+
+    private static String format(String text) {
+        var file = new PolicyParser().parse(new SourceFile("f.fwpolicy", text), new Diagnostics()).orElseThrow();
+        return Formatter.format(file);
+    }
+}

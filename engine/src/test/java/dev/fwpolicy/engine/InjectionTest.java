@@ -1,0 +1,67 @@
+package dev.fwpolicy.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fwpolicy.engine.net.Family;
+import dev.fwpolicy.engine.render.RestoreRenderer;
+import dev.fwpolicy.engine.source.SourceFile;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Invariant 9: nothing a policy author writes can escape into the restore payload. Notes
+ * full of quotes, backslashes, escaped newlines and option-looking text must still give
+ * exactly one payload line per rule, each with one well-formed comment.
+ */
+class InjectionTest {
+    private static final String HOSTILE = """
+            policy evil {
+              inbound {
+                allow tcp to port 22 "x\\" -j ACCEPT\\n-A INPUT -j DROP\\ncomment"
+                allow tcp to port 23 "\\\\\\" --log-prefix \\"pwn"
+                allow tcp to port 24 "$(reboot) `id` 'single' ; rm -rf /"
+                allow tcp to port 25 "tab\\there\\u0000 and \\r carriage"
+                allow tcp to port 26 "%s%n%x{}[]"
+              }
+            }
+            """;
+
+    private static final Pattern SAFE_LINE = Pattern.compile(
+            "^-A [A-Za-z0-9_-]+ (?:[^\"]*)-m comment --comment \"fwp1:[A-Za-z0-9_-]{16}[ -~&&[^\"\\\\`$']]*\"(?:[^\"]*|.* --log-prefix \"[ -~&&[^\"]]*\" ?)$");
+
+    @Test
+    void hostileNotesCannotAddRulesOrOptions() {
+        var result = new Compiler().compile(List.of(new SourceFile("evil.fwpolicy", HOSTILE)));
+        assertThat(result.diagnostics()).isEmpty();
+        var rules = result.ruleSet().orElseThrow();
+        for (var family : Family.values()) {
+            String payload = RestoreRenderer.render(rules, family);
+            var ruleLines = Arrays.stream(payload.split("\n")).filter(l -> l.startsWith("-A ")).toList();
+            assertThat(ruleLines).as("one line per compiled rule").hasSize((int) rules.allRules().filter(r -> r.family() == family).count());
+            assertThat(payload.split("\n")).as("no line other than headers, chains, rules and COMMIT")
+                    .allMatch(l -> l.startsWith("-A ") || l.startsWith(":FWP-") || l.equals("*filter") || l.equals("COMMIT") || l.startsWith("# fwpolicy"));
+            for (var line : ruleLines) {
+                assertThat(line).matches(SAFE_LINE);
+                assertThat(line.chars().filter(c -> c == '"').count()).as("exactly one quoted comment: " + line).isEqualTo(2);
+                assertThat(line).doesNotContain("-j DROP\n").doesNotContain("\\");
+            }
+            // The only ACCEPT targets: five author rules, two loopback rules, two implicit allow defaults.
+            assertThat(ruleLines.stream().filter(l -> l.endsWith("-j ACCEPT")).count()).isEqualTo(9);
+        }
+    }
+
+    @Test
+    void commentsStayWithinIptablesLimit() {
+        String longNote = "n".repeat(1000);
+        var src = "policy p { inbound { allow tcp to port 1 \"" + longNote + "\" } }";
+        var rules = new Compiler().compile(List.of(new SourceFile("long.fwpolicy", src))).ruleSet().orElseThrow();
+        rules.allRules().forEach(r -> {
+            var m = Pattern.compile("--comment \"([^\"]*)\"").matcher(r.spec());
+            assertThat(m.find()).isTrue();
+            assertThat(m.group(1).length()).isLessThanOrEqualTo(255);
+            assertThat(m.group(1)).startsWith("fwp1:" + r.id());
+        });
+    }
+}

@@ -1,0 +1,73 @@
+package dev.fwpolicy.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.fwpolicy.engine.Compiler;
+import dev.fwpolicy.engine.diag.DiagnosticPrinter;
+import dev.fwpolicy.engine.net.Family;
+import dev.fwpolicy.engine.render.RestoreRenderer;
+import dev.fwpolicy.engine.source.SourceFile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every example directory under {@code policies/} is one rule set: it must compile with no
+ * error and no warning, and its payload is pinned by {@code golden/<example>.rules}
+ * ({@code -Dfwpolicy.updateGolden=true} rewrites it).
+ */
+class ExamplesTest {
+    static final Path POLICIES = Path.of("policies");
+    static final Path GOLDEN = Path.of("golden");
+
+    static Stream<Path> examples() throws IOException {
+        return Files.list(POLICIES).filter(Files::isDirectory).sorted();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("examples")
+    void compilesCleanlyAndMatchesGolden(Path dir) throws IOException {
+        var sources = read(dir);
+        var result = new Compiler().compile(sources);
+        assertThat(result.diagnostics()).as(new DiagnosticPrinter(sources).printAll(result.diagnostics())).isEmpty();
+        var rules = result.ruleSet().orElseThrow();
+        String actual = RestoreRenderer.render(rules, Family.V4) + RestoreRenderer.render(rules, Family.V6);
+        var golden = GOLDEN.resolve(dir.getFileName() + ".rules");
+        if (Boolean.getBoolean("fwpolicy.updateGolden")) {
+            Files.writeString(golden, actual, StandardCharsets.UTF_8);
+            return;
+        }
+        if (!Files.exists(golden)) fail("missing " + golden + "; output:\n" + actual);
+        String expected = Files.readString(golden, StandardCharsets.UTF_8);
+        if (!expected.equals(actual)) {
+            fail("payload of " + dir + " differs from " + golden + " (rerun with -Dfwpolicy.updateGolden=true to accept)\n"
+                    + "---- expected ----\n" + expected + "---- actual ----\n" + actual);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("examples")
+    void everyExampleHasTests(Path dir) throws IOException {
+        var result = new Compiler().compile(read(dir));
+        long expectations = result.files().stream().flatMap(f -> f.tests().stream())
+                .mapToLong(t -> t.expectations().size()).sum();
+        assertThat(expectations).as("expectations in " + dir).isGreaterThanOrEqualTo(4);
+    }
+
+    static List<SourceFile> read(Path dir) throws IOException {
+        var out = new ArrayList<SourceFile>();
+        try (var files = Files.list(dir)) {
+            for (var f : files.filter(p -> p.toString().endsWith(".fwpolicy")).sorted().toList()) {
+                out.add(new SourceFile(f.toString(), Files.readString(f)));
+            }
+        }
+        return out;
+    }
+}
