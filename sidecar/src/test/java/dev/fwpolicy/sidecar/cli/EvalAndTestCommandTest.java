@@ -90,6 +90,20 @@ class EvalAndTestCommandTest {
     }
 
     @Test
+    void checkReportsAFailedExpectationWithItsSourceLine() throws Exception {
+        var file = write("web.fwpolicy", POLICY + """
+                test web {
+                  expect allow inbound tcp from 10.1.1.1 to port 443
+                }
+                """);
+        var r = run("check", file.toString());
+        assertThat(r.exit()).isEqualTo(ExitCodes.FAILED);
+        assertThat(r.err()).contains(file + ":9:3: error[expectation-failed]: expected allow, got deny (ipv4), decided by "
+                        + file + ":2:3: default inbound deny")
+                .contains("9 |   expect allow inbound tcp from 10.1.1.1 to port 443");
+    }
+
+    @Test
     void coverageAndThreshold() throws Exception {
         var file = write("web.fwpolicy", POLICY + """
                 test web {
