@@ -65,6 +65,17 @@ public class EvaluateBenchmark {
         return new SourceFile("sources-" + rules + ".fwpolicy", sb.append("  }\n}\n").toString());
     }
 
+    /**
+     * The explain path: every rule consulted with why it did not match. It walks every rule
+     * (no index: the trace must show them all) and allocates a step per rule, so it is for
+     * one-off explanations, not bulk queries.
+     */
+    @Benchmark
+    public Decision evaluateWithTrace() {
+        var f = flows[next++ & (flows.length - 1)];
+        return evaluator.evaluate(f);
+    }
+
     /** The query API's path: verdict and deciding rule, no trace. */
     @Benchmark
     public Decision decide() {
