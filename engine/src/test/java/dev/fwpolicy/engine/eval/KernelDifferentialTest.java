@@ -12,6 +12,7 @@ import dev.fwpolicy.engine.net.Family;
 import dev.fwpolicy.engine.net.Protocol;
 import dev.fwpolicy.engine.render.RestoreRenderer;
 import dev.fwpolicy.engine.source.SourceFile;
+import dev.fwpolicy.engine.testing.KernelSkipHook;
 import dev.fwpolicy.engine.testing.KernelTestGuard;
 import dev.fwpolicy.engine.testing.NetnsPair;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.Tag;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
@@ -44,6 +46,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * otherwise walk the chains again).
  */
 @Tag("kernel")
+@AddLifecycleHook(KernelSkipHook.class)
 class KernelDifferentialTest {
     static final int POLICIES = 55;
     static final int FLOWS_PER_POLICY = 20;

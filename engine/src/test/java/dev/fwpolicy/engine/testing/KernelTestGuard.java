@@ -22,15 +22,26 @@ public final class KernelTestGuard {
 
     /** Call first in every kernel test. */
     public static void require(String... extraTools) {
+        var reason = missing(extraTools);
+        if (reason == null) return;
+        if (isCi()) Assertions.fail(reason + " (CI=true makes kernel tests mandatory)");
+        throw new TestAbortedException(reason + " (skipped; set CI=true to make this a failure)");
+    }
+
+    public static boolean isCi() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+
+    /** Why kernel tests cannot run here, or null when they can. */
+    public static String missing(String... extraTools) {
+        String forced = System.getProperty("fwpolicy.kernelTest.forceMissing");
+        if (forced != null) return "kernel test needs " + forced + " (forced by -Dfwpolicy.kernelTest.forceMissing)";
         var missing = new ArrayList<String>();
         if (!isRoot()) missing.add("root (network namespaces and iptables need CAP_NET_ADMIN)");
         var tools = new ArrayList<>(TOOLS);
         tools.addAll(List.of(extraTools));
         for (var tool : tools) if (which(tool) == null) missing.add(tool + " on PATH");
-        if (missing.isEmpty()) return;
-        String reason = "kernel test needs " + String.join(", ", missing);
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) Assertions.fail(reason + " (CI=true makes kernel tests mandatory)");
-        throw new TestAbortedException(reason + " (skipped; set CI=true to make this a failure)");
+        return missing.isEmpty() ? null : "kernel test needs " + String.join(", ", missing);
     }
 
     static boolean isRoot() {
