@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
             CompileCommand.class,
             EvalCommand.class,
             TestCommand.class,
+            DiffCommand.class,
+            ApplyCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 policy errors or failed check, 2 usage or I/O error."})
 public final class FwpolicyCommand implements Runnable {

@@ -1,0 +1,36 @@
+package dev.fwpolicy.engine.reconcile;
+
+import dev.fwpolicy.engine.ir.CompiledRule;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the kernel printed for each rule right after fwpolicy wrote it. iptables-save
+ * normalises what it prints (adds {@code -m tcp}, turns ICMP names into numbers, …), so the
+ * rendered spec is only a first guess; once fwpolicy has written a rule, the kernel's own
+ * print is the body a later read-back must match, or the rule has been tampered with.
+ *
+ * <p>Keyed by id <em>and</em> rendered spec: an id hashes the rule's body without its comment,
+ * so a new policy revision can keep the id while changing the comment (a new file:line or
+ * note). What was learned for the old rendering says nothing about the new one.
+ */
+public final class ExpectedPrints {
+    private record Learned(String rendered, String printed) {}
+
+    private final Map<String, Learned> byId = new ConcurrentHashMap<>();
+
+    /** The spec a correct copy of {@code rule} shows in a read-back. */
+    public String expected(CompiledRule rule) {
+        Learned l = byId.get(rule.id());
+        return l != null && l.rendered().equals(rule.spec()) ? l.printed() : rule.spec();
+    }
+
+    void record(CompiledRule rule, String printedSpec) {
+        byId.put(rule.id(), new Learned(rule.spec(), printedSpec));
+    }
+
+    /** Forgets what was learned (tests). */
+    public void clear() {
+        byId.clear();
+    }
+}

@@ -1,0 +1,173 @@
+package dev.fwpolicy.engine.reconcile;
+
+import dev.fwpolicy.engine.dataplane.BackendChoice;
+import dev.fwpolicy.engine.dataplane.CommandResult;
+import dev.fwpolicy.engine.dataplane.CommandRunner;
+import dev.fwpolicy.engine.dataplane.ProcessCommandRunner;
+import dev.fwpolicy.engine.dataplane.DetectedBackend;
+import dev.fwpolicy.engine.dataplane.IptablesDataplane;
+import dev.fwpolicy.engine.dataplane.KernelTable;
+import dev.fwpolicy.engine.ir.RuleSet;
+import dev.fwpolicy.engine.net.Family;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Keeps the kernel's filter table equal to a {@link RuleSet} for fwpolicy's part of it.
+ *
+ * <ul>
+ *   <li>{@link #plan(RuleSet)}: dry run. Reads the kernel back and returns what a sync would
+ *       change and the exact payloads, writing nothing.</li>
+ *   <li>{@link #sync(RuleSet)}: read back → plan → one {@code *-restore --noflush --wait} per
+ *       family that needs changes → read back and verify; repeated (bounded, with backoff) when
+ *       the verification shows the table still differs. Writes nothing when nothing differs.</li>
+ * </ul>
+ *
+ * Blocking (runs processes): call it off any event loop. One instance per kernel (network
+ * namespace and backend); calls are serialised, because two concurrent syncs would plan rule
+ * numbers against the same table. A new instance over a correct kernel adopts it without
+ * writing. Never asks {@code iptables -C}.
+ */
+public final class Reconciler {
+    private final IptablesDataplane dataplane;
+    private final ReconcilerOptions options;
+    private final ExpectedPrints prints = new ExpectedPrints();
+
+    public Reconciler(IptablesDataplane dataplane) {
+        this(dataplane, ReconcilerOptions.defaults());
+    }
+
+    public Reconciler(IptablesDataplane dataplane, ReconcilerOptions options) {
+        this.dataplane = dataplane;
+        this.options = options;
+    }
+
+    /**
+     * The usual way in: a reconciler for the host's own network namespace (empty {@code netns})
+     * or a named one, with the backend detected or forced. Runs the detection (a few
+     * {@code *-save} calls), so call it off any event loop.
+     */
+    public static Reconciler open(BackendChoice backend, Optional<String> netns) {
+        return open(backend, netns, ReconcilerOptions.defaults());
+    }
+
+    /** As {@link #open(BackendChoice, Optional)}, with options (e.g. IPv4 only on a host without IPv6). */
+    public static Reconciler open(BackendChoice backend, Optional<String> netns, ReconcilerOptions options) {
+        CommandRunner runner = new ProcessCommandRunner();
+        if (netns.isPresent()) runner = runner.inNetns(netns.get());
+        return new Reconciler(IptablesDataplane.open(runner, backend), options);
+    }
+
+    public DetectedBackend backend() {
+        return dataplane.backend();
+    }
+
+    /** What {@link #sync} would do now. Throws {@code DataplaneException} when the read-back is anomalous. */
+    public synchronized Plan plan(RuleSet desired) {
+        return planFor(desired, readAll());
+    }
+
+    /**
+     * Makes the kernel match {@code desired}. Throws {@link ReconcileException} (with the rejected
+     * payload and the tool's stderr) when it cannot, and {@code DataplaneException} when the
+     * kernel cannot be read back reliably; either way the rules in force are those of the last
+     * successful transaction.
+     */
+    public synchronized SyncReport sync(RuleSet desired) {
+        long start = System.nanoTime();
+        Map<Family, KernelTable> tables = readAll();
+        Plan first = planFor(desired, tables);
+        if (first.isEmpty()) {
+            return new SyncReport(backend(), first.counts(), 0, 0, 0, 0, Duration.ofNanos(System.nanoTime() - start));
+        }
+        int restores = 0;
+        int lines = 0;
+        int mismatches = 0;
+        Optional<CommandResult> lastRejected = Optional.empty();
+        Optional<String> lastRejectedPayload = Optional.empty();
+        Plan plan = first;
+        int attempt = 0;
+        while (attempt < options.maxAttempts() && !plan.isEmpty()) {
+            if (attempt > 0) pause(attempt);
+            attempt++;
+            List<FamilyPlan> applied = new ArrayList<>();
+            for (FamilyPlan fp : plan.families()) {
+                if (fp.isEmpty()) continue;
+                String payload = options.payloadHook().apply(fp.payload());
+                CommandResult result = dataplane.restore(fp.family(), payload);
+                restores++;
+                if (result.ok()) {
+                    lines += fp.ops().size();
+                    applied.add(fp);
+                } else {
+                    lastRejected = Optional.of(result);
+                    lastRejectedPayload = Optional.of(payload);
+                }
+            }
+            tables = readAll();
+            for (FamilyPlan fp : applied) mismatches += learn(desired, fp, tables.get(fp.family()));
+            plan = planFor(desired, tables);
+        }
+        if (!plan.isEmpty()) {
+            String why = lastRejected.map(r -> "restore rejected the payload (exit " + r.exitCode() + ")")
+                    .orElse("the kernel still differs after " + attempt + " attempt(s) (changed concurrently?)");
+            throw new ReconcileException("sync failed: " + why + "; still to do: " + plan.counts(),
+                    lastRejectedPayload, lastRejected.map(CommandResult::stderr));
+        }
+        return new SyncReport(backend(), first.counts(), restores, lines, attempt, mismatches,
+                Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * Records what the kernel printed for each rule just written, so a later read-back is
+     * compared with the kernel's own normalised form. Returns how many differed from the
+     * rendered spec.
+     */
+    private int learn(RuleSet desired, FamilyPlan applied, KernelTable table) {
+        var byId = desired.byId();
+        // id → every copy in its desired chain, built once: a first apply writes every rule.
+        Map<String, List<String>> printed = new java.util.HashMap<>();
+        for (var chain : table.chains().values()) {
+            for (var r : chain.rules()) {
+                r.id().filter(id -> applied.writtenIds().contains(id) && byId.containsKey(id) && byId.get(id).chain().equals(chain.name()))
+                        .ifPresent(id -> printed.computeIfAbsent(id, k -> new ArrayList<>()).add(r.spec()));
+            }
+        }
+        int mismatches = 0;
+        for (var e : printed.entrySet()) {
+            if (e.getValue().size() != 1) continue; // not ours alone to learn from; the verify plan will say so
+            String spec = e.getValue().get(0);
+            if (!spec.equals(byId.get(e.getKey()).spec())) mismatches++;
+            prints.record(byId.get(e.getKey()), spec);
+        }
+        return mismatches;
+    }
+
+    private Map<Family, KernelTable> readAll() {
+        Map<Family, KernelTable> tables = new EnumMap<>(Family.class);
+        for (Family f : Family.values()) {
+            if (options.families().contains(f)) tables.put(f, dataplane.read(f));
+        }
+        return tables;
+    }
+
+    private Plan planFor(RuleSet desired, Map<Family, KernelTable> tables) {
+        List<FamilyPlan> families = new ArrayList<>();
+        tables.forEach((family, table) -> families.add(Planner.plan(desired, family, table, prints)));
+        return new Plan(backend(), families);
+    }
+
+    private void pause(int attempt) {
+        long millis = options.initialBackoff().toMillis() << Math.min(attempt - 1, 6);
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReconcileException("interrupted while backing off", Optional.empty(), Optional.empty());
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.fwpolicy.engine.reconcile;
+
+import dev.fwpolicy.engine.net.Family;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * @param families       which of iptables / ip6tables to manage
+ * @param maxAttempts    write rounds before giving up when the verifying read-back still
+ *                       differs (someone else keeps changing the table) or a restore fails
+ * @param initialBackoff pause before the second round; doubles each round
+ * @param payloadHook    rewrites each payload just before it is written. Identity in
+ *                       production; tests use it to inject a payload the kernel rejects
+ */
+public record ReconcilerOptions(Set<Family> families, int maxAttempts, Duration initialBackoff,
+                                UnaryOperator<String> payloadHook) {
+
+    public ReconcilerOptions {
+        families = Set.copyOf(families);
+        if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be at least 1");
+    }
+
+    public static ReconcilerOptions defaults() {
+        return new ReconcilerOptions(EnumSet.allOf(Family.class), 3, Duration.ofMillis(100), UnaryOperator.identity());
+    }
+
+    public ReconcilerOptions withPayloadHook(UnaryOperator<String> hook) {
+        return new ReconcilerOptions(families, maxAttempts, initialBackoff, hook);
+    }
+
+    public ReconcilerOptions withMaxAttempts(int attempts) {
+        return new ReconcilerOptions(families, attempts, initialBackoff, payloadHook);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.fwpolicy.engine.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fwpolicy.engine.ir.CompiledRule;
+import dev.fwpolicy.engine.net.Family;
+import org.junit.jupiter.api.Test;
+
+class ExpectedPrintsTest {
+    private static CompiledRule rule(String human) {
+        return TestRuleSets.make(Family.V4, "FWP-OUTPUT", "", human, "-j ACCEPT", 0, new dev.fwpolicy.engine.ir.Target.Accept());
+    }
+
+    @Test
+    void learnedPrintAppliesOnlyToTheRenderingItWasLearnedFor() {
+        var old = rule("default outbound allow database:5");
+        var renamed = rule("default outbound allow");
+        assertThat(renamed.id()).as("same body, same id").isEqualTo(old.id());
+
+        var prints = new ExpectedPrints();
+        prints.record(old, old.spec() + " (as printed)");
+        assertThat(prints.expected(old)).isEqualTo(old.spec() + " (as printed)");
+        assertThat(prints.expected(renamed)).as("a new comment is a new expectation").isEqualTo(renamed.spec());
+
+        var kernel = TableModel.of(TestRuleSets.generate(0, 0, 0), Family.V4);
+        kernel.rules.get("FWP-OUTPUT").set(1, old.spec());
+        var desired = new TestRuleSets.Builder();
+        desired.chain(Family.V4, "FWP-OUTPUT").rule("-o lo", "loopback", "-j ACCEPT").rule("", "default outbound allow", "-j ACCEPT");
+        var plan = Planner.plan(desired.build("r"), Family.V4, kernel.toKernelTable(), prints);
+        assertThat(plan.counts().repaired()).isEqualTo(1);
+        assertThat(plan.ops()).extracting(PlanOp::restoreLine).contains("-R FWP-OUTPUT 2 " + renamed.spec());
+    }
+}

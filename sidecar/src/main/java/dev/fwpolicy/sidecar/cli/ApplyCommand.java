@@ -1,0 +1,74 @@
+package dev.fwpolicy.sidecar.cli;
+
+import dev.fwpolicy.engine.Compiler;
+import dev.fwpolicy.engine.diag.DiagnosticPrinter;
+import dev.fwpolicy.engine.reconcile.ReconcileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "apply", mixinStandardHelpOptions = true,
+        description = {"Compile policy files and make the kernel's filter table match them: read back, diff by rule hash,",
+            "write only the difference in one iptables-restore --noflush transaction per family, read back and verify.",
+            "Rules and chains fwpolicy does not own are never touched. A policy with errors changes nothing.",
+            "Exit 0 when the kernel matches the policy, 1 on policy errors or a failed apply (rules in force stay)."})
+public final class ApplyCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "FILES|DIRS", description = "Policy files, or directories of *.fwpolicy files.")
+    List<Path> paths;
+
+    @Mixin
+    KernelOptions kernel;
+
+    @Option(names = "--dry-run", description = "Show the plan and the exact payloads; write nothing.")
+    boolean dryRun;
+
+    @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+    OutputFormat format;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        var sources = PolicyInputs.read(paths);
+        var result = new Compiler().compile(sources);
+        var err = spec.commandLine().getErr();
+        var out = spec.commandLine().getOut();
+        err.print(new DiagnosticPrinter(sources).printAll(result.diagnostics()));
+        if (result.ruleSet().isEmpty()) {
+            err.println("fwpolicy apply: policy has errors; nothing applied, the rules in force stay");
+            return ExitCodes.FAILED;
+        }
+        try {
+            var reconciler = kernel.reconciler();
+            if (dryRun) {
+                var plan = reconciler.plan(result.ruleSet().get());
+                if (format == OutputFormat.json) out.println(PlanPrinter.json(plan).put("dryRun", true).encodePrettily());
+                else PlanPrinter.text(out, plan, true);
+            } else {
+                var report = reconciler.sync(result.ruleSet().get());
+                if (format == OutputFormat.json) {
+                    out.println(PlanPrinter.json(report).encodePrettily());
+                } else {
+                    out.println("backend: " + PlanPrinter.backendLine(report.backend()));
+                    out.println(PlanPrinter.counts(report.wroteNothing() ? "in sync" : "applied", report.counts())
+                            + " (" + report.restoreInvocations() + " restore call(s), " + report.payloadLines()
+                            + " payload line(s), " + report.duration().toMillis() + " ms)");
+                }
+            }
+            out.flush();
+            return ExitCodes.OK;
+        } catch (ReconcileException e) {
+            err.println("fwpolicy apply: failed; the rules in force are those of the last successful transaction");
+            err.println(e.getMessage());
+            return ExitCodes.FAILED;
+        } catch (RuntimeException e) {
+            err.println("fwpolicy apply: " + e.getMessage());
+            return ExitCodes.FAILED;
+        }
+    }
+}

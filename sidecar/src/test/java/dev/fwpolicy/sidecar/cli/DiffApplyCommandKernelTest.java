@@ -1,0 +1,106 @@
+package dev.fwpolicy.sidecar.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fwpolicy.engine.dataplane.Command;
+import dev.fwpolicy.engine.dataplane.ProcessCommandRunner;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The diff/apply walkthrough of docs/reconciler.md, run for real in a throwaway network namespace. */
+@Tag("kernel")
+class DiffApplyCommandKernelTest {
+    private static final String EXAMPLES = "../examples/policies/web";
+    private final ProcessCommandRunner host = new ProcessCommandRunner();
+    private String netns;
+
+    record Run(int exit, String out, String err) {}
+
+    private Run fwpolicy(String... args) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        var cl = FwpolicyCommand.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @BeforeEach
+    void createNetns() {
+        boolean root = "0".equals(host.run(Command.of("id", "-u")).stdout().strip());
+        if (!root) {
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) throw new AssertionError("CI=true but not root: kernel tests must run");
+            Assumptions.abort("kernel tests need root (skipped; CI=true makes this a failure)");
+        }
+        netns = "fwp-test-cli-" + UUID.randomUUID().toString().substring(0, 8);
+        host.run(Command.of("ip", "netns", "add", netns)).requireOk();
+    }
+
+    @AfterEach
+    void deleteNetns() {
+        if (netns != null) host.run(Command.of("ip", "netns", "del", netns)).requireOk();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nft", "legacy"})
+    void diffThenApplyThenInSync(String backend) {
+        var diff = fwpolicy("diff", "--netns", netns, "--backend", backend, "--exit-code", EXAMPLES);
+        assertThat(diff.exit()).as(diff.err()).isEqualTo(1);
+        assertThat(diff.out()).contains("backend: " + backend, "+  ipv4 INPUT", "-j FWP-INPUT");
+
+        var dry = fwpolicy("apply", "--netns", netns, "--backend", backend, "--dry-run", EXAMPLES);
+        assertThat(dry.exit()).isZero();
+        assertThat(dry.out()).contains("*filter", ":FWP-INPUT - [0:0]", "COMMIT");
+        assertThat(fwpolicy("diff", "--netns", netns, "--backend", backend, "--exit-code", EXAMPLES).exit())
+                .as("dry run wrote nothing").isEqualTo(1);
+
+        var apply = fwpolicy("apply", "--netns", netns, "--backend", backend, EXAMPLES);
+        assertThat(apply.exit()).as(apply.err()).isZero();
+        assertThat(apply.out()).containsPattern("applied: added \\d+, removed 0, moved 0, repaired 0, unchanged 0 \\(2 restore call");
+
+        var again = fwpolicy("apply", "--netns", netns, "--backend", backend, "--format", "json", EXAMPLES);
+        assertThat(again.exit()).isZero();
+        assertThat(again.out()).contains("\"restoreInvocations\" : 0", "\"added\" : 0");
+        var inSync = fwpolicy("diff", "--netns", netns, "--backend", backend, "--exit-code", EXAMPLES);
+        assertThat(inSync.exit()).isZero();
+        assertThat(inSync.out()).contains("in sync: nothing to change");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nft", "legacy"})
+    void brokenPolicyChangesNothing(String backend) throws java.io.IOException {
+        assertThat(fwpolicy("apply", "--netns", netns, "--backend", backend, EXAMPLES).exit()).isZero();
+        var broken = java.nio.file.Files.createTempFile("broken", ".fwpolicy");
+        try {
+            java.nio.file.Files.writeString(broken, "policy p priority 1 {\n  inbound { allow tcp from 10.0.0.300 }\n}\n");
+            var apply = fwpolicy("apply", "--netns", netns, "--backend", backend, broken.toString());
+            assertThat(apply.exit()).isEqualTo(1);
+            assertThat(apply.err()).contains("nothing applied");
+        } finally {
+            java.nio.file.Files.delete(broken);
+        }
+        var diff = fwpolicy("diff", "--netns", netns, "--backend", backend, "--exit-code", EXAMPLES);
+        assertThat(diff.exit()).as("the rules in force stay: " + diff.out()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nft"})
+    void unreadableKernelStateFailsTheApply(String backend) {
+        // A filter table made by nft itself, which iptables cannot show: an error, never "empty".
+        host.run(Command.of("ip", "netns", "exec", netns, "nft", "add table ip filter")).requireOk();
+        host.run(Command.of("ip", "netns", "exec", netns, "nft",
+                "add chain ip filter INPUT { type filter hook input priority 0; }")).requireOk();
+        host.run(Command.of("ip", "netns", "exec", netns, "nft", "add rule ip filter INPUT meta l4proto tcp ct state new,established counter accept")).requireOk();
+        var apply = fwpolicy("apply", "--netns", netns, "--backend", backend, EXAMPLES);
+        assertThat(apply.exit()).isEqualTo(1);
+        assertThat(apply.err()).contains("incompatible");
+    }
+}
