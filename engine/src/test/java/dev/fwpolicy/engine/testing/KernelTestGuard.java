@@ -1,58 +1,40 @@
 package dev.fwpolicy.engine.testing;
 
+import dev.fwpolicy.engine.reconcile.kernel.KernelSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Assertions;
 import org.opentest4j.TestAbortedException;
 
 /**
- * Shared precondition of every test that touches a real kernel (tagged {@code kernel}):
- * root, iproute2 and the iptables binaries. On a developer machine without them the test
- * is skipped with the reason; in CI ({@code CI=true}) a missing precondition is a failure,
- * so a misconfigured runner can never turn the kernel tests into silent passes.
+ * The evaluator's kernel tests share the reconciler's precondition check
+ * ({@link KernelSupport}: root, iproute2, both iptables backends) and add what they need on
+ * top: python3, which sends and answers the real packets. Same rule: skipped with the reason
+ * on a developer machine, a failure under {@code CI=true}, so a misconfigured runner can
+ * never turn the kernel tests into silent passes.
  */
 public final class KernelTestGuard {
-    private static final List<String> TOOLS = List.of("ip", "iptables-nft-restore", "iptables-nft-save",
-            "ip6tables-nft-restore", "ip6tables-nft-save", "iptables-legacy-restore", "iptables-legacy-save",
-            "ip6tables-legacy-restore", "ip6tables-legacy-save", "python3");
-
     private KernelTestGuard() {}
 
-    /** Call first in every kernel test. */
-    public static void require(String... extraTools) {
-        var reason = missing(extraTools);
+    /** Call first in every evaluator kernel test. */
+    public static void require() {
+        var reason = missing();
         if (reason == null) return;
         if (isCi()) Assertions.fail(reason + " (CI=true makes kernel tests mandatory)");
         throw new TestAbortedException(reason + " (skipped; set CI=true to make this a failure)");
     }
 
     public static boolean isCi() {
-        return "true".equalsIgnoreCase(System.getenv("CI"));
+        return KernelSupport.ci();
     }
 
-    /** Why kernel tests cannot run here, or null when they can. */
-    public static String missing(String... extraTools) {
+    /** Why the evaluator's kernel tests cannot run here, or null when they can. */
+    public static String missing() {
         String forced = System.getProperty("fwpolicy.kernelTest.forceMissing");
         if (forced != null) return "kernel test needs " + forced + " (forced by -Dfwpolicy.kernelTest.forceMissing)";
-        var missing = new ArrayList<String>();
-        if (!isRoot()) missing.add("root (network namespaces and iptables need CAP_NET_ADMIN)");
-        var tools = new ArrayList<>(TOOLS);
-        tools.addAll(List.of(extraTools));
-        for (var tool : tools) if (which(tool) == null) missing.add(tool + " on PATH");
-        return missing.isEmpty() ? null : "kernel test needs " + String.join(", ", missing);
-    }
-
-    static boolean isRoot() {
-        try {
-            for (var line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) return line.split("\\s+")[1].equals("0");
-            }
-        } catch (java.io.IOException e) {
-            return false;
-        }
-        return false;
+        var kernel = KernelSupport.unavailableReason();
+        if (kernel.isPresent()) return kernel.get();
+        return which("python3") == null ? "kernel test needs python3 on PATH (it sends the test packets)" : null;
     }
 
     public static Path which(String tool) {
