@@ -1,0 +1,168 @@
+package dev.fwpolicy.sidecar.cli;
+
+import dev.fwpolicy.sidecar.service.ApiSettings;
+import dev.fwpolicy.sidecar.service.ConfigMapSource;
+import dev.fwpolicy.sidecar.service.DirectorySource;
+import dev.fwpolicy.sidecar.service.FirewallSync;
+import dev.fwpolicy.sidecar.service.LoopSettings;
+import dev.fwpolicy.sidecar.service.PolicySource;
+import dev.fwpolicy.sidecar.service.ReconcilerFirewall;
+import dev.fwpolicy.sidecar.service.SidecarService;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {
+            "Run as a long-lived sidecar: keep the kernel's rules equal to the policy, reload it when it",
+            "changes, repair drift on every resync, and answer questions over HTTP.",
+            "",
+            "The policy comes from a directory of *.fwpolicy files (a ConfigMap volume works: its",
+            "..data symlink swap is followed) or from a ConfigMap watched through the API server",
+            "(every key ending in .fwpolicy is a file). Bad policy input is rejected with its",
+            "diagnostics (GET /v1/status, the log, and in ConfigMap mode a Warning Event on the",
+            "ConfigMap); the last good rules stay in force.",
+            "",
+            "Endpoints: GET /v1/status /v1/rules /v1/state /v1/diff /metrics /healthz /readyz,",
+            "POST /v1/check (never applied), POST /v1/sync (bearer token when --token-file is set).",
+            "",
+            "On SIGTERM the rules stay in force (a restart must not open the firewall); pass",
+            "--remove-on-exit to take them out."},
+        footer = {"", "Examples:",
+            "  fwpolicy serve --policy-dir /etc/fwpolicy",
+            "  fwpolicy serve --configmap default/web-policy --token-file /var/run/secrets/fwpolicy/token",
+            "  fwpolicy serve --policy-dir examples/policies --netns demo --listen 127.0.0.1:9464"})
+public final class ServeCommand implements Callable<Integer> {
+
+    static final class SourceOption {
+        @Option(names = "--policy-dir", paramLabel = "DIR", required = true,
+                description = "Directory of *.fwpolicy files, watched (hidden entries such as ..data are followed, not read twice).")
+        Path policyDir;
+
+        @Option(names = "--configmap", paramLabel = "NAMESPACE/NAME", required = true,
+                description = "ConfigMap to watch through the API server (in-cluster service account or KUBECONFIG).")
+        String configMap;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    SourceOption source;
+
+    @picocli.CommandLine.Mixin
+    KernelOptions kernel;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9464", converter = ListenAddress.Converter.class,
+            description = "HTTP API address (default: ${DEFAULT-VALUE}). Keep it on loopback unless --token-file is set.")
+    ListenAddress listen;
+
+    @Option(names = "--resync", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
+            description = "Read the kernel back and repair drift this often, even when nothing changed (default: ${DEFAULT-VALUE}).")
+    Duration resync;
+
+    @Option(names = "--min-sync-interval", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+            description = "Least time between two syncs once --sync-burst is used up; changes arriving meanwhile are folded into one (default: ${DEFAULT-VALUE}).")
+    Duration minSyncInterval;
+
+    @Option(names = "--sync-burst", paramLabel = "N", defaultValue = "2",
+            description = "Syncs that may start back to back before --min-sync-interval applies (default: ${DEFAULT-VALUE}).")
+    int syncBurst;
+
+    @Option(names = "--debounce", paramLabel = "DURATION", defaultValue = "200ms", converter = DurationConverter.class,
+            description = "Quiet time after a change in --policy-dir before it is read (default: ${DEFAULT-VALUE}).")
+    Duration debounce;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "File holding the bearer token POST /v1/sync requires (read once at start).")
+    Path tokenFile;
+
+    @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "1048576",
+            description = "Largest request body the API accepts (default: ${DEFAULT-VALUE}).")
+    long maxBody;
+
+    @Option(names = "--remove-on-exit", description = "On shutdown, remove fwpolicy's rules and chains instead of leaving them in force.")
+    boolean removeOnExit;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        var loopSettings = new LoopSettings(resync, minSyncInterval, syncBurst);
+        var apiSettings = new ApiSettings(listen.host(), listen.port(), readToken(), maxBody);
+        // Detects the backend (runs *-save): before Vert.x starts, so a kernel we cannot talk to stops us here.
+        FirewallSync firewall = ReconcilerFirewall.open(Optional.ofNullable(kernel.netns), kernel.backend);
+
+        var registry = SidecarService.newRegistry();
+        Vertx vertx = SidecarService.newVertx(registry);
+        Optional<KubernetesClient> kube = Optional.empty();
+        PolicySource policySource;
+        if (source.policyDir != null) {
+            policySource = new DirectorySource(source.policyDir, debounce);
+        } else {
+            var ref = ConfigMapSource.parseReference(source.configMap);
+            // fabric8 talks to the API server through our Vert.x instance, not a second event-loop pool.
+            var client = new KubernetesClientBuilder().withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
+            kube = Optional.of(client);
+            policySource = new ConfigMapSource(client, ref[0], ref[1]);
+        }
+
+        SidecarService service;
+        try {
+            service = SidecarService.start(vertx, registry, firewall, policySource, loopSettings, apiSettings, removeOnExit)
+                    .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            kube.ifPresent(KubernetesClient::close);
+            vertx.close();
+            throw new IllegalStateException("could not start: " + rootMessage(e), e);
+        }
+
+        var stopped = new CountDownLatch(1);
+        var kubeClient = kube;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // Straight to stderr: java.util.logging resets its handlers in its own shutdown hook.
+            try {
+                service.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                System.err.println(removeOnExit
+                        ? "fwpolicy: stopped; fwpolicy's rules were removed (--remove-on-exit)"
+                        : "fwpolicy: stopped; the rules stay in force (revision "
+                                + service.loop().snapshot().applied().orElse("none") + ")");
+            } catch (Exception e) {
+                System.err.println("fwpolicy: shutdown: " + rootMessage(e));
+            } finally {
+                kubeClient.ifPresent(KubernetesClient::close);
+                vertx.close();
+                stopped.countDown();
+            }
+        }, "fwpolicy-shutdown"));
+        stopped.await();
+        return ExitCodes.OK;
+    }
+
+    private Optional<String> readToken() {
+        if (tokenFile == null) return Optional.empty();
+        try {
+            var token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+            if (token.isEmpty()) throw new IllegalArgumentException(tokenFile + ": the token file is empty");
+            return Optional.of(token);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(tokenFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        while (e.getCause() != null && e.getCause() != e) e = e.getCause();
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+}

@@ -1,0 +1,136 @@
+package dev.fwpolicy.sidecar.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fwpolicy.engine.Compiler;
+import dev.fwpolicy.engine.source.SourceFile;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * The manifests in examples/k8s hold together: the policy compiles, the sidecar's arguments are
+ * ones {@code serve} accepts and point at the ConfigMap that exists, only the sidecar has
+ * NET_ADMIN, and the ServiceAccount may read that ConfigMap and record Events, nothing more.
+ */
+class K8sExamplesTest {
+    private static final Path DIR = Path.of("../examples/k8s");
+    private static KubernetesClient client;
+    private static List<HasMetadata> objects;
+
+    @BeforeAll
+    static void load() throws IOException {
+        client = new KubernetesClientBuilder().build(); // only for parsing; never connects
+        objects = new ArrayList<>();
+        try (Stream<Path> files = Files.list(DIR)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                try (InputStream in = Files.newInputStream(f)) {
+                    objects.addAll(client.load(in).items());
+                }
+            }
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        client.close();
+    }
+
+    private static <T extends HasMetadata> List<T> all(Class<T> type) {
+        return objects.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    private static <T extends HasMetadata> T one(Class<T> type, String name) {
+        return all(type).stream().filter(o -> o.getMetadata().getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name + " in " + DIR));
+    }
+
+    private static Container sidecar(Deployment d) {
+        return d.getSpec().getTemplate().getSpec().getInitContainers().stream().filter(c -> c.getName().equals("fwpolicy"))
+                .findFirst().orElseThrow();
+    }
+
+    @Test
+    void thePolicyInTheConfigMapCompiles() {
+        var cm = one(ConfigMap.class, "web-policy");
+        var files = cm.getData().entrySet().stream().filter(e -> e.getKey().endsWith(".fwpolicy"))
+                .map(e -> new SourceFile(e.getKey(), e.getValue())).toList();
+        assertThat(files).isNotEmpty();
+        var result = new Compiler().compile(files);
+        assertThat(result.diagnostics()).isEmpty();
+        assertThat(cm.getData().get("web.fwpolicy")).contains("port 9464");
+    }
+
+    @Test
+    void sidecarsRunServeWithArgumentsItAccepts() {
+        var deployments = all(Deployment.class);
+        assertThat(deployments).hasSize(2);
+        for (var d : deployments) {
+            var c = sidecar(d);
+            assertThat(c.getRestartPolicy()).isEqualTo("Always"); // a native sidecar: starts before the app
+            var args = c.getArgs();
+            assertThat(args.get(0)).isEqualTo("serve");
+            var parsed = new CommandLine(new ServeCommand()).parseArgs(args.subList(1, args.size()).toArray(String[]::new));
+            assertThat(parsed.errors()).isEmpty();
+            assertThat(c.getSecurityContext().getCapabilities().getAdd()).containsExactly("NET_ADMIN");
+            assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+            assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+            for (var app : d.getSpec().getTemplate().getSpec().getContainers()) {
+                var caps = app.getSecurityContext() == null ? null : app.getSecurityContext().getCapabilities();
+                assertThat(caps == null ? List.of() : caps.getAdd()).doesNotContain("NET_ADMIN");
+            }
+        }
+    }
+
+    @Test
+    void configMapModePointsAtTheConfigMapAndMayReadItAndRecordEvents() {
+        var d = one(Deployment.class, "web");
+        var cm = one(ConfigMap.class, "web-policy");
+        assertThat(sidecar(d).getArgs()).contains("--configmap=" + cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName());
+        var sa = one(ServiceAccount.class, d.getSpec().getTemplate().getSpec().getServiceAccountName());
+        var binding = all(RoleBinding.class).stream()
+                .filter(b -> b.getSubjects().stream().anyMatch(s -> s.getName().equals(sa.getMetadata().getName())))
+                .findFirst().orElseThrow();
+        var role = one(Role.class, binding.getRoleRef().getName());
+        Map<String, List<String>> verbs = new java.util.HashMap<>();
+        for (var rule : role.getRules()) {
+            for (var res : rule.getResources()) verbs.computeIfAbsent(res, k -> new ArrayList<>()).addAll(rule.getVerbs());
+            if (rule.getResources().contains("configmaps")) assertThat(rule.getResourceNames()).containsExactly(cm.getMetadata().getName());
+        }
+        assertThat(verbs).containsOnlyKeys("configmaps", "events");
+        assertThat(verbs.get("configmaps")).containsExactlyInAnyOrder("get", "list", "watch");
+        assertThat(verbs.get("events")).containsExactly("create");
+        assertThat(objects).allMatch(o -> "shop".equals(o.getMetadata().getNamespace()));
+    }
+
+    @Test
+    void volumeModeMountsTheWholeConfigMapNotASubPath() {
+        var d = one(Deployment.class, "web-volume");
+        var c = sidecar(d);
+        var dirArg = c.getArgs().stream().filter(a -> a.startsWith("--policy-dir=")).findFirst().orElseThrow();
+        var mount = c.getVolumeMounts().stream().filter(m -> m.getMountPath().equals(dirArg.substring("--policy-dir=".length())))
+                .findFirst().orElseThrow();
+        assertThat(mount.getSubPath()).isNull();
+        var volume = d.getSpec().getTemplate().getSpec().getVolumes().stream().filter(v -> v.getName().equals(mount.getName()))
+                .findFirst().orElseThrow();
+        assertThat(volume.getConfigMap().getName()).isEqualTo("web-policy");
+    }
+}

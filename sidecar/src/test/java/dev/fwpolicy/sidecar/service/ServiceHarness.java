@@ -1,0 +1,90 @@
+package dev.fwpolicy.sidecar.service;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** A running service on 127.0.0.1 (free port) over a given firewall and source, with an HTTP client. */
+final class ServiceHarness implements AutoCloseable {
+    final PrometheusMeterRegistry registry = SidecarService.newRegistry();
+    final Vertx vertx = SidecarService.newVertx(registry);
+    final FirewallSync firewall;
+    final PolicySource source;
+    final SidecarService service;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    record Reply(int status, String body, java.net.http.HttpHeaders headers) {
+        JsonObject json() {
+            return new JsonObject(body);
+        }
+    }
+
+    ServiceHarness(FirewallSync firewall, PolicySource source, LoopSettings loop, Optional<String> token, long bodyLimit) {
+        this(firewall, v -> source, loop, token, bodyLimit);
+    }
+
+    /** For sources that need the service's Vert.x instance (the fabric8 client shares it). */
+    ServiceHarness(FirewallSync firewall, java.util.function.Function<Vertx, PolicySource> sourceFactory, LoopSettings loop,
+                   Optional<String> token, long bodyLimit) {
+        this.firewall = firewall;
+        this.source = sourceFactory.apply(vertx);
+        try {
+            this.service = SidecarService.start(vertx, registry, firewall, source, loop,
+                            new ApiSettings("127.0.0.1", 0, token, bodyLimit), false)
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            vertx.close();
+            throw new IllegalStateException("service did not start", e);
+        }
+    }
+
+    static LoopSettings fastLoop() {
+        return new LoopSettings(Duration.ofMinutes(10), Duration.ZERO);
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + service.port() + path);
+    }
+
+    Reply get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    Reply post(String path, String contentType, String body) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    Reply send(HttpRequest.Builder request) {
+        try {
+            var r = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(r.statusCode(), r.body(), r.headers());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    ServiceSnapshot snapshot() {
+        return service.loop().snapshot();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            service.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+}
