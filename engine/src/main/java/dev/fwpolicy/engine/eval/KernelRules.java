@@ -147,7 +147,8 @@ public final class KernelRules {
                                 Optional.of(want.spec()), Optional.of(line.spec())));
                     }
                 } else {
-                    if (builtin) continue; // a hashed jump of another policy revision: not ours now
+                    // Also a hashed jump of another policy revision in INPUT/OUTPUT: netfilter
+                    // still follows it, so the model must too.
                     id = parsed.id().orElse("kernel-" + line.chain() + "-" + (++unknown));
                     origin = RuleOrigin.implicit(RuleOrigin.Kind.RULE, "[not in policy] -A " + line.chain() + " " + line.spec());
                     drift.add(new Drift(DriftKind.UNKNOWN, family, line.chain(), parsed.id(), Optional.empty(),

@@ -145,6 +145,22 @@ class KernelRulesTest {
         });
     }
 
+    @Test
+    void aStaleHashedJumpInInputIsFollowedLikeNetfilterWould() {
+        var rs = EvaluatorTest.web();
+        // A jump left by another revision, ahead of ours, into a chain that drops everything.
+        String stale = dump(rs, Family.V4)
+                .replace(":INPUT ACCEPT [0:0]\n", ":INPUT ACCEPT [0:0]\n:FWP-OLD - [0:0]\n")
+                .replace("COMMIT\n", "-A FWP-OLD -j DROP\nCOMMIT\n")
+                .replaceFirst("(-A INPUT -m comment)", "-A INPUT -m comment --comment \"fwp1:AAAAAAAAAAAAAAAA old\" -j FWP-OLD\n$1");
+        var back = KernelRules.read(Map.of(Family.V4, stale), rs);
+        var d = new Evaluator(back.ruleSet()).evaluate(Flow.parse("inbound tcp 10.1.2.3:40000 -> 10.0.0.2:22"));
+        assertThat(d.verdict()).isEqualTo(Verdict.DENY);
+        assertThat(d.text()).isEqualTo("[not in policy] -A FWP-OLD -j DROP");
+        assertThat(back.drift()).extracting(KernelRules.Drift::kind)
+                .containsExactlyInAnyOrder(KernelRules.DriftKind.UNKNOWN, KernelRules.DriftKind.UNKNOWN);
+    }
+
     /** Every rule the builder renders parses back to the same match and target. */
     @Property(tries = 200)
     void renderedSpecsParseBack(@ForAll long seed) {
