@@ -75,6 +75,15 @@ public record Flow(
                 newState, loopback);
     }
 
+    /**
+     * The same packet seen from the other built-in chain: a packet a host sends to itself
+     * leaves through OUTPUT and comes back in through INPUT, addresses and ports unchanged.
+     */
+    public Flow reversedDirection() {
+        var other = direction == Direction.INBOUND ? Direction.OUTBOUND : Direction.INBOUND;
+        return new Flow(other, family, protocol, source, sourcePort, destination, destinationPort, icmpType, state, loopback);
+    }
+
     public static boolean isLoopback(Address a) {
         if (a.family() == Family.V4) return (a.lo() >>> 24) == 127;
         return a.hi() == 0 && a.lo() == 1;

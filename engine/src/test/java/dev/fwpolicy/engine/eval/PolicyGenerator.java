@@ -241,6 +241,21 @@ public final class PolicyGenerator {
         return Flow.ports(d, protocol, src, sport, dst, dport);
     }
 
+    /** A flow from the server to itself over lo (127.0.0.1 or ::1): tcp, udp or echo. */
+    public Flow loopbackFlow() {
+        var f = random.nextInt(3) == 0 ? Family.V6 : Family.V4;
+        var lo = addr(f == Family.V4 ? "127.0.0.1" : "::1");
+        switch (random.nextInt(3)) {
+            case 0:
+                return Flow.icmp(Direction.OUTBOUND, lo, lo, f == Family.V4 ? 8 : 128);
+            default:
+                if (nextSourcePort > sourcePortHigh) throw new IllegalStateException("source ports for this policy used up");
+                var protocol = random.nextBoolean() ? Protocol.TCP : Protocol.UDP;
+                return Flow.ports(Direction.OUTBOUND, protocol, lo, nextSourcePort++, lo,
+                        SERVICE_PORTS[random.nextInt(SERVICE_PORTS.length)]);
+        }
+    }
+
     /** A fresh id per ICMP flow: conntrack keys echo requests by id. */
     public int nextIcmpId() {
         return nextIcmpId++;

@@ -117,6 +117,10 @@ class EvalAndTestCommandTest {
         assertThat(ok.out()).contains("coverage: 66.7% (2 of 3 rules reached)").contains("reject udp to port 53")
                 .contains("ipv6  -A FWP-I-web");
         assertThat(run("test", file.toString(), "--threshold", "60").exit()).isZero();
+        var json = new JsonObject(run("test", file.toString(), "--threshold", "80", "--format", "json").out());
+        assertThat(json.getBoolean("ok")).isFalse(); // all expectations hold, but coverage is under 80 %
+        assertThat(json.getInteger("failed")).isZero();
+        assertThat(json.getJsonObject("coverage").getJsonArray("uncovered").size()).isEqualTo(1);
         var under = run("test", file.toString(), "--threshold", "80");
         assertThat(under.exit()).isEqualTo(ExitCodes.FAILED);
         assertThat(under.out()).contains("coverage 66.7% is below the threshold of 80.0%");
