@@ -1,7 +1,5 @@
 package dev.fwpolicy.sidecar.cli;
 
-import dev.fwpolicy.engine.Compiler;
-import dev.fwpolicy.engine.diag.DiagnosticPrinter;
 import dev.fwpolicy.engine.eval.Evaluator;
 import dev.fwpolicy.engine.eval.Flow;
 import dev.fwpolicy.engine.eval.FlowSyntaxException;
@@ -72,10 +70,8 @@ public final class EvalCommand implements Callable<Integer> {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--flow \"" + text + "\": " + e.getMessage());
             }
         }
-        var sources = PolicyInputs.read(paths);
-        var result = new Compiler().compile(sources);
         var err = spec.commandLine().getErr();
-        err.print(new DiagnosticPrinter(sources).printAll(result.diagnostics().stream().filter(d -> d.isError()).toList()));
+        var result = PolicyInputs.compile(paths, err, PolicyInputs.Report.ERRORS_ONLY);
         if (result.ruleSet().isEmpty()) {
             err.println("eval: the policy does not compile; nothing to evaluate");
             return ExitCodes.FAILED;

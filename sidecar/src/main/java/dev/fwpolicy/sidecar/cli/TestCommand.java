@@ -1,7 +1,5 @@
 package dev.fwpolicy.sidecar.cli;
 
-import dev.fwpolicy.engine.Compiler;
-import dev.fwpolicy.engine.diag.DiagnosticPrinter;
 import dev.fwpolicy.engine.eval.ExpectationRunner;
 import dev.fwpolicy.engine.ir.CompiledRule;
 import io.vertx.core.json.JsonArray;
@@ -42,11 +40,9 @@ public final class TestCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threshold must be 0 to 100, not " + threshold);
         }
         boolean showCoverage = coverage || threshold != null;
-        var sources = PolicyInputs.read(paths);
-        var result = new Compiler().compile(sources);
         var err = spec.commandLine().getErr();
         var out = spec.commandLine().getOut();
-        err.print(new DiagnosticPrinter(sources).printAll(result.diagnostics().stream().filter(d -> d.isError()).toList()));
+        var result = PolicyInputs.compile(paths, err, PolicyInputs.Report.ERRORS_ONLY);
         if (result.ruleSet().isEmpty()) {
             err.println("test: the policy does not compile; no expectation was run");
             return ExitCodes.FAILED;
