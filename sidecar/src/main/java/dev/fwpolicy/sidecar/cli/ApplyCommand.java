@@ -1,7 +1,5 @@
 package dev.fwpolicy.sidecar.cli;
 
-import dev.fwpolicy.engine.Compiler;
-import dev.fwpolicy.engine.diag.DiagnosticPrinter;
 import dev.fwpolicy.engine.reconcile.ReconcileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,11 +32,9 @@ public final class ApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var sources = PolicyInputs.read(paths);
-        var result = new Compiler().compile(sources);
         var err = spec.commandLine().getErr();
         var out = spec.commandLine().getOut();
-        err.print(new DiagnosticPrinter(sources).printAll(result.diagnostics()));
+        var result = PolicyInputs.compile(paths, err, PolicyInputs.Report.ALL);
         if (result.ruleSet().isEmpty()) {
             err.println("fwpolicy apply: policy has errors; nothing applied, the rules in force stay");
             return ExitCodes.FAILED;

@@ -29,7 +29,15 @@ public final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var sources = PolicyInputs.read(paths);
-        var result = new Compiler().compile(sources);
+        var compiled = new Compiler().compile(sources);
+        // Expectations in test blocks are part of the policy: one that does not hold is an
+        // error here too, with its source line, not only under 'fwpolicy test'.
+        var expectationErrors = compiled.ruleSet().isPresent()
+                ? dev.fwpolicy.engine.eval.ExpectationRunner.run(compiled).diagnostics() : List.<dev.fwpolicy.engine.diag.Diagnostic>of();
+        var all = new java.util.ArrayList<>(compiled.diagnostics());
+        all.addAll(expectationErrors);
+        var result = expectationErrors.isEmpty() ? compiled
+                : new dev.fwpolicy.engine.CompileResult(compiled.sources(), compiled.files(), compiled.ruleSet(), all);
         boolean failed = result.hasErrors() || warningsAreErrors && result.warningCount() > 0;
         var out = spec.commandLine().getOut();
         if (format == OutputFormat.json) {

@@ -1,7 +1,5 @@
 package dev.fwpolicy.sidecar.cli;
 
-import dev.fwpolicy.engine.Compiler;
-import dev.fwpolicy.engine.diag.DiagnosticPrinter;
 import dev.fwpolicy.engine.net.Family;
 import dev.fwpolicy.engine.render.RestoreRenderer;
 import java.nio.file.Path;
@@ -30,9 +28,7 @@ public final class CompileCommand implements Callable<Integer> {
         if (family != null && family != 4 && family != 6) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--family must be 4 or 6, not " + family);
         }
-        var sources = PolicyInputs.read(paths);
-        var result = new Compiler().compile(sources);
-        spec.commandLine().getErr().print(new DiagnosticPrinter(sources).printAll(result.diagnostics()));
+        var result = PolicyInputs.compile(paths, spec.commandLine().getErr(), PolicyInputs.Report.ALL);
         if (result.ruleSet().isEmpty()) return ExitCodes.FAILED;
         var out = spec.commandLine().getOut();
         for (var f : Family.values()) {

@@ -1,7 +1,5 @@
 package dev.fwpolicy.sidecar.cli;
 
-import dev.fwpolicy.engine.Compiler;
-import dev.fwpolicy.engine.diag.DiagnosticPrinter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -35,10 +33,8 @@ public final class DiffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var sources = PolicyInputs.read(paths);
-        var result = new Compiler().compile(sources);
         var err = spec.commandLine().getErr();
-        err.print(new DiagnosticPrinter(sources).printAll(result.diagnostics()));
+        var result = PolicyInputs.compile(paths, err, PolicyInputs.Report.ALL);
         if (result.ruleSet().isEmpty()) return ExitCodes.FAILED;
         try {
             var plan = kernel.reconciler().plan(result.ruleSet().get());

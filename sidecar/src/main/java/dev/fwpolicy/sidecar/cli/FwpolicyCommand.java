@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
             CheckCommand.class,
             FmtCommand.class,
             CompileCommand.class,
+            EvalCommand.class,
+            TestCommand.class,
             DiffCommand.class,
             ApplyCommand.class,
             ServeCommand.class,
@@ -32,6 +34,8 @@ public final class FwpolicyCommand implements Runnable {
 
     public static CommandLine commandLine() {
         var cl = new CommandLine(new FwpolicyCommand());
+        // Descriptions are written as lines of up to ~100 characters; 80 would re-wrap them mid-sentence.
+        cl.setUsageHelpWidth(110);
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             cmd.getErr().println("fwpolicy: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
             return ExitCodes.USAGE;

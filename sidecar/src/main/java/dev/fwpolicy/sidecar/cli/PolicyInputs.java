@@ -1,6 +1,11 @@
 package dev.fwpolicy.sidecar.cli;
 
+import dev.fwpolicy.engine.CompileResult;
+import dev.fwpolicy.engine.Compiler;
+import dev.fwpolicy.engine.diag.Diagnostic;
+import dev.fwpolicy.engine.diag.DiagnosticPrinter;
 import dev.fwpolicy.engine.source.SourceFile;
+import java.io.PrintWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +38,23 @@ public final class PolicyInputs {
         }
         if (out.isEmpty()) throw new IllegalArgumentException("no " + EXTENSION + " files in " + paths);
         return out;
+    }
+
+    /** Which diagnostics a command prints on stderr before its own output. */
+    public enum Report { ALL, ERRORS_ONLY }
+
+    /**
+     * Reads and compiles FILES|DIRS as one rule set and prints the diagnostics on {@code err}:
+     * every command that works on a compiled policy starts this way.
+     */
+    public static CompileResult compile(List<Path> paths, PrintWriter err, Report report) {
+        var sources = read(paths);
+        var result = new Compiler().compile(sources);
+        var shown = report == Report.ALL ? result.diagnostics()
+                : result.diagnostics().stream().filter(Diagnostic::isError).toList();
+        err.print(new DiagnosticPrinter(sources).printAll(shown));
+        err.flush();
+        return result;
     }
 
     public static List<Path> policyFiles(Path dir) {

@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
             "ConfigMap); the last good rules stay in force.",
             "",
             "Endpoints: GET /v1/status /v1/rules /v1/state /v1/diff /metrics /healthz /readyz,",
-            "POST /v1/check (never applied), POST /v1/sync (bearer token when --token-file is set).",
+            "POST /v1/check (never applied), POST /v1/evaluate, POST /v1/sync (bearer token when --token-file is set).",
             "",
             "On SIGTERM the rules stay in force (a restart must not open the firewall); pass",
             "--remove-on-exit to take them out."},

@@ -33,6 +33,7 @@ public final class ApiVerticle extends VerticleBase {
     private final ApiSettings settings;
     private final PrometheusMeterRegistry registry;
     private HttpServer server;
+    private EvaluateApi evaluateApi;
 
     public ApiVerticle(ReconcileLoop loop, ApiSettings settings, PrometheusMeterRegistry registry) {
         this.loop = loop;
@@ -58,6 +59,8 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/v1/diff").handler(this::diff);
         router.post("/v1/check").handler(this::check);
         router.post("/v1/sync").handler(this::sync);
+        evaluateApi = new EvaluateApi(vertx, loop);
+        router.post("/v1/evaluate").handler(this::evaluate);
 
         router.errorHandler(400, ctx -> fail(ctx, 400, "BadRequest", "the request could not be read"));
         router.errorHandler(404, ctx -> fail(ctx, 404, "NotFound", "no such endpoint: " + ctx.request().path()));
@@ -165,6 +168,20 @@ public final class ApiVerticle extends VerticleBase {
             throw new BadInput("BadField", "expected {\"text\": \"…\"} or {\"files\": [{\"name\": \"…\", \"text\": \"…\"}]}");
         }
         return out;
+    }
+
+    private void evaluate(RoutingContext ctx) {
+        EvaluateApi.Request request;
+        try {
+            request = EvaluateApi.parse(ctx);
+        } catch (EvaluateApi.BadRequest e) {
+            fail(ctx, 400, e.code, e.getMessage());
+            return;
+        }
+        evaluateApi.evaluate(request).onComplete(ar -> {
+            if (ar.succeeded()) send(ctx, 200, ar.result());
+            else kernelFailure(ctx, ar.cause());
+        });
     }
 
     private void sync(RoutingContext ctx) {

@@ -19,7 +19,7 @@ class CheckCompileFmtCommandTest {
     void checkOfAnExampleIsCleanAndCountsRules() {
         var run = CliRun.of("check", WEB.toString());
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).startsWith("ok: 1 file(s), 31 rule(s) (ipv4 18, ipv6 13), 0 warning(s)");
+        assertThat(run.out()).startsWith("ok: 2 file(s), 31 rule(s) (ipv4 18, ipv6 13), 0 warning(s)");
     }
 
     @Test

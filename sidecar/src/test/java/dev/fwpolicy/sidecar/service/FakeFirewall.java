@@ -83,6 +83,11 @@ final class FakeFirewall implements FirewallSync {
         return new KernelState(out);
     }
 
+    /** Edits rules in place, keeping their identity (a hand edit that keeps the fwp1 comment). */
+    synchronized void editKernel(java.util.function.UnaryOperator<String> specEdit) {
+        kernel.replaceAll(l -> new Line(l.family(), l.chain(), specEdit.apply(l.spec()), l.id()));
+    }
+
     @Override
     public synchronized SyncResult removeAll() {
         int n = kernel.size();

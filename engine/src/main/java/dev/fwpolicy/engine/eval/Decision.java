@@ -1,0 +1,80 @@
+package dev.fwpolicy.engine.eval;
+
+import dev.fwpolicy.engine.ast.Verdict;
+import dev.fwpolicy.engine.ir.CompiledRule;
+import dev.fwpolicy.engine.ir.RuleOrigin;
+import dev.fwpolicy.engine.ir.Target;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The answer for one flow: what happens to it and which rule decided.
+ *
+ * @param rule  the deciding rule; empty only when the walk fell off the end of the built-in
+ *              chain and its own policy (ACCEPT) decided, which a compiled rule set never
+ *              allows (FWP-INPUT/OUTPUT end with the default rule) but a read-back kernel can
+ * @param trace every rule consulted, in order; empty when asked for the verdict only
+ */
+public record Decision(Flow flow, Verdict verdict, Optional<CompiledRule> rule, List<Step> trace) {
+
+    public static final String BUILTIN_POLICY = "built-in chain policy ACCEPT";
+
+    public Decision {
+        trace = List.copyOf(trace);
+    }
+
+    public Optional<String> ruleId() {
+        return rule.map(CompiledRule::id);
+    }
+
+    /** {@code file:line:col} of the deciding statement, or what decided when nothing written did. */
+    public String location() {
+        return rule.map(r -> r.origin().span().line() > 0 ? r.origin().span().location() : "<implicit>")
+                .orElse("<" + BUILTIN_POLICY + ">");
+    }
+
+    /** The deciding statement as written. */
+    public String text() {
+        return rule.map(r -> r.origin().text()).orElse(BUILTIN_POLICY);
+    }
+
+    /** Rules that matched on the way (jumps, logs and the deciding rule), in order. */
+    public List<CompiledRule> matchedRules() {
+        return trace.stream().filter(Step::matched).map(Step::rule).toList();
+    }
+
+    /** A human explanation: the verdict, the deciding rule and the walk that led there. */
+    public String explain() {
+        var sb = new StringBuilder();
+        sb.append(flow.text()).append('\n');
+        sb.append("  => ").append(verdict.keyword().toUpperCase(java.util.Locale.ROOT))
+                .append(" by ").append(location()).append(": ").append(text());
+        rule.ifPresent(r -> {
+            r.origin().policy().ifPresent(p -> sb.append("  [policy ").append(p).append(']'));
+            // The statement as written usually carries its note already.
+            r.origin().note().filter(n -> !r.origin().text().contains(n)).ifPresent(n -> sb.append("  \"").append(n).append('"'));
+            sb.append("  (rule ").append(r.id()).append(')');
+        });
+        sb.append('\n');
+        if (!trace.isEmpty()) sb.append("  trace:\n");
+        for (var s : trace) {
+            sb.append("    ").append("  ".repeat(s.depth()));
+            var r = s.rule();
+            sb.append(r.chain()).append(' ');
+            if (s.matched()) {
+                if (r.target() instanceof Target.Jump j) sb.append("matched, jump ").append(j.chain());
+                else if (r.target() instanceof Target.Log) sb.append("matched, log");
+                else sb.append("matched, ").append(r.target().iptables().split(" ")[0]);
+            } else {
+                sb.append("no match (").append(s.mismatch().get()).append(')');
+            }
+            sb.append("  ").append(describe(r.origin())).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String describe(RuleOrigin o) {
+        String where = o.span().line() > 0 ? o.span().location() + " " : "";
+        return where + o.text();
+    }
+}

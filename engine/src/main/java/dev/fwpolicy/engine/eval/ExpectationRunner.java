@@ -1,0 +1,167 @@
+package dev.fwpolicy.engine.eval;
+
+import dev.fwpolicy.engine.CompileResult;
+import dev.fwpolicy.engine.ast.Expectation;
+import dev.fwpolicy.engine.ast.FlowEndpoint;
+import dev.fwpolicy.engine.ast.PolicyFile;
+import dev.fwpolicy.engine.ast.ProtocolRef;
+import dev.fwpolicy.engine.ast.TestDecl;
+import dev.fwpolicy.engine.diag.Diagnostic;
+import dev.fwpolicy.engine.ir.CompiledRule;
+import dev.fwpolicy.engine.ir.RuleOrigin;
+import dev.fwpolicy.engine.ir.RuleSet;
+import dev.fwpolicy.engine.net.Address;
+import dev.fwpolicy.engine.net.Family;
+import dev.fwpolicy.engine.net.IcmpTypes;
+import dev.fwpolicy.engine.net.Protocol;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * Runs the {@code expect} lines of {@code test} blocks against a compiled rule set with the
+ * {@link Evaluator}, and measures which written rules the expectations reach.
+ *
+ * <p>An expectation may leave fields out; those are unknown to the evaluator (they match
+ * only rules that do not ask about them). When neither an address nor the protocol says
+ * which family the packet is, the expectation is checked in IPv4 and in IPv6 and must
+ * hold in both, since the author made no distinction.
+ */
+public final class ExpectationRunner {
+    private ExpectationRunner() {}
+
+    /** One expectation checked in one family. */
+    public record Result(TestDecl test, Expectation expectation, Decision decision, boolean passed) {
+        public Flow flow() {
+            return decision.flow();
+        }
+
+        /** The expectation's own words, rebuilt from the AST. */
+        public String expectText() {
+            return ExpectationRunner.text(expectation);
+        }
+
+        /** {@code file:line:col: expectation failed: …} plus the actual verdict and the deciding rule. */
+        public String failureText() {
+            var sb = new StringBuilder();
+            sb.append(expectation.span().location()).append(": expectation failed: ").append(expectText()).append('\n');
+            sb.append("  expected ").append(expectation.verdict().keyword()).append(", got ").append(decision.verdict().keyword())
+                    .append(" (").append(flow().family().label()).append(")\n");
+            sb.append("  decided by ").append(decision.location()).append(": ").append(decision.text());
+            decision.rule().flatMap(r -> r.origin().policy()).ifPresent(p -> sb.append("  [policy ").append(p).append(']'));
+            sb.append('\n');
+            sb.append("  flow: ").append(flow().text()).append('\n');
+            return sb.toString();
+        }
+    }
+
+    /** Which written rules (origin RULE) the expectations reached as matching or deciding rules. */
+    public record Coverage(List<CompiledRule> covered, List<CompiledRule> uncovered) {
+        public Coverage {
+            covered = List.copyOf(covered);
+            uncovered = List.copyOf(uncovered);
+        }
+
+        public double percent() {
+            int total = covered.size() + uncovered.size();
+            return total == 0 ? 100.0 : 100.0 * covered.size() / total;
+        }
+    }
+
+    public record Report(List<Result> results, Coverage coverage) {
+        public Report {
+            results = List.copyOf(results);
+        }
+
+        public List<Result> failures() {
+            return results.stream().filter(r -> !r.passed()).toList();
+        }
+
+        public boolean passed() {
+            return failures().isEmpty();
+        }
+
+        /** Failures as diagnostics, for {@code fwpolicy check} to print with the source line. */
+        public List<Diagnostic> diagnostics() {
+            return failures().stream().map(f -> Diagnostic.error("expectation-failed", f.expectation().span(),
+                    "expected " + f.expectation().verdict().keyword() + ", got " + f.decision().verdict().keyword() + " ("
+                            + f.flow().family().label() + "), decided by " + f.decision().location() + ": " + f.decision().text()))
+                    .toList();
+        }
+    }
+
+    /** Runs every expectation of a successful compilation. */
+    public static Report run(CompileResult result) {
+        var rs = result.ruleSet().orElseThrow(() -> new IllegalArgumentException("the policy did not compile"));
+        return run(rs, result.files());
+    }
+
+    public static Report run(RuleSet ruleSet, List<PolicyFile> files) {
+        var evaluator = new Evaluator(ruleSet);
+        var results = new ArrayList<Result>();
+        Set<String> reached = new HashSet<>();
+        for (var file : files) {
+            for (var test : file.tests()) {
+                for (var e : test.expectations()) {
+                    for (var flow : flows(e)) {
+                        var d = evaluator.evaluate(flow);
+                        d.matchedRules().forEach(r -> reached.add(r.id()));
+                        results.add(new Result(test, e, d, d.verdict() == e.verdict()));
+                    }
+                }
+            }
+        }
+        var covered = new ArrayList<CompiledRule>();
+        var uncovered = new ArrayList<CompiledRule>();
+        ruleSet.allRules().filter(r -> r.origin().kind() == RuleOrigin.Kind.RULE)
+                .forEach(r -> (reached.contains(r.id()) ? covered : uncovered).add(r));
+        return new Report(results, new Coverage(covered, uncovered));
+    }
+
+    /** The packet(s) an expectation describes: one per family it may be in. */
+    public static List<Flow> flows(Expectation e) {
+        Optional<Protocol> protocol = e.protocol().map(ProtocolRef::protocol);
+        Optional<Address> src = e.source().flatMap(FlowEndpoint::address);
+        Optional<Address> dst = e.destination().flatMap(FlowEndpoint::address);
+        Optional<Family> family = src.map(Address::family).or(() -> dst.map(Address::family));
+        if (family.isEmpty() && protocol.isPresent() && protocol.get().families().size() == 1) {
+            family = Optional.of(protocol.get().families().iterator().next());
+        }
+        List<Family> families = family.map(List::of).orElse(List.of(Family.V4, Family.V6));
+        var out = new ArrayList<Flow>();
+        for (var f : families) {
+            // "icmp" with IPv6 addresses means ICMPv6 on the wire, as it does in rules.
+            Optional<Protocol> p = protocol.map(x -> x == Protocol.ICMP && f == Family.V6 ? Protocol.ICMPV6 : x);
+            OptionalInt type = e.icmpType().flatMap(t -> p.flatMap(pr -> IcmpTypes.lookup(pr, t.text())))
+                    .map(OptionalInt::of).orElse(OptionalInt.empty());
+            var state = e.state().map(s -> s == Expectation.ConnState.ESTABLISHED ? ConnState.ESTABLISHED : ConnState.NEW)
+                    .orElse(ConnState.NEW);
+            boolean loopback = src.map(Flow::isLoopback).orElse(false) || dst.map(Flow::isLoopback).orElse(false);
+            out.add(new Flow(e.direction(), f, p, src, port(e.source()), dst, port(e.destination()), type, state, loopback));
+        }
+        return out;
+    }
+
+    private static OptionalInt port(Optional<FlowEndpoint> ep) {
+        return ep.flatMap(FlowEndpoint::port).map(OptionalInt::of).orElse(OptionalInt.empty());
+    }
+
+    static String text(Expectation e) {
+        var sb = new StringBuilder("expect ").append(e.verdict().keyword()).append(' ').append(e.direction().keyword());
+        e.protocol().ifPresent(p -> sb.append(' ').append(p.protocol().keyword()));
+        e.source().ifPresent(s -> endpoint(sb, "from", s));
+        e.destination().ifPresent(d -> endpoint(sb, "to", d));
+        e.icmpType().ifPresent(t -> sb.append(" type ").append(t.text()));
+        e.state().ifPresent(s -> sb.append(' ').append(s.name().toLowerCase(java.util.Locale.ROOT)));
+        return sb.toString();
+    }
+
+    private static void endpoint(StringBuilder sb, String word, FlowEndpoint ep) {
+        sb.append(' ').append(word);
+        ep.address().ifPresent(a -> sb.append(' ').append(ep.addressText().orElse(a.text())));
+        ep.port().ifPresent(p -> sb.append(" port ").append(p));
+    }
+}

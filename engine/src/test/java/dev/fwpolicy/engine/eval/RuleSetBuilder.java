@@ -1,0 +1,195 @@
+package dev.fwpolicy.engine.eval;
+
+import dev.fwpolicy.engine.ast.Direction;
+import dev.fwpolicy.engine.ast.Verdict;
+import dev.fwpolicy.engine.ir.AddressMatch;
+import dev.fwpolicy.engine.ir.CompiledRule;
+import dev.fwpolicy.engine.ir.Match;
+import dev.fwpolicy.engine.ir.OwnedChain;
+import dev.fwpolicy.engine.ir.RuleIdentity;
+import dev.fwpolicy.engine.ir.RuleOrigin;
+import dev.fwpolicy.engine.ir.RuleSet;
+import dev.fwpolicy.engine.ir.Target;
+import dev.fwpolicy.engine.net.Family;
+import dev.fwpolicy.engine.net.PortRange;
+import dev.fwpolicy.engine.net.Protocol;
+import dev.fwpolicy.engine.source.Span;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Builds rule sets in the compiler's chain layout straight from IR pieces, with specs in
+ * the form iptables-save prints, so evaluator and kernel tests do not depend on the
+ * compiler (and so generated policies can be any shape the IR allows):
+ * INPUT → FWP-INPUT = [lo ACCEPT, jumps to FWP-I-&lt;policy&gt; in order, default rule].
+ */
+public final class RuleSetBuilder {
+    public static final String FILE = "gen.fwpolicy";
+
+    private final Map<Direction, Verdict> defaults = new EnumMap<>(Direction.class);
+    private final Map<Direction, Integer> defaultLines = new EnumMap<>(Direction.class);
+    private final Map<String, List<Pending>> policies = new LinkedHashMap<>();
+    private int line = 1;
+
+    private record Pending(Direction direction, Family family, Match match, Target target, int line, String text) {}
+
+    public RuleSetBuilder defaultVerdict(Direction d, Verdict v) {
+        defaults.put(d, v);
+        defaultLines.put(d, line++);
+        return this;
+    }
+
+    public RuleSetBuilder policy(String name) {
+        policies.putIfAbsent(name, new ArrayList<>());
+        return this;
+    }
+
+    /** Adds a rule to {@code policy}; its source line is the next line number. */
+    public RuleSetBuilder rule(String policy, Direction d, Family family, Match match, Target target) {
+        int l = line++;
+        policies.computeIfAbsent(policy, k -> new ArrayList<>())
+                .add(new Pending(d, family, match, target, l, describe(d, match, target)));
+        return this;
+    }
+
+    public static Span spanAt(int line) {
+        return new Span(FILE, line, 5, line, 40);
+    }
+
+    public RuleSet build() {
+        var chains = new ArrayList<OwnedChain>();
+        var jumps = new ArrayList<CompiledRule>();
+        for (Family family : Family.values()) {
+            for (Direction d : Direction.values()) {
+                String main = "FWP-" + d.builtinChain();
+                var mainRules = new ArrayList<CompiledRule>();
+                var occurrences = new HashMap<String, Integer>();
+                mainRules.add(rule(family, main, Match.loopback(), new Target.Accept(), occurrences,
+                        RuleOrigin.implicit(RuleOrigin.Kind.LOOPBACK, d.keyword() + " loopback traffic is always allowed")));
+                for (var p : policies.entrySet()) {
+                    String chain = "FWP-" + d.letter() + "-" + p.getKey();
+                    var rules = new ArrayList<CompiledRule>();
+                    var occ = new HashMap<String, Integer>();
+                    for (var r : p.getValue()) {
+                        if (r.direction != d || r.family != family) continue;
+                        rules.add(rule(family, chain, r.match, r.target, occ,
+                                new RuleOrigin(RuleOrigin.Kind.RULE, Optional.of(p.getKey()), spanAt(r.line), r.text, Optional.empty())));
+                    }
+                    chains.add(new OwnedChain(family, chain, rules));
+                    mainRules.add(rule(family, main, Match.any(), new Target.Jump(chain), occurrences,
+                            new RuleOrigin(RuleOrigin.Kind.DISPATCH, Optional.of(p.getKey()), Span.NONE, "policy " + p.getKey(), Optional.empty())));
+                }
+                Verdict v = defaults.getOrDefault(d, Verdict.ALLOW);
+                RuleOrigin origin = defaults.containsKey(d)
+                        ? new RuleOrigin(RuleOrigin.Kind.DEFAULT, Optional.empty(), spanAt(defaultLines.get(d)),
+                                "default " + d.keyword() + " " + v.keyword(), Optional.empty())
+                        : RuleOrigin.implicit(RuleOrigin.Kind.DEFAULT, "no default " + d.keyword() + " declared: allow");
+                mainRules.add(rule(family, main, Match.any(), target(v, family, Optional.empty()), occurrences, origin));
+                chains.add(new OwnedChain(family, main, mainRules));
+                jumps.add(rule(family, d.builtinChain(), Match.any(), new Target.Jump(main), new HashMap<>(),
+                        RuleOrigin.implicit(RuleOrigin.Kind.DISPATCH, "fwpolicy " + d.keyword())));
+            }
+        }
+        // Main chains last in each family so the listing reads top-down like the restore payload would.
+        return new RuleSet(chains, jumps, "test");
+    }
+
+    public static Target target(Verdict v, Family family, Optional<Protocol> protocol) {
+        return switch (v) {
+            case ALLOW -> new Target.Accept();
+            case DENY -> new Target.Drop();
+            case REJECT -> new Target.Reject(protocol.orElse(null) == Protocol.TCP ? "tcp-reset"
+                    : family == Family.V4 ? "icmp-port-unreachable" : "icmp6-port-unreachable");
+        };
+    }
+
+    private static CompiledRule rule(Family family, String chain, Match m, Target t, Map<String, Integer> occurrences,
+                                     RuleOrigin origin) {
+        String body = body(m, t, chain);
+        int occ = occurrences.merge(body, 1, Integer::sum) - 1;
+        String id = RuleIdentity.hash(family, RuleSet.TABLE, chain, body, occ);
+        String comment = RuleIdentity.comment(id, origin.policy().orElse("") + " " + origin.span().location(),
+                RuleIdentity.IPTABLES_COMMENT_MAX);
+        String spec = withComment(m, t, chain, comment);
+        return new CompiledRule(id, family, chain, m, t, spec, origin);
+    }
+
+    static String body(Match m, Target t, String chain) {
+        return String.join(" ", matchParts(m, chain)) + (matchParts(m, chain).isEmpty() ? "" : " ") + "-j " + t.iptables();
+    }
+
+    static String withComment(Match m, Target t, String chain, String comment) {
+        var parts = matchParts(m, chain);
+        parts.add("-m comment --comment \"" + comment + "\"");
+        parts.add("-j " + t.iptables());
+        return String.join(" ", parts);
+    }
+
+    /** iptables-save's order: -s, -d, -i/-o, -p, then matches as given. */
+    static List<String> matchParts(Match m, String chain) {
+        var parts = new ArrayList<String>();
+        m.source().ifPresent(a -> parts.add(a.iptables("-s")));
+        m.destination().ifPresent(a -> parts.add(a.iptables("-d")));
+        if (m.loopbackInterface()) parts.add(chain.contains("OUTPUT") || chain.startsWith("FWP-O-") ? "-o lo" : "-i lo");
+        m.protocol().ifPresent(p -> parts.add("-p " + p.iptablesName()));
+        var proto = m.protocol().orElse(null);
+        if (proto != null && proto.hasPorts()) {
+            var single = new ArrayList<String>();
+            if (m.sourcePorts().size() == 1) single.add("--sport " + m.sourcePorts().get(0).iptables());
+            if (m.destinationPorts().size() == 1) single.add("--dport " + m.destinationPorts().get(0).iptables());
+            if (!single.isEmpty()) parts.add("-m " + proto.iptablesName() + " " + String.join(" ", single));
+            var multi = new ArrayList<String>();
+            if (m.sourcePorts().size() > 1) multi.add("--sports " + ports(m.sourcePorts()));
+            if (m.destinationPorts().size() > 1) multi.add("--dports " + ports(m.destinationPorts()));
+            if (!multi.isEmpty()) parts.add("-m multiport " + String.join(" ", multi));
+        }
+        m.icmpType().ifPresent(t -> parts.add(proto == Protocol.ICMPV6 ? "-m icmp6 --icmpv6-type " + t : "-m icmp --icmp-type " + t));
+        if (m.established()) parts.add("-m conntrack --ctstate RELATED,ESTABLISHED");
+        return parts;
+    }
+
+    private static String ports(List<PortRange> ranges) {
+        return ranges.stream().map(PortRange::iptables).collect(Collectors.joining(","));
+    }
+
+    static String describe(Direction d, Match m, Target t) {
+        var sb = new StringBuilder(t instanceof Target.Accept ? "allow" : t instanceof Target.Drop ? "deny"
+                : t instanceof Target.Reject ? "reject" : "log");
+        if (m.established()) return sb.append(" established").toString();
+        m.protocol().ifPresent(p -> sb.append(' ').append(p.keyword()));
+        if (m.source().isPresent() || !m.sourcePorts().isEmpty()) {
+            sb.append(" from ").append(m.source().map(RuleSetBuilder::addr).orElse("any"));
+            if (!m.sourcePorts().isEmpty()) sb.append(" port ").append(portsSource(m.sourcePorts()));
+        }
+        if (m.destination().isPresent() || !m.destinationPorts().isEmpty()) {
+            sb.append(" to ").append(m.destination().map(RuleSetBuilder::addr).orElse("any"));
+            if (!m.destinationPorts().isEmpty()) sb.append(" port ").append(portsSource(m.destinationPorts()));
+        }
+        m.icmpType().ifPresent(i -> sb.append(" type ").append(i));
+        return sb.toString();
+    }
+
+    private static String addr(AddressMatch a) {
+        return (a.negated() ? "not " : "") + a.cidr().source();
+    }
+
+    private static String portsSource(List<PortRange> ranges) {
+        if (ranges.size() == 1) return ranges.get(0).source();
+        return "{" + ranges.stream().map(PortRange::source).collect(Collectors.joining(", ")) + "}";
+    }
+
+    /** The whole rule set as one iptables-restore payload per family (owned chains flushed, jumps appended). */
+    public static String restorePayload(RuleSet rs, Family family) {
+        var sb = new StringBuilder("*filter\n");
+        for (var c : rs.chains(family)) sb.append(':').append(c.name()).append(" - [0:0]\n");
+        for (var c : rs.chains(family)) for (var r : c.rules()) sb.append(r.saveLine()).append('\n');
+        for (var j : rs.jumps(family)) sb.append(j.saveLine()).append('\n');
+        return sb.append("COMMIT\n").toString();
+    }
+}
