@@ -87,27 +87,26 @@ final class InProcess {
         }
     }
 
-    /**
-     * Evaluation figures: the evaluator (issue: dev.fwpolicy.engine.eval, EvaluateBenchmark,
-     * POST /v1/evaluate) had not landed when this harness was written; until it has, the rows
-     * say so instead of showing a number.
-     */
+    /** The evaluator's throughput on one thread (JMH), both policy shapes of {@link EvaluateBenchmark}. */
     static void evaluate(Report report, SideBySide.Options opt) {
-        boolean evaluator = exists("dev.fwpolicy.benchmarks.EvaluateBenchmark");
-        String why = evaluator ? "not measured: EvaluateBenchmark exists but the harness does not drive it yet"
-                : "not measured: the evaluator (dev.fwpolicy.engine.eval) is not on main yet";
-        report.rows.add(new Row("evaluate one flow (JMH, one core)", "—", 10_000, "flows/s", Optional.empty(), "—", Optional.empty(),
-                Goal.VALUE_AT_LEAST, 100_000, "≥100,000 flows/s", why));
-        report.rows.add(new Row("POST /v1/evaluate under load (wrk, loopback)", "—", 10_000, "req/s", Optional.empty(), "—",
-                Optional.empty(), Goal.VALUE_AT_LEAST, 5_000, "≥5,000 req/s", why.replace("EvaluateBenchmark exists", "the endpoint exists")));
-    }
-
-    private static boolean exists(String className) {
+        var b = new OptionsBuilder().include(EvaluateBenchmark.class.getName()).param("rules", "10000").forks(1).threads(1);
+        if (opt.quick()) b.warmupIterations(1).warmupTime(TimeValue.seconds(1)).measurementIterations(2).measurementTime(TimeValue.seconds(1));
+        SideBySide.log("JMH: EvaluateBenchmark, rules=10000");
         try {
-            Class.forName(className, false, InProcess.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
+            for (RunResult r : new Runner(b.build()).run()) {
+                var s = r.getPrimaryResult().getStatistics();
+                String method = r.getParams().getBenchmark().substring(r.getParams().getBenchmark().lastIndexOf('.') + 1);
+                String shape = r.getParams().getParam("shape");
+                boolean query = method.equals("decide");
+                report.rows.add(new Row("evaluate one flow: " + (query ? "verdict + deciding rule" : "with full explain trace")
+                        + " (JMH, 1 thread), shape " + shape, "—", 10_000, "flows/s",
+                        Optional.of(new Stat(s.getPercentile(50), s.getMin(), s.getMax(), (int) s.getN())), "—", Optional.empty(),
+                        query ? Goal.VALUE_AT_LEAST : Goal.NONE, 100_000, query ? "≥100,000 flows/s" : "—",
+                        "EvaluateBenchmark." + method + ", per-iteration throughput"));
+            }
+        } catch (RunnerException e) {
+            throw new IllegalStateException("JMH failed", e);
         }
     }
+
 }

@@ -59,6 +59,7 @@ final class Service {
         for (int i = 0; i < repeat; i++) {
             Path dir = null;
             Process p = null;
+            boolean ok = false;
             try (var ns = Netns.create(opt.prefix())) {
                 dir = Files.createTempDirectory("fwp-bench-policy-");
                 Files.writeString(dir.resolve("generated.fwpolicy"), PolicyGenerator.generate(n).text());
@@ -73,6 +74,7 @@ final class Service {
                         .redirectErrorStream(true).redirectOutput(log.toFile());
                 long start = System.nanoTime();
                 p = pb.start();
+                track(p);
                 waitReady(p, port, log);
                 ready.add((System.nanoTime() - start) / 1e6);
                 rssReady.add(rssMb(p.pid()));
@@ -106,6 +108,7 @@ final class Service {
                     resolution = Math.max(resolution, lastPoll);
                 }
                 rssAfter.add(rssMb(p.pid()));
+                ok = true;
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             } catch (InterruptedException e) {
@@ -113,7 +116,7 @@ final class Service {
                 throw new IllegalStateException(e);
             } finally {
                 stop(p);
-                deleteTree(dir);
+                deleteTree(dir, ok);
             }
         }
         String flags = opt.sidecarJavaOpts().isEmpty()
@@ -132,6 +135,90 @@ final class Service {
                 at1k ? Goal.VALUE_AT_MOST : Goal.NONE, 500, at1k ? "<500 ms" : "—",
                 String.format(java.util.Locale.ROOT, "atomic rename into --policy-dir (default --debounce 200ms), until a kernel read-back shows "
                         + "the new rule and not the old; poll resolution ≤ %.0f ms", resolution)));
+    }
+
+    /**
+     * {@code POST /v1/evaluate} under load: one sidecar with the N-rule policy, wrk (one thread,
+     * 32 connections) on the same 2 cores, one flow that hits rule N/2, the query path
+     * ({@code "explain": false}; the explain trace walks every rule and is for one-off questions).
+     */
+    void evaluateUnderLoad(Backend backend, int n) {
+        String b = backend.label();
+        String why = null;
+        if (!Files.isRegularFile(opt.sidecarJar())) why = "not measured: sidecar jar not built";
+        else if (!onPath("wrk")) why = "not measured: wrk not installed (apt-get install wrk)";
+        if (why != null) {
+            report.rows.add(new Row("POST /v1/evaluate under load (wrk, loopback)", b, n, "req/s", Optional.empty(), "—", Optional.empty(),
+                    Goal.VALUE_AT_LEAST, 5_000, "≥5,000 req/s", why));
+            return;
+        }
+        int runs = Math.min(opt.repeat(), 3);
+        int seconds = opt.quick() ? 2 : 10;
+        SideBySide.log(b + " N=" + n + ": POST /v1/evaluate, wrk ×" + runs + " × " + seconds + " s");
+        int i = n / 2;
+        int net = i / 250;
+        String flow = "inbound tcp 10." + (net / 250) + "." + (net % 250) + "." + (i % 250 + 1) + ":40000 -> 192.0.2.1:" + (1024 + i % 60000);
+        String body = "{\"flow\": \"" + flow + "\", \"explain\": false}";
+        List<Double> rates = new ArrayList<>();
+        long errors = 0;
+        Path dir = null;
+        Process p = null;
+        boolean ok = false;
+        try (var ns = Netns.create(opt.prefix())) {
+            dir = Files.createTempDirectory("fwp-bench-policy-");
+            Files.writeString(dir.resolve("generated.fwpolicy"), PolicyGenerator.generate(n).text());
+            int port = freePort();
+            Path log = dir.resolveSibling(dir.getFileName() + ".log");
+            var argv = new ArrayList<String>();
+            argv.add("java");
+            argv.addAll(opt.sidecarJavaOpts());
+            argv.addAll(List.of("-jar", opt.sidecarJar().toString(), "serve", "--policy-dir", dir.toString(),
+                    "--netns", ns.name(), "--backend", b, "--listen", "127.0.0.1:" + port));
+            p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            track(p);
+            waitReady(p, port, log);
+            String url = "http://127.0.0.1:" + port + "/v1/evaluate";
+            var check = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (check.statusCode() != 200 || !check.body().contains("decisions")) {
+                throw new IllegalStateException("POST /v1/evaluate answered " + check.statusCode() + ": " + check.body());
+            }
+            Path lua = dir.resolveSibling(dir.getFileName() + ".lua");
+            Files.writeString(lua, "wrk.method = \"POST\"\nwrk.body = '" + body + "'\nwrk.headers[\"Content-Type\"] = \"application/json\"\n");
+            var rate = java.util.regex.Pattern.compile("Requests/sec:\\s+([0-9.]+)");
+            var bad = java.util.regex.Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
+            for (int r = 0; r < runs; r++) {
+                var w = new ProcessBuilder("wrk", "-t1", "-c32", "-d" + seconds + "s", "-s", lua.toString(), url).redirectErrorStream(true).start();
+                String out = new String(w.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                if (w.waitFor() != 0) throw new IllegalStateException("wrk failed: " + out);
+                var m = rate.matcher(out);
+                if (!m.find()) throw new IllegalStateException("wrk printed: " + out);
+                rates.add(Double.parseDouble(m.group(1)));
+                var e = bad.matcher(out);
+                if (e.find()) errors += Long.parseLong(e.group(1));
+            }
+            Files.deleteIfExists(lua);
+            ok = true;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            stop(p);
+            deleteTree(dir, ok);
+        }
+        report.rows.add(new Row("POST /v1/evaluate under load (wrk, loopback)", b, n, "req/s", Optional.of(Stat.of(rates)), "—", Optional.empty(),
+                n == 10_000 ? Goal.VALUE_AT_LEAST : Goal.NONE, 5_000, n == 10_000 ? "≥5,000 req/s" : "—",
+                "wrk -t1 -c32 -d" + seconds + "s, one flow, explain off, against the policy; wrk and the sidecar share the 2 cores; "
+                        + errors + " non-2xx responses; " + (opt.sidecarJavaOpts().isEmpty() ? "default JVM flags" : String.join(" ", opt.sidecarJavaOpts()))));
+    }
+
+    private static boolean onPath(String tool) {
+        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+            if (Files.isExecutable(Path.of(d, tool))) return true;
+        }
+        return false;
     }
 
     private RuleSet compile(int n, int edited) {
@@ -166,8 +253,23 @@ final class Service {
         }
     }
 
+    private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "fwp-bench-sidecar-cleanup"));
+    }
+
+    /** Killed on exit; its pid also goes to --pid-file so benchmarks/run can kill it after a kill -9 of this JVM. */
+    private void track(Process p) throws IOException {
+        LIVE.add(p);
+        if (opt.pidFile() != null) {
+            Files.writeString(opt.pidFile(), p.pid() + "\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        }
+    }
+
     private static void stop(Process p) {
         if (p == null) return;
+        LIVE.remove(p);
         p.destroy();
         try {
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
@@ -180,11 +282,12 @@ final class Service {
         }
     }
 
-    private static void deleteTree(Path dir) {
+    /** The policy directory always; the sidecar's log only when all went well (else the error names it). */
+    private static void deleteTree(Path dir, boolean withLog) {
         if (dir == null) return;
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            Files.deleteIfExists(dir.resolveSibling(dir.getFileName() + ".log"));
+            if (withLog) Files.deleteIfExists(dir.resolveSibling(dir.getFileName() + ".log"));
         } catch (IOException ignored) {
             // a temp directory left behind is harmless
         }
