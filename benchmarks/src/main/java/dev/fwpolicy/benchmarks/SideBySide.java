@@ -47,7 +47,8 @@ public final class SideBySide {
 
     record Options(List<Integer> sizes, int repeat, List<Backend> backends, int naiveMeasuredMax, int naiveSampledMax,
                    int naiveSample, boolean jmh, boolean quick, Path out, String prefix, Path naiveScript, Path sidecarJar,
-                   Path pidFile, int serviceMax, List<String> sidecarJavaOpts, java.util.Set<String> phases) {
+                   Path pidFile, int serviceMax, List<String> sidecarJavaOpts, java.util.Set<String> phases, int warmupSize,
+                   int warmupRounds) {
 
         boolean runs(String phase) {
             return phases.contains(phase);
@@ -88,6 +89,8 @@ public final class SideBySide {
         int serviceMax = 10_000;
         List<String> sidecarJavaOpts = List.of();
         java.util.Set<String> phases = PHASES;
+        int warmupSize = 0;
+        int warmupRounds = 3;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -106,6 +109,8 @@ public final class SideBySide {
                 case "--sidecar-jar" -> sidecarJar = Path.of(args[++i]);
                 case "--pid-file" -> pidFile = Path.of(args[++i]);
                 case "--service-max" -> serviceMax = Integer.parseInt(args[++i]);
+                case "--warmup-size" -> warmupSize = Integer.parseInt(args[++i]);
+                case "--warmup-rounds" -> warmupRounds = Integer.parseInt(args[++i]);
                 case "--sidecar-java-opts" -> sidecarJavaOpts = Arrays.stream(args[++i].trim().split("\\s+")).filter(x -> !x.isEmpty()).toList();
                 case "--phases" -> {
                     phases = java.util.Set.copyOf(Arrays.stream(args[++i].split(",")).map(String::strip).toList());
@@ -117,7 +122,8 @@ public final class SideBySide {
                                               [--naive-measured-max 1000] [--naive-sampled-max 10000] [--naive-sample 200]
                                               [--no-jmh] [--quick] [--out DIR] [--netns-prefix fwp-bench-XXXX] [--naive-script PATH]
                                               [--sidecar-jar PATH] [--pid-file PATH] [--service-max 10000]
-                                              [--sidecar-java-opts "-XX:MaxRAM=256m"] [--phases kernel,naive,service,jmh]""");
+                                              [--sidecar-java-opts "-XX:MaxRAM=256m"] [--phases kernel,naive,service,jmh]
+                                              [--warmup-size N] [--warmup-rounds 3]""");
                     System.exit(0);
                 }
                 default -> throw new IllegalArgumentException("unknown argument: " + a + " (try --help)");
@@ -126,7 +132,7 @@ public final class SideBySide {
         if (repeat < 1) throw new IllegalArgumentException("--repeat must be at least 1");
         if (!prefix.matches("fwp-bench-[A-Za-z0-9]{1,20}")) throw new IllegalArgumentException("--netns-prefix must look like fwp-bench-XXXX");
         return new Options(sizes, repeat, backends, naiveMeasuredMax, naiveSampledMax, naiveSample, jmh, quick, out, prefix, naive,
-                sidecarJar, pidFile, serviceMax, sidecarJavaOpts, phases);
+                sidecarJar, pidFile, serviceMax, sidecarJavaOpts, phases, warmupSize, warmupRounds);
     }
 
     private void run() throws IOException {
@@ -168,17 +174,26 @@ public final class SideBySide {
     // ---------------------------------------------------------------- kernel figures
 
     /** Compiles the JIT-hot paths (parser, planner, renderer) before anything is measured. */
+    /**
+     * Compiles the JIT-hot paths before anything is measured: a first apply, then rounds of a
+     * one-rule change, its undo and a no-op sync. A long-running sidecar runs these paths
+     * thousands of times; more rounds ({@code --warmup-rounds}) measure closer to that steady state.
+     */
     private void warmUp(Backend backend) {
-        int n = Math.min(2_000, opt.sizes().stream().min(Integer::compare).orElse(1_000));
-        log(backend.label() + ": warm-up at N=" + n);
+        int n = opt.warmupSize() > 0 ? opt.warmupSize() : Math.min(2_000, opt.sizes().stream().min(Integer::compare).orElse(1_000));
+        log(backend.label() + ": warm-up at N=" + n + ", " + opt.warmupRounds() + " round(s)");
         var base = compile(n, -1);
         var edited = compile(n, n / 2);
         try (var ns = Netns.create(opt.prefix())) {
             var r = reconciler(backend, ns);
+            var next = reconciler(backend, ns, VerifyMode.ON_NEXT_READ);
             r.sync(base);
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < opt.warmupRounds(); i++) {
                 r.sync(edited);
                 r.sync(base);
+                r.sync(base);
+                next.sync(edited);
+                next.sync(base);
             }
         }
     }
@@ -536,6 +551,7 @@ public final class SideBySide {
         m.put("repeat", String.valueOf(opt.repeat()));
         m.put("quick", String.valueOf(opt.quick()));
         m.put("phases", new java.util.TreeSet<>(opt.phases()).toString());
+        m.put("warm-up", "N=" + (opt.warmupSize() > 0 ? opt.warmupSize() : "min(2000, smallest size)") + ", " + opt.warmupRounds() + " round(s)");
         if (!opt.sidecarJavaOpts().isEmpty()) m.put("sidecar JVM options", String.join(" ", opt.sidecarJavaOpts()));
         m.put("load before (1/5/15 min)", loadAvg());
     }
