@@ -1,5 +1,6 @@
 package dev.fwpolicy.benchmarks;
 
+import dev.fwpolicy.engine.dataplane.SpecTokens;
 import dev.fwpolicy.engine.dataplane.Backend;
 import dev.fwpolicy.engine.dataplane.Command;
 import dev.fwpolicy.engine.ir.CompiledRule;
@@ -91,28 +92,7 @@ final class Naive {
     private static String rule(CompiledRule r) {
         return "rule\t" + fam(r.family()) + "\t" + r.chain() + "\t" + String.join("\t", argv(r.spec()));
     }
-
-    /** Splits an iptables-save rule spec into arguments: spaces separate, double quotes group (comments are sanitised: no quotes inside). */
     static List<String> argv(String spec) {
-        var out = new ArrayList<String>();
-        var cur = new StringBuilder();
-        boolean quoted = false;
-        boolean any = false;
-        for (char c : spec.toCharArray()) {
-            if (c == '"') {
-                quoted = !quoted;
-                any = true;
-            } else if (c == ' ' && !quoted) {
-                if (any) out.add(cur.toString());
-                cur.setLength(0);
-                any = false;
-            } else {
-                cur.append(c);
-                any = true;
-            }
-        }
-        if (any) out.add(cur.toString());
-        if (quoted) throw new IllegalArgumentException("unbalanced quotes in: " + spec);
-        return out;
+        return SpecTokens.split(spec);
     }
 }

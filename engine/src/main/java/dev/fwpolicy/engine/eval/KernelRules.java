@@ -1,5 +1,6 @@
 package dev.fwpolicy.engine.eval;
 
+import dev.fwpolicy.engine.dataplane.SpecTokens;
 import dev.fwpolicy.engine.ast.Direction;
 import dev.fwpolicy.engine.ir.AddressMatch;
 import dev.fwpolicy.engine.ir.CompiledRule;
@@ -323,31 +324,11 @@ public final class KernelRules {
         if (i >= t.size()) throw new KernelParseException("expected " + what + " at the end of: " + spec);
         return t.get(i);
     }
-
-    /** Splits like iptables-save quotes: double quotes group, backslash escapes the next character. */
     static List<String> tokenize(String spec) {
-        var out = new ArrayList<String>();
-        var cur = new StringBuilder();
-        boolean inQuotes = false, any = false;
-        for (int i = 0; i < spec.length(); i++) {
-            char c = spec.charAt(i);
-            if (c == '\\' && i + 1 < spec.length()) {
-                cur.append(spec.charAt(++i));
-                any = true;
-            } else if (c == '"') {
-                inQuotes = !inQuotes;
-                any = true;
-            } else if (c == ' ' && !inQuotes) {
-                if (any) out.add(cur.toString());
-                cur.setLength(0);
-                any = false;
-            } else {
-                cur.append(c);
-                any = true;
-            }
+        try {
+            return SpecTokens.split(spec);
+        } catch (IllegalArgumentException e) {
+            throw new KernelParseException(e.getMessage());
         }
-        if (inQuotes) throw new KernelParseException("unterminated quote in: " + spec);
-        if (any) out.add(cur.toString());
-        return out;
     }
 }

@@ -1,5 +1,6 @@
 package dev.fwpolicy.engine.reconcile.kernel;
 
+import dev.fwpolicy.engine.dataplane.SpecTokens;
 import dev.fwpolicy.engine.dataplane.Backend;
 import dev.fwpolicy.engine.dataplane.Command;
 import dev.fwpolicy.engine.dataplane.CommandRunner;
@@ -41,27 +42,7 @@ final class NaiveCheckThenAppend {
             }
         }
     }
-
-    /** Splits a save spec into argv, honouring double quotes (what a shell would do with it). */
     static List<String> split(String spec) {
-        var out = new ArrayList<String>();
-        var cur = new StringBuilder();
-        boolean quoted = false;
-        boolean any = false;
-        for (char c : spec.toCharArray()) {
-            if (c == '"') {
-                quoted = !quoted;
-                any = true;
-            } else if (c == ' ' && !quoted) {
-                if (any) out.add(cur.toString());
-                cur.setLength(0);
-                any = false;
-            } else {
-                cur.append(c);
-                any = true;
-            }
-        }
-        if (any) out.add(cur.toString());
-        return out;
+        return SpecTokens.split(spec);
     }
 }

@@ -1,16 +1,23 @@
-package dev.fwpolicy.sidecar.cli;
+package dev.fwpolicy.engine.dataplane;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** Splits an iptables-save rule spec into argv words the way the shell would (double quotes group). */
-final class CliTokens {
-    private CliTokens() {}
+/**
+ * Splits a rule spec as iptables-save prints it into argv words: spaces separate, double
+ * quotes group (a comment or log prefix), a backslash takes the next character literally.
+ * The one place that turns printed rules back into arguments: the kernel view, tools that
+ * replay rules one by one, and tests all use it.
+ */
+public final class SpecTokens {
+    private SpecTokens() {}
 
-    static List<String> split(String spec) {
+    /** @throws IllegalArgumentException when a quote is left open */
+    public static List<String> split(String spec) {
         var out = new ArrayList<String>();
         var cur = new StringBuilder();
-        boolean quoted = false, any = false;
+        boolean quoted = false;
+        boolean any = false;
         for (int i = 0; i < spec.length(); i++) {
             char c = spec.charAt(i);
             if (c == '\\' && i + 1 < spec.length()) {
@@ -28,6 +35,7 @@ final class CliTokens {
                 any = true;
             }
         }
+        if (quoted) throw new IllegalArgumentException("unterminated quote in: " + spec);
         if (any) out.add(cur.toString());
         return out;
     }
