@@ -1,14 +1,13 @@
 package dev.fwpolicy.sidecar.cli;
 
+import dev.fwpolicy.sidecar.testing.TestNetns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fwpolicy.engine.dataplane.Command;
 import dev.fwpolicy.engine.dataplane.ProcessCommandRunner;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DiffApplyCommandKernelTest {
     private static final String EXAMPLES = "../examples/policies/web";
     private final ProcessCommandRunner host = new ProcessCommandRunner();
+    private TestNetns testNetns;
     private String netns;
 
     record Run(int exit, String out, String err) {}
@@ -35,18 +35,13 @@ class DiffApplyCommandKernelTest {
 
     @BeforeEach
     void createNetns() {
-        boolean root = "0".equals(host.run(Command.of("id", "-u")).stdout().strip());
-        if (!root) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) throw new AssertionError("CI=true but not root: kernel tests must run");
-            Assumptions.abort("kernel tests need root (skipped; CI=true makes this a failure)");
-        }
-        netns = "fwp-test-cli-" + UUID.randomUUID().toString().substring(0, 8);
-        host.run(Command.of("ip", "netns", "add", netns)).requireOk();
+        testNetns = TestNetns.create();
+        netns = testNetns.name;
     }
 
     @AfterEach
     void deleteNetns() {
-        if (netns != null) host.run(Command.of("ip", "netns", "del", netns)).requireOk();
+        if (testNetns != null) testNetns.close();
     }
 
     @ParameterizedTest

@@ -1,13 +1,12 @@
 package dev.fwpolicy.sidecar.cli;
 
+import dev.fwpolicy.sidecar.testing.TestNetns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fwpolicy.engine.dataplane.Command;
 import dev.fwpolicy.engine.dataplane.ProcessCommandRunner;
 import io.vertx.core.json.JsonObject;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,22 +22,18 @@ class EvalAgainstKernelTest {
     private static final String WEB = "../examples/policies/web";
     private static final String FLOW = "inbound tcp 192.168.10.7:40000 -> 10.0.0.2:443";
     private final ProcessCommandRunner host = new ProcessCommandRunner();
+    private TestNetns testNetns;
     private String netns;
 
     @BeforeEach
     void createNetns() {
-        boolean root = "0".equals(host.run(Command.of("id", "-u")).stdout().strip());
-        if (!root) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) throw new AssertionError("CI=true but not root: kernel tests must run");
-            Assumptions.abort("kernel tests need root (skipped; CI=true makes this a failure)");
-        }
-        netns = "fwp-test-eval-" + UUID.randomUUID().toString().substring(0, 8);
-        host.run(Command.of("ip", "netns", "add", netns)).requireOk();
+        testNetns = TestNetns.create();
+        netns = testNetns.name;
     }
 
     @AfterEach
     void deleteNetns() {
-        if (netns != null) host.run(Command.of("ip", "netns", "del", netns)).requireOk();
+        if (testNetns != null) testNetns.close();
     }
 
     @ParameterizedTest
@@ -51,7 +46,7 @@ class EvalAgainstKernelTest {
                 .contains("=> ALLOW by ../examples/policies/web/web.fwpolicy:12:5");
 
         // Someone narrows the office rule to port 8443 in place, keeping its comment (and hash).
-        String save = host.run(Command.of("ip", "netns", "exec", netns, "iptables-" + backend + "-save", "-t", "filter")).requireOk().stdout();
+        String save = testNetns.save(backend);
         String office = save.lines().filter(l -> l.startsWith("-A FWP-I-web-frontend -s 192.168.10.0/24")).findFirst().orElseThrow();
         String chain = "FWP-I-web-frontend";
         int position = (int) save.lines().filter(l -> l.startsWith("-A " + chain + " ")).takeWhile(l -> !l.equals(office)).count() + 1;

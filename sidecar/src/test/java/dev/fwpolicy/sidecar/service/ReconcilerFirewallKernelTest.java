@@ -1,5 +1,6 @@
 package dev.fwpolicy.sidecar.service;
 
+import dev.fwpolicy.sidecar.testing.TestNetns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,4 +1,4 @@
-package dev.fwpolicy.sidecar.service;
+package dev.fwpolicy.sidecar.testing;
 
 import dev.fwpolicy.engine.dataplane.Command;
 import dev.fwpolicy.engine.dataplane.ProcessCommandRunner;
@@ -13,14 +13,14 @@ import org.junit.jupiter.api.Assumptions;
  * fail, so a CI image missing a tool never passes by testing nothing. (The same rule as the
  * engine's KernelSupport, which lives in the engine's test sources.)
  */
-final class KernelGuard {
+public final class KernelGuard {
     private static final List<String> TOOLS = List.of("ip", "iptables-nft-save", "iptables-nft-restore",
             "iptables-legacy-save", "iptables-legacy-restore", "ip6tables-nft-save", "ip6tables-nft-restore",
             "ip6tables-legacy-save", "ip6tables-legacy-restore");
 
     private KernelGuard() {}
 
-    static void require() {
+    public static void require() {
         var reason = unavailable();
         if (reason.isEmpty()) return;
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {

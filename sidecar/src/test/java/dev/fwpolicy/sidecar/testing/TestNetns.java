@@ -1,4 +1,4 @@
-package dev.fwpolicy.sidecar.service;
+package dev.fwpolicy.sidecar.testing;
 
 import dev.fwpolicy.engine.dataplane.Command;
 import dev.fwpolicy.engine.dataplane.ProcessCommandRunner;
@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * A network namespace for one test, always deleted: by {@link #close()}, and by a shutdown hook
  * for any an interrupted run left behind. Kernel tests never touch the host's own rules.
  */
-final class TestNetns implements AutoCloseable {
+public final class TestNetns implements AutoCloseable {
     private static final Set<String> LIVE = ConcurrentHashMap.newKeySet();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final ProcessCommandRunner HOST = new ProcessCommandRunner();
@@ -21,13 +21,13 @@ final class TestNetns implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(TestNetns::delete), "fwp-netns-cleanup"));
     }
 
-    final String name;
+    public final String name;
 
     private TestNetns(String name) {
         this.name = name;
     }
 
-    static TestNetns create() {
+    public static TestNetns create() {
         KernelGuard.require();
         var bytes = new byte[5];
         RANDOM.nextBytes(bytes);
@@ -38,7 +38,7 @@ final class TestNetns implements AutoCloseable {
     }
 
     /** Runs a command inside the namespace and returns its stdout (fails on a non-zero exit). */
-    String run(List<String> argv, String stdin) {
+    public String run(List<String> argv, String stdin) {
         var full = new java.util.ArrayList<>(List.of("ip", "netns", "exec", name));
         full.addAll(argv);
         var command = Command.of(full.toArray(String[]::new));
@@ -47,12 +47,12 @@ final class TestNetns implements AutoCloseable {
     }
 
     /** {@code <backend>-save -t filter} inside the namespace. */
-    String save(String backend) {
+    public String save(String backend) {
         return run(List.of("iptables-" + backend + "-save", "-t", "filter"), null);
     }
 
     /** Feeds a payload to {@code iptables-<backend>-restore --noflush}: how a test damages the rules. */
-    void restore(String backend, String payload) {
+    public void restore(String backend, String payload) {
         run(List.of("iptables-" + backend + "-restore", "--noflush"), payload);
     }
 
