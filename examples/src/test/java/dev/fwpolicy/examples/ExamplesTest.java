@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.fwpolicy.engine.Compiler;
 import dev.fwpolicy.engine.diag.DiagnosticPrinter;
+import dev.fwpolicy.engine.diag.Diagnostics;
+import dev.fwpolicy.engine.format.Formatter;
+import dev.fwpolicy.engine.parser.PolicyParser;
 import dev.fwpolicy.engine.net.Family;
 import dev.fwpolicy.engine.render.RestoreRenderer;
 import dev.fwpolicy.engine.source.SourceFile;
@@ -59,6 +62,18 @@ class ExamplesTest {
         long expectations = result.files().stream().flatMap(f -> f.tests().stream())
                 .mapToLong(t -> t.expectations().size()).sum();
         assertThat(expectations).as("expectations in " + dir).isGreaterThanOrEqualTo(4);
+    }
+
+    /** Examples are what people copy: they are in fmt's layout (web.fwpolicy stays as the spec wrote it). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("examples")
+    void examplesAreFormatted(Path dir) throws IOException {
+        for (var source : read(dir)) {
+            if (source.name().endsWith("web/web.fwpolicy")) continue;
+            var diagnostics = new Diagnostics();
+            var file = new PolicyParser().parse(source, diagnostics).orElseThrow();
+            assertThat(Formatter.format(file)).as("fwpolicy fmt " + source.name()).isEqualTo(source.text());
+        }
     }
 
     static List<SourceFile> read(Path dir) throws IOException {
