@@ -84,10 +84,20 @@ public final class Reconciler {
      * successful transaction.
      */
     public synchronized SyncReport sync(RuleSet desired) {
+        return sync(desired, plan -> { });
+    }
+
+    /**
+     * As {@link #sync(RuleSet)}, handing the sync's first plan (what it found against its one
+     * read-back, before writing) to {@code firstPlan}: a caller that reports what kind of drift
+     * there was needs no dry run of its own, which would cost another read-back.
+     */
+    public synchronized SyncReport sync(RuleSet desired, java.util.function.Consumer<Plan> firstPlan) {
         long start = System.nanoTime();
         Map<Family, KernelTable> tables = readAll();
         int mismatches = learnUnverified(tables);
         Plan first = planFor(desired, tables);
+        firstPlan.accept(first);
         if (first.isEmpty()) {
             return new SyncReport(backend(), first.counts(), 0, 0, 0, mismatches, Duration.ofNanos(System.nanoTime() - start), true);
         }
