@@ -297,17 +297,17 @@ class ReconcileLoopTest {
     void aQuietVerifyDoesNotUseUpTheRateLimitForTheNextChange() throws Exception {
         var firewall = new FakeFirewall();
         var source = new ManualSource(List.of(new SourceFile("web.fwpolicy", TestPolicies.WEB)));
-        // one token, refilled per second; the verify 300 ms after the write waits for the refill
-        var settings = new LoopSettings(Duration.ofMinutes(10), Duration.ofSeconds(1), 1).withVerifyDelay(Duration.ofMillis(300));
+        // one token, refilled every 2 s; the verify 300 ms after the write waits for the refill
+        var settings = new LoopSettings(Duration.ofMinutes(10), Duration.ofSeconds(2), 1).withVerifyDelay(Duration.ofMillis(300));
         try (var svc = new ServiceHarness(firewall, source, settings, Optional.empty(), 4096)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> svc.snapshot().ready());
-            await().atMost(Duration.ofSeconds(3)).until(() -> lastTrigger(svc).equals("verify"));
-            // the quiet verify took no token: a policy change now is applied without waiting a second
+            await().atMost(Duration.ofSeconds(5)).until(() -> lastTrigger(svc).equals("verify"));
+            // the quiet verify took no token: a policy change now is applied at once, not ~2 s later
             long start = System.nanoTime();
             source.load("web.fwpolicy", TestPolicies.WEB_AND_SSH);
             await().atMost(Duration.ofSeconds(3)).until(() ->
                     firewall.appliedRevision.equals(Optional.of(TestPolicies.compile(TestPolicies.WEB_AND_SSH).revision())));
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(700));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1200));
         }
     }
 }
