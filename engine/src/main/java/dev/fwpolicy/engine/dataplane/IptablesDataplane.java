@@ -51,6 +51,20 @@ public final class IptablesDataplane {
      * the parser does not fully understand is an error, never an empty table.
      */
     public KernelTable read(Family family, boolean withCounters) {
+        return read(family, withCounters, java.util.Optional.empty());
+    }
+
+    /**
+     * As {@link #read(Family)}, returning {@code previous} itself when the tool printed exactly
+     * the same text and warnings as the read-back {@code previous} was parsed from. Parsing is a
+     * pure function of that text, so nothing is lost; a no-op resync of 10,000 rules skips
+     * re-parsing them, and a caller can tell "same table" by identity.
+     */
+    public KernelTable read(Family family, java.util.Optional<KernelTable> previous) {
+        return read(family, false, previous.filter(t -> t.family() == family && t.table().equals(RuleSet.TABLE)));
+    }
+
+    private KernelTable read(Family family, boolean withCounters, java.util.Optional<KernelTable> previous) {
         var argv = new ArrayList<>(List.of(backend.backend().save(family), "-t", RuleSet.TABLE));
         if (withCounters) argv.add("-c");
         var result = runner.run(new Command(argv, java.util.Optional.empty(), timeout)).requireOk();
@@ -62,6 +76,9 @@ public final class IptablesDataplane {
             } else {
                 throw new DataplaneException(family.label() + " read-back printed on stderr: " + result.stderr().strip());
             }
+        }
+        if (previous.isPresent() && previous.get().warnings().equals(warnings) && previous.get().raw().equals(result.stdout())) {
+            return previous.get();
         }
         var table = SaveParser.parse(family, RuleSet.TABLE, result.stdout());
         return new KernelTable(table.family(), table.table(), table.chains(), table.raw(), warnings);

@@ -18,6 +18,8 @@ public final class ExpectedPrints {
     private record Learned(String rendered, String printed) {}
 
     private final Map<String, Learned> byId = new ConcurrentHashMap<>();
+    /** Bumped whenever what {@link #expected} answers may change: a plan made before is stale. */
+    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
 
     /** The spec a correct copy of {@code rule} shows in a read-back. */
     public String expected(CompiledRule rule) {
@@ -26,11 +28,17 @@ public final class ExpectedPrints {
     }
 
     void record(CompiledRule rule, String printedSpec) {
-        byId.put(rule.id(), new Learned(rule.spec(), printedSpec));
+        var learned = new Learned(rule.spec(), printedSpec);
+        if (!learned.equals(byId.put(rule.id(), learned))) version.incrementAndGet();
+    }
+
+    long version() {
+        return version.get();
     }
 
     /** Forgets what was learned (tests). */
     public void clear() {
         byId.clear();
+        version.incrementAndGet();
     }
 }

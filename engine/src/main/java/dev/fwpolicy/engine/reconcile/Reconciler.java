@@ -41,6 +41,18 @@ public final class Reconciler {
 
     private record Unverified(RuleSet desired, List<FamilyPlan> applied) {}
 
+    /**
+     * Per family, the last read-back and the empty plan made against it. A resync that finds
+     * the kernel printing exactly the same text gets the same table back from the dataplane
+     * (no parse); when the rule set is the same object and nothing was learned since, the
+     * plan is the same too (Planner is a pure function of the three), so it is not made again.
+     * Only quiet plans are kept: a plan that writes changes the table it was made for.
+     */
+    private final Map<Family, KernelTable> lastRead = new EnumMap<>(Family.class);
+    private final Map<Family, QuietPlan> lastQuiet = new EnumMap<>(Family.class);
+
+    private record QuietPlan(RuleSet desired, KernelTable table, long printsVersion, FamilyPlan plan) {}
+
     public Reconciler(IptablesDataplane dataplane) {
         this(dataplane, ReconcilerOptions.defaults());
     }
@@ -84,10 +96,20 @@ public final class Reconciler {
      * successful transaction.
      */
     public synchronized SyncReport sync(RuleSet desired) {
+        return sync(desired, plan -> { });
+    }
+
+    /**
+     * As {@link #sync(RuleSet)}, handing the sync's first plan (what it found against its one
+     * read-back, before writing) to {@code firstPlan}: a caller that reports what kind of drift
+     * there was needs no dry run of its own, which would cost another read-back.
+     */
+    public synchronized SyncReport sync(RuleSet desired, java.util.function.Consumer<Plan> firstPlan) {
         long start = System.nanoTime();
         Map<Family, KernelTable> tables = readAll();
         int mismatches = learnUnverified(tables);
         Plan first = planFor(desired, tables);
+        firstPlan.accept(first);
         if (first.isEmpty()) {
             return new SyncReport(backend(), first.counts(), 0, 0, 0, mismatches, Duration.ofNanos(System.nanoTime() - start), true);
         }
@@ -185,16 +207,17 @@ public final class Reconciler {
         Map<Family, KernelTable> tables = new EnumMap<>(Family.class);
         var families = java.util.Arrays.stream(Family.values()).filter(options.families()::contains).toList();
         if (families.size() < 2) {
-            for (Family f : families) tables.put(f, dataplane.read(f));
+            for (Family f : families) tables.put(f, read(f));
             return tables;
         }
         var others = new ArrayList<java.util.concurrent.CompletableFuture<KernelTable>>();
         for (Family f : families.subList(1, families.size())) {
-            others.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> dataplane.read(f), READERS));
+            var previous = Optional.ofNullable(lastRead.get(f));
+            others.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> dataplane.read(f, previous), READERS));
         }
         RuntimeException failure = null;
         try {
-            tables.put(families.get(0), dataplane.read(families.get(0)));
+            tables.put(families.get(0), read(families.get(0)));
         } catch (RuntimeException e) {
             failure = e;
         }
@@ -206,8 +229,23 @@ public final class Reconciler {
                 if (failure == null) failure = cause;
             }
         }
-        if (failure != null) throw failure;
+        if (failure != null) {
+            lastRead.clear();
+            throw failure;
+        }
+        lastRead.putAll(tables);
         return tables;
+    }
+
+    private KernelTable read(Family family) {
+        try {
+            var table = dataplane.read(family, Optional.ofNullable(lastRead.get(family)));
+            lastRead.put(family, table);
+            return table;
+        } catch (RuntimeException e) {
+            lastRead.remove(family);
+            throw e;
+        }
     }
 
     /** Own daemon threads: the common pool may be tiny on a 2-core pod, and these block on a process. */
@@ -219,7 +257,18 @@ public final class Reconciler {
 
     private Plan planFor(RuleSet desired, Map<Family, KernelTable> tables) {
         List<FamilyPlan> families = new ArrayList<>();
-        tables.forEach((family, table) -> families.add(Planner.plan(desired, family, table, prints)));
+        long version = prints.version();
+        tables.forEach((family, table) -> {
+            var quiet = lastQuiet.get(family);
+            if (quiet != null && quiet.desired() == desired && quiet.table() == table && quiet.printsVersion() == version) {
+                families.add(quiet.plan());
+                return;
+            }
+            var plan = Planner.plan(desired, family, table, prints);
+            if (plan.isEmpty()) lastQuiet.put(family, new QuietPlan(desired, table, version, plan));
+            else lastQuiet.remove(family);
+            families.add(plan);
+        });
         return new Plan(backend(), families);
     }
 

@@ -142,4 +142,58 @@ class ReconcilerTest {
         assertThatThrownBy(() -> r.sync(desired)).isInstanceOf(dev.fwpolicy.engine.dataplane.DataplaneException.class);
         assertThat(kernel.restores()).isZero();
     }
+
+    @Test
+    void aQuietResyncOverTheSameReadBackReusesTheParseAndThePlan() {
+        var desired = TestRuleSets.small();
+        var r = reconciler(fast);
+        r.sync(desired);
+        var first = r.plan(desired);
+        var again = r.plan(desired);
+        assertThat(first.isEmpty()).isTrue();
+        // the kernel printed the same bytes and nothing was learned: the very same plans come back
+        for (Family f : Family.values()) assertThat(again.family(f).orElseThrow()).isSameAs(first.family(f).orElseThrow());
+        // an equal rule set that is another object is planned afresh (identity is the key, not equals)
+        var other = r.plan(TestRuleSets.small());
+        assertThat(other.isEmpty()).isTrue();
+        assertThat(other.family(Family.V4).orElseThrow()).isNotSameAs(first.family(Family.V4).orElseThrow());
+        assertThat(kernel.saves()).isEqualTo(4 + 2 * 3); // sync: read + verify; then one read per family per plan: none skipped
+    }
+
+    @Test
+    void anyChangeInTheReadBackIsStillSeenAfterQuietResyncs() {
+        var desired = TestRuleSets.small();
+        var r = reconciler(fast);
+        r.sync(desired);
+        assertThat(r.sync(desired).wroteNothing()).isTrue();
+        assertThat(r.sync(desired).wroteNothing()).isTrue();
+        // one byte of difference: a rule edited in place, comment kept
+        var chain = kernel.tables.get(Family.V4).rules.get("FWP-I-pol0");
+        chain.set(0, chain.get(0).replaceFirst(" -j ", " -m mark --mark 0x1 -j "));
+        var repair = r.sync(desired);
+        assertThat(repair.wroteNothing()).isFalse();
+        assertThat(repair.counts().repaired()).isEqualTo(1);
+        assertThat(Exactness.problems(kernel.tables.get(Family.V4).toKernelTable(), desired, Family.V4)).isEmpty();
+        assertThat(r.sync(desired).wroteNothing()).isTrue();
+    }
+
+    @Test
+    void theReusedPlanIsKeyedOnWhatWasLearned() {
+        // a plan is reused only while ExpectedPrints answers as it did: its version moves on every
+        // new or changed print (and on clear), and not when the same print is recorded again
+        var desired = TestRuleSets.small();
+        var rule = desired.allRules().filter(x -> x.family() == Family.V4 && x.chain().startsWith("FWP-I-")).findFirst().orElseThrow();
+        var prints = new ExpectedPrints();
+        long start = prints.version();
+        prints.record(rule, "-m normalised " + rule.spec());
+        long learned = prints.version();
+        assertThat(learned).isGreaterThan(start);
+        prints.record(rule, "-m normalised " + rule.spec());
+        assertThat(prints.version()).isEqualTo(learned);
+        prints.record(rule, "-m other " + rule.spec());
+        assertThat(prints.version()).isGreaterThan(learned);
+        long before = prints.version();
+        prints.clear();
+        assertThat(prints.version()).isGreaterThan(before);
+    }
 }

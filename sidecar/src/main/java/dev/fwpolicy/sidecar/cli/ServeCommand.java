@@ -79,6 +79,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Syncs that may start back to back before --min-sync-interval applies (default: ${DEFAULT-VALUE}).")
     int syncBurst;
 
+    @Option(names = "--verify-after", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+            description = "After a sync that wrote, sync again this much later to read the kernel back and verify "
+                    + "(a committed restore is trusted until then; default: ${DEFAULT-VALUE}).")
+    Duration verifyAfter;
+
     @Option(names = "--debounce", paramLabel = "DURATION", defaultValue = "200ms", converter = DurationConverter.class,
             description = "Quiet time after a change in --policy-dir before it is read (default: ${DEFAULT-VALUE}).")
     Duration debounce;
@@ -99,7 +104,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var loopSettings = new LoopSettings(resync, minSyncInterval, syncBurst);
+        var loopSettings = new LoopSettings(resync, minSyncInterval, syncBurst, verifyAfter);
         var apiSettings = new ApiSettings(listen.host(), listen.port(), readToken(), maxBody);
         // Detects the backend (runs *-save): before Vert.x starts, so a kernel we cannot talk to stops us here.
         FirewallSync firewall = ReconcilerFirewall.open(Optional.ofNullable(kernel.netns), kernel.backend);

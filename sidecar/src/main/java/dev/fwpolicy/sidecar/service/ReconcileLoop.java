@@ -51,6 +51,7 @@ public final class ReconcileLoop extends VerticleBase {
     private long timerId = -1;
     private long periodicId = -1;
     private long retryId = -1;
+    private long verifyId = -1;
     private int consecutiveFailures;
     private Promise<Void> idle = promiseDone();
 
@@ -88,6 +89,7 @@ public final class ReconcileLoop extends VerticleBase {
         vertx.cancelTimer(periodicId);
         if (timerId != -1) vertx.cancelTimer(timerId);
         if (retryId != -1) vertx.cancelTimer(retryId);
+        if (verifyId != -1) vertx.cancelTimer(verifyId);
         wanted = false;
         // A sync in flight finishes (it is one transaction either way); the rules stay in force.
         return source.stop().recover(e -> Future.succeededFuture()).compose(v -> idle.future());
@@ -214,6 +216,25 @@ public final class ReconcileLoop extends VerticleBase {
         });
     }
 
+    /**
+     * The reconciler trusts a committed restore and verifies on its next read-back; after a
+     * sync that wrote, that read-back is asked for {@code verifyDelay} later (through the usual
+     * coalescing and rate limit) rather than left to the periodic resync. Any successful sync
+     * in between has read the kernel back, so it replaces a pending verification: one verify
+     * per write, none after a sync that wrote nothing.
+     */
+    private void scheduleVerify(boolean wrote) {
+        if (verifyId != -1) {
+            vertx.cancelTimer(verifyId);
+            verifyId = -1;
+        }
+        if (!wrote) return;
+        verifyId = vertx.setTimer(Math.max(1, settings.verifyDelay().toMillis()), id -> {
+            verifyId = -1;
+            want("verify", Optional.empty());
+        });
+    }
+
     /** The error as /v1/status shows it: a rejected 10,000-rule payload belongs in the log, not in every poll. */
     private static String capped(String message) {
         return message.length() <= 8192 ? message : message.substring(0, 8192) + "\n… (truncated; the full text is in the log)";
@@ -235,6 +256,9 @@ public final class ReconcileLoop extends VerticleBase {
             return;
         }
         var triggers = String.join(",", wantedBy);
+        // A verify alone is charged only if it writes (below): verifies are bounded by the writes,
+        // which are charged, and a free one does not hold back the next policy change.
+        boolean verifyOnly = wantedBy.size() == 1 && wantedBy.contains("verify");
         var promises = waiters;
         wanted = false;
         wantedBy.clear();
@@ -249,7 +273,7 @@ public final class ReconcileLoop extends VerticleBase {
         syncing = true;
         idle = Promise.promise();
         long startNanos = System.nanoTime();
-        tokens -= 1;
+        if (!verifyOnly) tokens -= 1;
         Instant at = Instant.now();
         vertx.executeBlocking(() -> firewall.sync(policy.ruleSet()), false).onComplete(ar -> {
             var took = Duration.ofNanos(System.nanoTime() - startNanos);
@@ -271,7 +295,19 @@ public final class ReconcileLoop extends VerticleBase {
                         + " failed; the rules of the last successful sync stay in force", ar.cause());
                 scheduleRetry();
             }
-            if (ar.succeeded()) consecutiveFailures = 0;
+            if (ar.succeeded()) {
+                consecutiveFailures = 0;
+                boolean wrote = ar.result().restoreInvocations() > 0;
+                if (verifyOnly && wrote) {
+                    // It repaired drift: pay for it, so a program fighting us meets the rate limit.
+                    refill();
+                    tokens -= 1;
+                }
+                scheduleVerify(wrote);
+            } else if (verifyOnly) {
+                refill();
+                tokens -= 1;
+            }
             snapshot = snapshot.withSync(record);
             syncing = false;
             idle.complete();

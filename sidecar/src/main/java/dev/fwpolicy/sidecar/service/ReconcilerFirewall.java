@@ -13,6 +13,8 @@ import dev.fwpolicy.engine.reconcile.Change;
 import dev.fwpolicy.engine.reconcile.ChangeCounts;
 import dev.fwpolicy.engine.reconcile.Plan;
 import dev.fwpolicy.engine.reconcile.Reconciler;
+import dev.fwpolicy.engine.reconcile.ReconcilerOptions;
+import dev.fwpolicy.engine.reconcile.VerifyMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,7 +45,11 @@ public final class ReconcilerFirewall implements FirewallSync {
         CommandRunner runner = new ProcessCommandRunner();
         if (netns.isPresent()) runner = runner.inNetns(netns.get());
         var dataplane = IptablesDataplane.open(runner, BackendChoice.parse(backend));
-        return new ReconcilerFirewall(new Reconciler(dataplane), dataplane);
+        // Verify on the next read: a committed restore is trusted, and the loop schedules a
+        // verifying sync shortly after every write (LoopSettings.verifyDelay) instead of reading
+        // every family back before the sync returns.
+        return new ReconcilerFirewall(new Reconciler(dataplane, ReconcilerOptions.defaults().withVerify(VerifyMode.ON_NEXT_READ)),
+                dataplane);
     }
 
     @Override
@@ -54,17 +60,15 @@ public final class ReconcilerFirewall implements FirewallSync {
 
     @Override
     public SyncResult sync(RuleSet desired) {
-        // The plan first, for what kind of drift there was (the sync report only counts changes).
-        // A quiet plan is the whole sync: the reconciler would write nothing either.
+        // The sync's own first plan says what kind of drift there was (the report only counts
+        // changes): no separate dry run, so a sync reads each family back once.
         long start = System.nanoTime();
-        Plan plan = reconciler.plan(desired);
-        if (plan.isEmpty()) {
-            return new SyncResult(counts(plan.counts()), DriftCounts.NONE, 0, desired.ruleCount(),
-                    Duration.ofNanos(System.nanoTime() - start));
-        }
-        var report = reconciler.sync(desired);
-        return new SyncResult(counts(report.counts()), changes(plan, desired), report.restoreInvocations(),
-                desired.ruleCount(), Duration.ofNanos(System.nanoTime() - start));
+        var first = new java.util.concurrent.atomic.AtomicReference<Plan>();
+        var report = reconciler.sync(desired, first::set);
+        Plan plan = first.get();
+        var drift = report.wroteNothing() ? DriftCounts.NONE : changes(plan, desired);
+        return new SyncResult(counts(report.counts()), drift, report.restoreInvocations(), desired.ruleCount(),
+                Duration.ofNanos(System.nanoTime() - start));
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * One sync as the loop saw it, successful or not.
  *
- * @param trigger  what asked for it: policy, resync, api, startup
+ * @param trigger  what asked for it: policy, resync, api, retry, verify (after a sync that wrote), comma-joined when folded
  * @param revision the policy revision it tried to put in force
  * @param result   present when it succeeded
  * @param error    present when it failed

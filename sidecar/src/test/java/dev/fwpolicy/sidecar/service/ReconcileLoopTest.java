@@ -216,4 +216,98 @@ class ReconcileLoopTest {
             }
         }
     }
+
+    // ---- the verify sync after a write (the reconciler verifies on its next read) ----
+
+    private static String lastTrigger(ServiceHarness svc) {
+        return svc.snapshot().lastSync().map(SyncRecord::trigger).orElse("");
+    }
+
+    private static LoopSettings verifyingLoop() {
+        return new LoopSettings(Duration.ofMinutes(10), Duration.ZERO).withVerifyDelay(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aWriteIsFollowedByExactlyOneQuietVerifySync() throws Exception {
+        var firewall = new FakeFirewall();
+        try (var svc = new ServiceHarness(firewall, new ManualSource(List.of(new SourceFile("web.fwpolicy", TestPolicies.WEB))),
+                verifyingLoop(), Optional.empty(), 4096)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> svc.snapshot().ready());
+            long wroteAt = System.nanoTime();
+            assertThat(svc.snapshot().lastSync().orElseThrow().result().orElseThrow().restoreInvocations()).isPositive();
+            await().atMost(Duration.ofSeconds(3)).until(() -> lastTrigger(svc).equals("verify"));
+            var verify = svc.snapshot().lastSync().orElseThrow();
+            assertThat(firewall.syncs.get()).isEqualTo(2);
+            assertThat(Duration.ofNanos(System.nanoTime() - wroteAt)).isBetween(Duration.ofMillis(800), Duration.ofMillis(2500));
+            // it found nothing to do: wrote nothing, and asks for no further verification
+            assertThat(verify.result().orElseThrow().restoreInvocations()).isZero();
+            Thread.sleep(1800);
+            assertThat(firewall.syncs.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aSyncThatWritesNothingSchedulesNoVerify() throws Exception {
+        var firewall = new FakeFirewall();
+        try (var svc = new ServiceHarness(firewall, new ManualSource(List.of(new SourceFile("web.fwpolicy", TestPolicies.WEB))),
+                verifyingLoop(), Optional.empty(), 4096)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> svc.snapshot().ready());
+            // an explicit no-op sync before the verify timer fires: it read the kernel back, so it
+            // stands in for the verification, and being quiet it schedules none of its own
+            var quiet = svc.service.loop().syncNow("api").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(quiet.result().orElseThrow().restoreInvocations()).isZero();
+            Thread.sleep(2000);
+            assertThat(firewall.syncs.get()).isEqualTo(2);
+            assertThat(svc.snapshot().lastSync().orElseThrow().trigger()).isEqualTo("api");
+        }
+    }
+
+    @Test
+    void driftBetweenTheWriteAndTheVerifyIsRepairedByTheVerifyAndCounted() throws Exception {
+        var firewall = new FakeFirewall();
+        var source = new ManualSource(List.of(new SourceFile("web.fwpolicy", TestPolicies.WEB)));
+        try (var svc = new ServiceHarness(firewall, source, verifyingLoop(), Optional.empty(), 4096)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> svc.snapshot().ready());
+            source.load("web.fwpolicy", TestPolicies.WEB_AND_SSH);
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    firewall.appliedRevision.equals(Optional.of(TestPolicies.compile(TestPolicies.WEB_AND_SSH).revision())));
+            // someone edits the table right after our write, before the verifying read
+            firewall.delete(0);
+            firewall.duplicate(1, 2);
+            await().atMost(Duration.ofSeconds(3)).until(() -> lastTrigger(svc).equals("verify"));
+            var verify = svc.snapshot().lastSync().orElseThrow();
+            assertThat(firewall.syncs.get()).isEqualTo(3);
+            assertThat(verify.countedAsDrift()).isTrue();
+            assertThat(verify.result().orElseThrow().restoreInvocations()).isPositive();
+            assertThat(firewall.state(TestPolicies.compile(TestPolicies.WEB_AND_SSH)).inSync()).isTrue();
+            assertThat(svc.get("/metrics").body())
+                    .contains("fwpolicy_drift_repaired_total{kind=\"missing\"} 1.0")
+                    .contains("fwpolicy_drift_repaired_total{kind=\"duplicate\"} 2.0");
+            // the repair wrote, so it is verified in turn, and that verification is quiet
+            await().atMost(Duration.ofSeconds(3)).until(() -> firewall.syncs.get() == 4
+                    && svc.snapshot().lastSync().orElseThrow().at().isAfter(verify.at()));
+            Thread.sleep(1500);
+            assertThat(firewall.syncs.get()).isEqualTo(4);
+            assertThat(svc.snapshot().lastSync().orElseThrow().trigger()).isEqualTo("verify");
+            assertThat(svc.snapshot().lastSync().orElseThrow().result().orElseThrow().restoreInvocations()).isZero();
+        }
+    }
+
+    @Test
+    void aQuietVerifyDoesNotUseUpTheRateLimitForTheNextChange() throws Exception {
+        var firewall = new FakeFirewall();
+        var source = new ManualSource(List.of(new SourceFile("web.fwpolicy", TestPolicies.WEB)));
+        // one token, refilled every 2 s; the verify 300 ms after the write waits for the refill
+        var settings = new LoopSettings(Duration.ofMinutes(10), Duration.ofSeconds(2), 1).withVerifyDelay(Duration.ofMillis(300));
+        try (var svc = new ServiceHarness(firewall, source, settings, Optional.empty(), 4096)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> svc.snapshot().ready());
+            await().atMost(Duration.ofSeconds(5)).until(() -> lastTrigger(svc).equals("verify"));
+            // the quiet verify took no token: a policy change now is applied at once, not ~2 s later
+            long start = System.nanoTime();
+            source.load("web.fwpolicy", TestPolicies.WEB_AND_SSH);
+            await().atMost(Duration.ofSeconds(3)).until(() ->
+                    firewall.appliedRevision.equals(Optional.of(TestPolicies.compile(TestPolicies.WEB_AND_SSH).revision())));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1200));
+        }
+    }
 }

@@ -46,8 +46,12 @@ final class ServiceHarness implements AutoCloseable {
         }
     }
 
+    /**
+     * No rate limit; resync and the verify after a write 10 minutes away, so tests that count
+     * syncs see only the ones they cause (ReconcileLoopTest covers the verify sync itself).
+     */
     static LoopSettings fastLoop() {
-        return new LoopSettings(Duration.ofMinutes(10), Duration.ZERO);
+        return new LoopSettings(Duration.ofMinutes(10), Duration.ZERO).withVerifyDelay(Duration.ofMinutes(10));
     }
 
     URI uri(String path) {
