@@ -65,16 +65,8 @@ final class Service {
                 Files.writeString(dir.resolve("generated.fwpolicy"), PolicyGenerator.generate(n).text());
                 int port = freePort();
                 Path log = dir.resolveSibling(dir.getFileName() + ".log");
-                var argv = new ArrayList<String>();
-                argv.add("java");
-                argv.addAll(opt.sidecarJavaOpts());
-                argv.addAll(List.of("-jar", opt.sidecarJar().toString(), "serve", "--policy-dir", dir.toString(),
-                        "--netns", ns.name(), "--backend", b, "--listen", "127.0.0.1:" + port));
-                var pb = new ProcessBuilder(argv)
-                        .redirectErrorStream(true).redirectOutput(log.toFile());
                 long start = System.nanoTime();
-                p = pb.start();
-                track(p);
+                p = startSidecar(ns, dir, b, port, log);
                 waitReady(p, port, log);
                 ready.add((System.nanoTime() - start) / 1e6);
                 rssReady.add(rssMb(p.pid()));
@@ -169,13 +161,7 @@ final class Service {
             Files.writeString(dir.resolve("generated.fwpolicy"), PolicyGenerator.generate(n).text());
             int port = freePort();
             Path log = dir.resolveSibling(dir.getFileName() + ".log");
-            var argv = new ArrayList<String>();
-            argv.add("java");
-            argv.addAll(opt.sidecarJavaOpts());
-            argv.addAll(List.of("-jar", opt.sidecarJar().toString(), "serve", "--policy-dir", dir.toString(),
-                    "--netns", ns.name(), "--backend", b, "--listen", "127.0.0.1:" + port));
-            p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            track(p);
+            p = startSidecar(ns, dir, b, port, log);
             waitReady(p, port, log);
             String url = "http://127.0.0.1:" + port + "/v1/evaluate";
             var check = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
@@ -212,6 +198,18 @@ final class Service {
                 n == 10_000 ? Goal.VALUE_AT_LEAST : Goal.NONE, 5_000, n == 10_000 ? "≥5,000 req/s" : "—",
                 "wrk -t1 -c32 -d" + seconds + "s, one flow, explain off, against the policy; wrk and the sidecar share the 2 cores; "
                         + errors + " non-2xx responses; " + (opt.sidecarJavaOpts().isEmpty() ? "default JVM flags" : String.join(" ", opt.sidecarJavaOpts()))));
+    }
+
+    /** {@code fwpolicy serve} on the policy directory inside the namespace, output to {@code log}; tracked for cleanup. */
+    private Process startSidecar(Netns ns, Path dir, String backend, int port, Path log) throws IOException {
+        var argv = new ArrayList<String>();
+        argv.add("java");
+        argv.addAll(opt.sidecarJavaOpts());
+        argv.addAll(List.of("-jar", opt.sidecarJar().toString(), "serve", "--policy-dir", dir.toString(),
+                "--netns", ns.name(), "--backend", backend, "--listen", "127.0.0.1:" + port));
+        var p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        track(p);
+        return p;
     }
 
     private static boolean onPath(String tool) {
