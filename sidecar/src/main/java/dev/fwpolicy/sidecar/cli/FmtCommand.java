@@ -25,7 +25,7 @@ public final class FmtCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILES|DIRS", description = "Policy files, or directories of *.fwpolicy files.")
     List<Path> paths;
 
-    // fmt's own --check (is the file formatted?); nothing to do with iptables -C, which fwpolicy never runs.
+    // The formatter's own --check (is the file formatted?); it never reaches the kernel.
     @Option(names = "--check", description = "Exit 1 when a file is not formatted; write nothing.")
     boolean check;
 
