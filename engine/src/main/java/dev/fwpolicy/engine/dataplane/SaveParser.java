@@ -31,6 +31,7 @@ public final class SaveParser {
         boolean inTable = false;
         boolean seenTable = false;
         int lineNo = 0;
+        String lastChain = null;
         for (String line : text.split("\n", -1)) {
             lineNo++;
             if (line.isBlank()) continue;
@@ -55,11 +56,13 @@ public final class SaveParser {
                 continue;
             }
             if (!inTable) continue;
-            var header = CHAIN_HEADER.matcher(line);
-            if (header.matches()) {
-                policies.put(header.group(1), header.group(2));
-                rules.put(header.group(1), new ArrayList<>());
-                continue;
+            if (line.startsWith(":")) {
+                var header = CHAIN_HEADER.matcher(line);
+                if (header.matches()) {
+                    policies.put(header.group(1), header.group(2));
+                    rules.put(header.group(1), new ArrayList<>());
+                    continue;
+                }
             }
             String chain;
             String spec;
@@ -67,7 +70,9 @@ public final class SaveParser {
             int space = line.startsWith("-A ") ? line.indexOf(' ', 3) : -1;
             if (space > 3 && space + 1 < line.length() && noWhitespace(line, 3, space) && noLineTerminator(line, space + 1)) {
                 // The common line, split by hand: the regex below was most of the parse time on 10,000 rules.
-                chain = line.substring(3, space);
+                // Rules of one chain come together: reuse the previous line's chain name when it is the same.
+                chain = lastChain != null && space - 3 == lastChain.length() && line.startsWith(lastChain, 3)
+                        ? lastChain : line.substring(3, space);
                 spec = line.substring(space + 1);
                 counters = Optional.empty();
             } else {
@@ -82,6 +87,7 @@ public final class SaveParser {
             if (list == null) throw fail(family, lineNo, line, "rule in a chain with no header");
             if (RuleSet.isOwnedChain(chain)) checkOwnedSpec(family, lineNo, line, spec);
             list.add(new KernelRule(chain, list.size() + 1, spec, RuleIdentity.idIn(spec), counters));
+            lastChain = chain;
         }
         if (inTable) throw fail(family, lineNo, "", "table " + table + " not committed (truncated read-back?)");
         if (!seenTable) throw new DataplaneException(family.label() + " read-back has no *" + table + " table");

@@ -13,6 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Keyed by id <em>and</em> rendered spec: an id hashes the rule's body without its comment,
  * so a new policy revision can keep the id while changing the comment (a new file:line or
  * note). What was learned for the old rendering says nothing about the new one.
+ *
+ * <p>Only prints that differ from the rendering are kept: the renderer matches the kernel's
+ * print for everything fwpolicy emits today, so the map is usually empty and the planner's
+ * per-rule question costs no lookup (it is asked for every rule of every read-back).
  */
 public final class ExpectedPrints {
     private record Learned(String rendered, String printed) {}
@@ -23,13 +27,24 @@ public final class ExpectedPrints {
 
     /** The spec a correct copy of {@code rule} shows in a read-back. */
     public String expected(CompiledRule rule) {
+        if (byId.isEmpty()) return rule.spec();
         Learned l = byId.get(rule.id());
         return l != null && l.rendered().equals(rule.spec()) ? l.printed() : rule.spec();
     }
 
     void record(CompiledRule rule, String printedSpec) {
+        if (printedSpec.equals(rule.spec())) {
+            // Printed as rendered: the default answer; forget any other print learned before.
+            if (byId.remove(rule.id()) != null) version.incrementAndGet();
+            return;
+        }
         var learned = new Learned(rule.spec(), printedSpec);
         if (!learned.equals(byId.put(rule.id(), learned))) version.incrementAndGet();
+    }
+
+    /** How many rules print differently from their rendering (kept for metrics and tests). */
+    public int differing() {
+        return byId.size();
     }
 
     long version() {

@@ -1,23 +1,32 @@
 package dev.fwpolicy.engine.reconcile;
 
+import dev.fwpolicy.engine.ir.CompiledRule;
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.net.Family;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Everything one family's filter table needs, as the ops of a single restore transaction.
  *
- * @param writtenIds identities of the rules this plan writes (inserted, appended, replaced);
- *                   after the write, what the kernel prints for them is learned
+ * @param written the rules this plan writes (inserted, appended, replaced), by identity;
+ *                after the write, what the kernel prints for them is learned
  */
 public record FamilyPlan(Family family, List<PlanOp> ops, ChangeCounts counts, List<Change> changes,
-                         Set<String> writtenIds) {
+                         Map<String, CompiledRule> written) {
 
     public FamilyPlan {
         ops = List.copyOf(ops);
         changes = List.copyOf(changes);
-        writtenIds = Set.copyOf(writtenIds);
+        written = Collections.unmodifiableMap(new LinkedHashMap<>(written));
+    }
+
+    /** Identities of the rules this plan writes. */
+    public Set<String> writtenIds() {
+        return written.keySet();
     }
 
     public boolean isEmpty() {

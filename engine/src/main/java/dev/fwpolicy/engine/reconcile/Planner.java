@@ -45,7 +45,7 @@ public final class Planner {
     private final List<PlanOp> builtinOps = new ArrayList<>();
     private final List<PlanOp> chainDeletes = new ArrayList<>();
     private final List<Change> changes = new ArrayList<>();
-    private final Set<String> written = new LinkedHashSet<>();
+    private final Map<String, CompiledRule> written = new LinkedHashMap<>();
     private int added, removed, moved, repaired, unchanged;
 
     private Planner(RuleSet desired, Family family, KernelTable actual, ExpectedPrints prints) {
@@ -95,17 +95,12 @@ public final class Planner {
             for (CompiledRule r : want) {
                 ownedOps.add(new PlanOp.AppendRule(name, r.spec()));
                 changes.add(new Change(Change.Kind.ADD, family, name, Optional.of(r.id()), r.saveLine()));
-                written.add(r.id());
+                written.put(r.id(), r);
             }
             added += want.size();
             return;
         }
-        Map<String, Integer> indexOf = new HashMap<>();
-        for (int i = 0; i < want.size(); i++) {
-            if (indexOf.put(want.get(i).id(), i) != null) {
-                throw new IllegalArgumentException("rule id " + want.get(i).id() + " appears twice in " + name);
-            }
-        }
+        var index = new DesiredIndex(name, want);
         List<KernelRule> have = kernel.get().rules();
         int[] desiredIndex = new int[have.size()];
         boolean[] good = new boolean[have.size()];
@@ -113,9 +108,9 @@ public final class Planner {
         boolean[] anyCopy = new boolean[want.size()];
         for (int k = 0; k < have.size(); k++) {
             KernelRule r = have.get(k);
-            Integer i = r.id().map(indexOf::get).orElse(null);
-            desiredIndex[k] = i == null ? -1 : i;
-            if (i != null) {
+            int i = r.id().isPresent() ? index.of(r.id().get()) : -1;
+            desiredIndex[k] = i;
+            if (i >= 0) {
                 good[k] = r.spec().equals(prints.expected(want.get(i)));
                 anyCopy[i] = true;
                 anyGood[i] |= good[k];
@@ -188,7 +183,7 @@ public final class Planner {
             declares.add(new PlanOp.DeclareChain(name));
             for (CompiledRule r : want) {
                 ownedOps.add(new PlanOp.AppendRule(name, r.spec()));
-                written.add(r.id());
+                written.put(r.id(), r);
             }
             return;
         }
@@ -201,12 +196,12 @@ public final class Planner {
             CompiledRule r = want.get(i);
             ownedOps.add(i + 1 > size ? new PlanOp.AppendRule(name, r.spec()) : new PlanOp.InsertRule(name, i + 1, r.spec()));
             size++;
-            written.add(r.id());
+            written.put(r.id(), r);
         }
         for (int i = 0; i < want.size(); i++) {
             if (keptAt[i] >= 0 && !good[keptAt[i]]) {
                 ownedOps.add(new PlanOp.ReplaceRule(name, i + 1, want.get(i).spec()));
-                written.add(want.get(i).id());
+                written.put(want.get(i).id(), want.get(i));
             }
         }
     }
@@ -242,7 +237,7 @@ public final class Planner {
             }
             int shift = (int) deletedPositions.stream().filter(p -> p < r.position()).count();
             builtinOps.add(new PlanOp.ReplaceRule(name, r.position() - shift, j.spec()));
-            written.add(j.id());
+            written.put(j.id(), j);
             repaired++;
             changes.add(new Change(Change.Kind.REPAIR, family, name, Optional.of(j.id()), j.saveLine()));
         }
@@ -251,7 +246,7 @@ public final class Planner {
         for (int m = missing.size() - 1; m >= 0; m--) {
             CompiledRule j = missing.get(m);
             builtinOps.add(new PlanOp.InsertRule(name, 1, j.spec()));
-            written.add(j.id());
+            written.put(j.id(), j);
         }
         for (CompiledRule j : missing) {
             added++;

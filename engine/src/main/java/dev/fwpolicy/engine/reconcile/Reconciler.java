@@ -39,7 +39,7 @@ public final class Reconciler {
     /** What the last sync wrote without reading it back ({@link VerifyMode#ON_NEXT_READ}). */
     private Optional<Unverified> unverified = Optional.empty();
 
-    private record Unverified(RuleSet desired, List<FamilyPlan> applied) {}
+    private record Unverified(List<FamilyPlan> applied) {}
 
     /**
      * Per family, the last read-back and the empty plan made against it. A resync that finds
@@ -138,12 +138,12 @@ public final class Reconciler {
             }
             if (options.verify() == VerifyMode.ON_NEXT_READ && lastRejected.isEmpty()) {
                 // Every transaction committed: the next read-back verifies and learns (VerifyMode).
-                unverified = Optional.of(new Unverified(desired, applied));
+                unverified = Optional.of(new Unverified(applied));
                 return new SyncReport(backend(), first.counts(), restores, lines, attempt, mismatches,
                         Duration.ofNanos(System.nanoTime() - start), false);
             }
             tables = readAll();
-            for (FamilyPlan fp : applied) mismatches += learn(desired, fp, tables.get(fp.family()));
+            for (FamilyPlan fp : applied) mismatches += learn(fp, tables.get(fp.family()));
             plan = planFor(desired, tables);
         }
         if (!plan.isEmpty()) {
@@ -168,7 +168,7 @@ public final class Reconciler {
         int mismatches = 0;
         for (FamilyPlan fp : u.applied()) {
             KernelTable table = tables.get(fp.family());
-            if (table != null) mismatches += learn(u.desired(), fp, table);
+            if (table != null) mismatches += learn(fp, table);
         }
         return mismatches;
     }
@@ -178,22 +178,26 @@ public final class Reconciler {
      * compared with the kernel's own normalised form. Returns how many differed from the
      * rendered spec.
      */
-    private int learn(RuleSet desired, FamilyPlan applied, KernelTable table) {
-        var byId = desired.byId();
+    private int learn(FamilyPlan applied, KernelTable table) {
+        var written = applied.written();
         // id → every copy in its desired chain, built once: a first apply writes every rule.
         Map<String, List<String>> printed = new java.util.HashMap<>();
         for (var chain : table.chains().values()) {
             for (var r : chain.rules()) {
-                r.id().filter(id -> applied.writtenIds().contains(id) && byId.containsKey(id) && byId.get(id).chain().equals(chain.name()))
-                        .ifPresent(id -> printed.computeIfAbsent(id, k -> new ArrayList<>()).add(r.spec()));
+                if (r.id().isEmpty()) continue;
+                var rule = written.get(r.id().get());
+                if (rule != null && rule.chain().equals(chain.name())) {
+                    printed.computeIfAbsent(rule.id(), k -> new ArrayList<>(1)).add(r.spec());
+                }
             }
         }
         int mismatches = 0;
         for (var e : printed.entrySet()) {
             if (e.getValue().size() != 1) continue; // not ours alone to learn from; the verify plan will say so
             String spec = e.getValue().get(0);
-            if (!spec.equals(byId.get(e.getKey()).spec())) mismatches++;
-            prints.record(byId.get(e.getKey()), spec);
+            var rule = written.get(e.getKey());
+            if (!spec.equals(rule.spec())) mismatches++;
+            prints.record(rule, spec);
         }
         return mismatches;
     }

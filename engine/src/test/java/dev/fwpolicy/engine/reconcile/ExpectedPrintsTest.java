@@ -30,4 +30,25 @@ class ExpectedPrintsTest {
         assertThat(plan.counts().repaired()).isEqualTo(1);
         assertThat(plan.ops()).extracting(PlanOp::restoreLine).contains("-R FWP-OUTPUT 2 " + renamed.spec());
     }
+
+    @Test
+    void keepsOnlyPrintsThatDifferAndForgetsOneThatNoLongerDoes() {
+        var r = rule("default outbound allow");
+        var prints = new ExpectedPrints();
+        long v0 = prints.version();
+        prints.record(r, r.spec());
+        assertThat(prints.differing()).as("printed as rendered: nothing to keep").isZero();
+        assertThat(prints.version()).as("no answer changed").isEqualTo(v0);
+
+        prints.record(r, r.spec() + " -m tcp");
+        assertThat(prints.differing()).isEqualTo(1);
+        assertThat(prints.expected(r)).isEqualTo(r.spec() + " -m tcp");
+        long v1 = prints.version();
+        assertThat(v1).isGreaterThan(v0);
+
+        prints.record(r, r.spec());
+        assertThat(prints.differing()).isZero();
+        assertThat(prints.expected(r)).isEqualTo(r.spec());
+        assertThat(prints.version()).as("the answer changed back: plans made before are stale").isGreaterThan(v1);
+    }
 }

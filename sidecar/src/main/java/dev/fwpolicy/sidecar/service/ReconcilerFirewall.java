@@ -141,7 +141,8 @@ public final class ReconcilerFirewall implements FirewallSync {
 
     /** Kinds of change, from the plan's per-rule lines; extra copies of a desired rule are duplicates. */
     static DriftCounts changes(Plan plan, RuleSet desired) {
-        var byId = desired.byId();
+        // Built only when a removal needs it: a 10,000-rule map on every sync is garbage for nothing.
+        Set<String> desiredIds = null;
         int missing = 0, duplicate = 0, tampered = 0, extra = 0, moved = 0;
         for (Change c : plan.changes()) {
             switch (c.kind()) {
@@ -149,7 +150,8 @@ public final class ReconcilerFirewall implements FirewallSync {
                 case REPAIR -> tampered++;
                 case MOVE -> moved++;
                 case REMOVE -> {
-                    if (c.id().map(byId::containsKey).orElse(false)) duplicate++;
+                    if (c.id().isPresent() && desiredIds == null) desiredIds = desired.byId().keySet();
+                    if (c.id().isPresent() && desiredIds.contains(c.id().get())) duplicate++;
                     else extra++;
                 }
                 default -> { }
