@@ -6,6 +6,7 @@ import dev.fwpolicy.sidecar.service.DirectorySource;
 import dev.fwpolicy.sidecar.service.FirewallSync;
 import dev.fwpolicy.sidecar.service.LoopSettings;
 import dev.fwpolicy.sidecar.service.PolicySource;
+import dev.fwpolicy.sidecar.service.PrimedCompile;
 import dev.fwpolicy.sidecar.service.ReconcilerFirewall;
 import dev.fwpolicy.sidecar.service.SidecarService;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -106,6 +108,10 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var loopSettings = new LoopSettings(resync, minSyncInterval, syncBurst, verifyAfter);
         var apiSettings = new ApiSettings(listen.host(), listen.port(), readToken(), maxBody);
+        // The first compile of a big policy is most of the time to ready in a cold JVM: start it
+        // now, on its own thread, while the backend is detected and Vert.x starts on the other core.
+        var compiler = new PrimedCompile();
+        if (source.policyDir != null) compiler.start(() -> PolicyInputs.read(List.of(source.policyDir)));
         // Detects the backend (runs *-save): before Vert.x starts, so a kernel we cannot talk to stops us here.
         FirewallSync firewall = ReconcilerFirewall.open(Optional.ofNullable(kernel.netns), kernel.backend);
 
@@ -125,7 +131,7 @@ public final class ServeCommand implements Callable<Integer> {
 
         SidecarService service;
         try {
-            service = SidecarService.start(vertx, registry, firewall, policySource, loopSettings, apiSettings, removeOnExit)
+            service = SidecarService.start(vertx, registry, firewall, policySource, loopSettings, apiSettings, removeOnExit, compiler)
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             kube.ifPresent(KubernetesClient::close);

@@ -36,6 +36,7 @@ public final class ReconcileLoop extends VerticleBase {
     private final LoopSettings settings;
     private final ServiceMetrics metrics;
     private final Compiler compiler = new Compiler();
+    private final PrimedCompile policyCompiler;
 
     private volatile ServiceSnapshot snapshot;
     private Context loopContext;
@@ -57,6 +58,13 @@ public final class ReconcileLoop extends VerticleBase {
 
     public ReconcileLoop(FirewallSync firewall, PolicySource source, LoopSettings settings, ServiceMetrics metrics,
                          BackendInfo backend) {
+        this(firewall, source, settings, metrics, backend, new PrimedCompile());
+    }
+
+    /** As above, with {@code policyCompiler} possibly already compiling the first policy (see {@link PrimedCompile}). */
+    public ReconcileLoop(FirewallSync firewall, PolicySource source, LoopSettings settings, ServiceMetrics metrics,
+                         BackendInfo backend, PrimedCompile policyCompiler) {
+        this.policyCompiler = policyCompiler;
         this.firewall = firewall;
         this.source = source;
         this.settings = settings;
@@ -143,7 +151,7 @@ public final class ReconcileLoop extends VerticleBase {
 
     private void compileAndAdopt(SourceUpdate.Loaded loaded) {
         // Ordered: two quick updates compile one after the other, so the newest one wins.
-        vertx.executeBlocking(() -> compiler.compile(loaded.files()), true).onComplete(ar -> {
+        vertx.executeBlocking(() -> policyCompiler.compile(loaded.files()), true).onComplete(ar -> {
             if (ar.failed()) {
                 reject(new PolicyProblem(Instant.now(), "PolicyInvalid", "compiler failed: " + ar.cause(), List.of()));
                 return;

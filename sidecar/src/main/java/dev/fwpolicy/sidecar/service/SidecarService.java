@@ -49,8 +49,15 @@ public final class SidecarService {
     public static Future<SidecarService> start(Vertx vertx, PrometheusMeterRegistry registry, FirewallSync firewall,
                                                PolicySource source, LoopSettings loopSettings, ApiSettings apiSettings,
                                                boolean removeOnExit) {
+        return start(vertx, registry, firewall, source, loopSettings, apiSettings, removeOnExit, new PrimedCompile());
+    }
+
+    /** As above, with the first policy's compile possibly already under way in {@code compiler}. */
+    public static Future<SidecarService> start(Vertx vertx, PrometheusMeterRegistry registry, FirewallSync firewall,
+                                               PolicySource source, LoopSettings loopSettings, ApiSettings apiSettings,
+                                               boolean removeOnExit, PrimedCompile compiler) {
         var metrics = new ServiceMetrics(registry);
-        var loop = new ReconcileLoop(firewall, source, loopSettings, metrics, firewall.backend());
+        var loop = new ReconcileLoop(firewall, source, loopSettings, metrics, firewall.backend(), compiler);
         var api = new ApiVerticle(loop, apiSettings, registry);
         var service = new SidecarService(vertx, firewall, loop, api, removeOnExit);
         // The API first, so /healthz and /v1/status answer while the first policy loads.
