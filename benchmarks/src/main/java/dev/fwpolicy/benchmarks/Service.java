@@ -111,10 +111,7 @@ final class Service {
                 deleteTree(dir, ok);
             }
         }
-        String flags = opt.sidecarJavaOpts().isEmpty()
-                ? "java -jar fwpolicy.jar serve, default JVM flags (" + Runtime.getRuntime().availableProcessors() + " cpus, "
-                        + (Runtime.getRuntime().maxMemory() >> 20) + " MB default max heap here)"
-                : "java " + String.join(" ", opt.sidecarJavaOpts()) + " -jar fwpolicy.jar serve";
+        String flags = "java " + jvmFlags() + " -jar fwpolicy.jar serve";
         boolean at10k = n == 10_000;
         report.rows.add(new Row("sidecar start → /readyz 200 (incl. JVM start, first apply)", b, n, "ms", Optional.of(Stat.of(ready)), "—",
                 Optional.empty(), at10k ? Goal.VALUE_AT_MOST : Goal.NONE, 2_000, at10k ? "<2,000 ms" : "—", flags));
@@ -197,7 +194,21 @@ final class Service {
         report.rows.add(new Row("POST /v1/evaluate under load (wrk, loopback)", b, n, "req/s", Optional.of(Stat.of(rates)), "—", Optional.empty(),
                 n == 10_000 ? Goal.VALUE_AT_LEAST : Goal.NONE, 5_000, n == 10_000 ? "≥5,000 req/s" : "—",
                 "wrk -t1 -c32 -d" + seconds + "s, one flow, explain off, against the policy; wrk and the sidecar share the 2 cores; "
-                        + errors + " non-2xx responses; " + (opt.sidecarJavaOpts().isEmpty() ? "default JVM flags" : String.join(" ", opt.sidecarJavaOpts()))));
+                        + errors + " non-2xx responses; " + jvmFlags()));
+    }
+
+    /** How the sidecar's JVM was started, for the notes: the shipped options file, other flags, or the JVM's defaults. */
+    private String jvmFlags() {
+        var opts = opt.sidecarJavaOpts();
+        if (opts.isEmpty()) {
+            return "with the JVM's default flags (" + Runtime.getRuntime().availableProcessors() + " cpus, "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MB default max heap here)";
+        }
+        if (!opts.isEmpty() && opts.get(0).endsWith("sidecar/jvm.options")) {
+            return "as ./fwpolicy runs it: @sidecar/jvm.options"
+                    + (opts.stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile")) ? " + class archive (sidecar/cds-archive)" : "");
+        }
+        return String.join(" ", opts);
     }
 
     /** {@code fwpolicy serve} on the policy directory inside the namespace, output to {@code log}; tracked for cleanup. */

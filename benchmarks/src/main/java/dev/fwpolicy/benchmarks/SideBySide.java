@@ -87,7 +87,8 @@ public final class SideBySide {
         Path sidecarJar = Path.of("sidecar/target/fwpolicy.jar");
         Path pidFile = null;
         int serviceMax = 10_000;
-        List<String> sidecarJavaOpts = List.of();
+        List<String> sidecarJavaOpts = null;
+        String sidecarCds = "";
         java.util.Set<String> phases = PHASES;
         int warmupSize = 0;
         int warmupRounds = 3;
@@ -111,6 +112,7 @@ public final class SideBySide {
                 case "--service-max" -> serviceMax = Integer.parseInt(args[++i]);
                 case "--warmup-size" -> warmupSize = Integer.parseInt(args[++i]);
                 case "--warmup-rounds" -> warmupRounds = Integer.parseInt(args[++i]);
+                case "--sidecar-cds" -> sidecarCds = args[++i];
                 case "--sidecar-java-opts" -> sidecarJavaOpts = Arrays.stream(args[++i].trim().split("\\s+")).filter(x -> !x.isEmpty()).toList();
                 case "--phases" -> {
                     phases = java.util.Set.copyOf(Arrays.stream(args[++i].split(",")).map(String::strip).toList());
@@ -121,13 +123,21 @@ public final class SideBySide {
                             usage: SideBySide [--sizes 1000,10000,50000] [--repeat 5] [--backends nft,legacy]
                                               [--naive-measured-max 1000] [--naive-sampled-max 10000] [--naive-sample 200]
                                               [--no-jmh] [--quick] [--out DIR] [--netns-prefix fwp-bench-XXXX] [--naive-script PATH]
-                                              [--sidecar-jar PATH] [--pid-file PATH] [--service-max 10000]
-                                              [--sidecar-java-opts "-XX:MaxRAM=256m"] [--phases kernel,naive,service,jmh]
+                                              [--sidecar-jar PATH] [--sidecar-cds ARCHIVE] [--pid-file PATH] [--service-max 10000]
+                                              [--sidecar-java-opts "-XX:MaxRAM=256m" (default: @sidecar/jvm.options; "" = JVM defaults)] [--phases kernel,naive,service,jmh]
                                               [--warmup-size N] [--warmup-rounds 3]""");
                     System.exit(0);
                 }
                 default -> throw new IllegalArgumentException("unknown argument: " + a + " (try --help)");
             }
+        }
+        if (sidecarJavaOpts == null) {
+            // As shipped: ./fwpolicy and the example Deployment run the sidecar with these options.
+            Path shipped = sidecarJar.toAbsolutePath().getParent().getParent().resolve("jvm.options");
+            var opts = new java.util.ArrayList<String>();
+            if (Files.isRegularFile(shipped)) opts.add("@" + shipped);
+            if (!sidecarCds.isEmpty()) opts.addAll(List.of("-XX:SharedArchiveFile=" + sidecarCds, "-Xlog:cds=off"));
+            sidecarJavaOpts = List.copyOf(opts);
         }
         if (repeat < 1) throw new IllegalArgumentException("--repeat must be at least 1");
         if (!prefix.matches("fwp-bench-[A-Za-z0-9]{1,20}")) throw new IllegalArgumentException("--netns-prefix must look like fwp-bench-XXXX");
