@@ -20,6 +20,7 @@ public record ReconcilerOptions(Set<Family> families, int maxAttempts, Duration 
 
     public ReconcilerOptions {
         families = Set.copyOf(families);
+        if (families.isEmpty()) throw new IllegalArgumentException("at least one address family must be managed");
         if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be at least 1");
         java.util.Objects.requireNonNull(verify, "verify");
     }
@@ -39,6 +40,11 @@ public record ReconcilerOptions(Set<Family> families, int maxAttempts, Duration 
 
     public ReconcilerOptions withMaxAttempts(int attempts) {
         return new ReconcilerOptions(families, attempts, initialBackoff, payloadHook, verify);
+    }
+
+    /** Manage only these families: a host without IPv6 cannot run ip6tables at all. */
+    public ReconcilerOptions withFamilies(Set<Family> only) {
+        return new ReconcilerOptions(only, maxAttempts, initialBackoff, payloadHook, verify);
     }
 
     public ReconcilerOptions withVerify(VerifyMode mode) {

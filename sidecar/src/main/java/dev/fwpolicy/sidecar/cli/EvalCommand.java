@@ -81,6 +81,13 @@ public final class EvalCommand implements Callable<Integer> {
         var ruleSet = desired;
         List<KernelRules.Drift> drift = List.of();
         if (against.equals("kernel")) {
+            var asked = parsed.stream().map(Flow::family).collect(java.util.stream.Collectors.toCollection(
+                    () -> java.util.EnumSet.noneOf(Family.class)));
+            asked.removeAll(kernel.families());
+            if (!asked.isEmpty()) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--against kernel: a flow is "
+                        + asked.iterator().next().label() + ", which --ip-families leaves out");
+            }
             try {
                 var back = readKernel(desired, parsed.stream().map(Flow::family).collect(java.util.stream.Collectors.toCollection(
                         () -> java.util.EnumSet.noneOf(Family.class))));

@@ -113,7 +113,7 @@ public final class ServeCommand implements Callable<Integer> {
         var compiler = new PrimedCompile();
         if (source.policyDir != null) compiler.start(() -> PolicyInputs.read(List.of(source.policyDir)));
         // Detects the backend (runs *-save): before Vert.x starts, so a kernel we cannot talk to stops us here.
-        FirewallSync firewall = ReconcilerFirewall.open(Optional.ofNullable(kernel.netns), kernel.backend);
+        FirewallSync firewall = ReconcilerFirewall.open(Optional.ofNullable(kernel.netns), kernel.backend, kernel.families());
 
         var registry = SidecarService.newRegistry();
         Vertx vertx = SidecarService.newVertx(registry);

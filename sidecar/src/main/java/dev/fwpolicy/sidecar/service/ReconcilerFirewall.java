@@ -39,8 +39,13 @@ public final class ReconcilerFirewall implements FirewallSync {
         this.dataplane = dataplane;
     }
 
-    /** Detects (or takes the forced) backend inside {@code netns}, or our own namespace. */
+    /** Detects (or takes the forced) backend inside {@code netns}, or our own namespace; both families. */
     public static ReconcilerFirewall open(Optional<String> netns, String backend) {
+        return open(netns, backend, java.util.EnumSet.allOf(Family.class));
+    }
+
+    /** As above, managing only {@code families} (a host without IPv6). */
+    public static ReconcilerFirewall open(Optional<String> netns, String backend, Set<Family> families) {
         // Built here rather than with Reconciler.open: /v1/state reads counters through the same dataplane.
         CommandRunner runner = new ProcessCommandRunner();
         if (netns.isPresent()) runner = runner.inNetns(netns.get());
@@ -48,7 +53,7 @@ public final class ReconcilerFirewall implements FirewallSync {
         // Verify on the next read: a committed restore is trusted, and the loop schedules a
         // verifying sync shortly after every write (LoopSettings.verifyDelay) instead of reading
         // every family back before the sync returns.
-        return new ReconcilerFirewall(new Reconciler(dataplane, ReconcilerOptions.defaults().withVerify(VerifyMode.ON_NEXT_READ)),
+        return new ReconcilerFirewall(new Reconciler(dataplane, ReconcilerOptions.defaults().withVerify(VerifyMode.ON_NEXT_READ).withFamilies(families)),
                 dataplane);
     }
 

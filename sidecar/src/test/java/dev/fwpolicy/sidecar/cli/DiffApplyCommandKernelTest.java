@@ -98,4 +98,40 @@ class DiffApplyCommandKernelTest {
         assertThat(apply.exit()).isEqualTo(1);
         assertThat(apply.err()).contains("incompatible");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nft", "legacy"})
+    void ipv4OnlyLeavesTheIpv6TableAlone(String backend) {
+        var apply = fwpolicy("apply", "--netns", netns, "--backend", backend, "--ip-families", "4", EXAMPLES);
+        assertThat(apply.exit()).as(apply.err()).isZero();
+        assertThat(apply.out()).contains("(1 restore call");
+        assertThat(save("iptables-" + backend + "-save")).contains(":FWP-INPUT", "-j FWP-INPUT");
+        assertThat(save("ip6tables-" + backend + "-save")).doesNotContain("FWP-");
+        assertThat(fwpolicy("diff", "--netns", netns, "--backend", backend, "--ip-families", "4", "--exit-code", EXAMPLES).exit())
+                .as("IPv4 is in sync").isZero();
+
+        var both = fwpolicy("diff", "--netns", netns, "--backend", backend, "--exit-code", EXAMPLES);
+        assertThat(both.exit()).as("both families: IPv6 still to do").isEqualTo(1);
+        assertThat(both.out()).contains("+  ipv6 INPUT").doesNotContain("+  ipv4");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"5", "4,x", ""})
+    void anUnknownFamilyIsAUsageError(String families) {
+        var run = fwpolicy("diff", "--netns", netns, "--ip-families", families, EXAMPLES);
+        assertThat(run.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("--ip-families");
+    }
+
+    @org.junit.jupiter.api.Test
+    void evalAgainstTheKernelRefusesAFamilyThatIsNotManaged() {
+        var run = fwpolicy("eval", "--against", "kernel", "--netns", netns, "--ip-families", "4",
+                "--flow", "inbound tcp [2001:db8::1]:40000 -> [2001:db8::2]:22", EXAMPLES);
+        assertThat(run.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("a flow is ipv6, which --ip-families leaves out");
+    }
+
+    private String save(String tool) {
+        return host.run(Command.of("ip", "netns", "exec", netns, tool, "-t", "filter")).requireOk().stdout();
+    }
 }
