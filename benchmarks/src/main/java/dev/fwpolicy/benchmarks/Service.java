@@ -117,7 +117,7 @@ final class Service {
                 Optional.empty(), at10k ? Goal.VALUE_AT_MOST : Goal.NONE, 2_000, at10k ? "<2,000 ms" : "—", flags));
         report.rows.add(new Row("sidecar RSS when ready", b, n, "MB", Optional.of(Stat.of(rssReady)), "—", Optional.empty(),
                 at10k ? Goal.VALUE_AT_MOST : Goal.NONE, 150, at10k ? "<150 MB" : "—", "VmRSS of the serve process; " + flags));
-        report.rows.add(new Row("sidecar RSS after " + changes + " policy changes", b, n, "MB", Optional.of(Stat.of(rssAfter)), "—",
+        report.rows.add(new Row("sidecar RSS after " + changes + (changes == 1 ? " policy change" : " policy changes"), b, n, "MB", Optional.of(Stat.of(rssAfter)), "—",
                 Optional.empty(), at10k ? Goal.VALUE_AT_MOST : Goal.NONE, 150, at10k ? "<150 MB" : "—", "VmRSS of the serve process; " + flags));
         boolean at1k = n == 1_000;
         report.rows.add(new Row("policy file change → kernel holds it", b, n, "ms", Optional.of(Stat.of(latency)), "—", Optional.empty(),
