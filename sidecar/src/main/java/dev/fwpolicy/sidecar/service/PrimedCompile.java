@@ -49,8 +49,10 @@ public final class PrimedCompile {
             try {
                 List<SourceFile> sources = read.get();
                 future.complete(new Primed(sources, compiler.apply(sources)));
-            } catch (RuntimeException e) {
-                LOG.log(Level.DEBUG, "early compile skipped: {0}", e.getMessage());
+            } catch (Throwable e) {
+                // Any failure, an OutOfMemoryError included, must complete the future: the loop
+                // waits on it, and then compiles again itself and reports what happens there.
+                LOG.log(Level.DEBUG, "early compile failed: {0}", e.toString());
                 future.completeExceptionally(e);
             }
         }, "fwpolicy-first-compile");

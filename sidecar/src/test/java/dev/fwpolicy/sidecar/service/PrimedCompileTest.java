@@ -56,4 +56,17 @@ class PrimedCompileTest {
         assertThat(allowsPort(compiler.compile(policy("80")), "80")).isTrue();
         assertThat(compiles).hasValue(1);
     }
+
+    @Test
+    void anErrorInTheEarlyCompileDoesNotLeaveTheLoopWaiting() {
+        var first = new AtomicInteger();
+        var compiler = new PrimedCompile(sources -> {
+            if (first.getAndIncrement() == 0) throw new OutOfMemoryError("Java heap space (simulated)");
+            return new Compiler().compile(sources);
+        });
+        compiler.start(() -> policy("443"));
+        var result = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                () -> compiler.compile(policy("443")));
+        assertThat(allowsPort(result, "443")).as("compiled again by the caller").isTrue();
+    }
 }
