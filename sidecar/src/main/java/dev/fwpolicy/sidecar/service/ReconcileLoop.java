@@ -153,7 +153,11 @@ public final class ReconcileLoop extends VerticleBase {
         // Ordered: two quick updates compile one after the other, so the newest one wins.
         vertx.executeBlocking(() -> policyCompiler.compile(loaded.files()), true).onComplete(ar -> {
             if (ar.failed()) {
-                reject(new PolicyProblem(Instant.now(), "PolicyInvalid", "compiler failed: " + ar.cause(), List.of()));
+                String why = ar.cause() instanceof OutOfMemoryError
+                        ? "the compiler ran out of memory (max heap " + (Runtime.getRuntime().maxMemory() >> 20)
+                                + " MB; sidecar/jvm.options sets it to half the container's memory): raise the memory limit"
+                        : "compiler failed: " + ar.cause();
+                reject(new PolicyProblem(Instant.now(), "PolicyInvalid", why, List.of()));
                 return;
             }
             CompileResult result = ar.result();

@@ -166,6 +166,21 @@ class ReconcileLoopTest {
     }
 
     @Test
+    void aCompilerOutOfMemorySaysToRaiseTheLimitAndAppliesNothing() throws Exception {
+        var firewall = new FakeFirewall();
+        var source = new ManualSource(List.of(new SourceFile("web.fwpolicy", TestPolicies.WEB)));
+        var compiler = new PrimedCompile(files -> {
+            throw new OutOfMemoryError("Java heap space (simulated)");
+        });
+        try (var svc = new ServiceHarness(firewall, source, ServiceHarness.fastLoop(), compiler)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> svc.snapshot().problem().isPresent());
+            assertThat(svc.snapshot().problem().get().message()).contains("ran out of memory", "raise the memory limit");
+            assertThat(svc.snapshot().ready()).isFalse();
+            assertThat(firewall.syncs.get()).isZero();
+        }
+    }
+
+    @Test
     void sameContentAgainDoesNotSync() throws Exception {
         var firewall = new FakeFirewall();
         var source = new ManualSource(List.of(new SourceFile("web.fwpolicy", TestPolicies.WEB)));

@@ -34,11 +34,21 @@ final class ServiceHarness implements AutoCloseable {
     /** For sources that need the service's Vert.x instance (the fabric8 client shares it). */
     ServiceHarness(FirewallSync firewall, java.util.function.Function<Vertx, PolicySource> sourceFactory, LoopSettings loop,
                    Optional<String> token, long bodyLimit) {
+        this(firewall, sourceFactory, loop, token, bodyLimit, new PrimedCompile());
+    }
+
+    /** With the loop's compiler given (tests that make compiling fail). */
+    ServiceHarness(FirewallSync firewall, PolicySource source, LoopSettings loop, PrimedCompile compiler) {
+        this(firewall, v -> source, loop, Optional.empty(), 4096, compiler);
+    }
+
+    private ServiceHarness(FirewallSync firewall, java.util.function.Function<Vertx, PolicySource> sourceFactory, LoopSettings loop,
+                           Optional<String> token, long bodyLimit, PrimedCompile compiler) {
         this.firewall = firewall;
         this.source = sourceFactory.apply(vertx);
         try {
             this.service = SidecarService.start(vertx, registry, firewall, source, loop,
-                            new ApiSettings("127.0.0.1", 0, token, bodyLimit), false)
+                            new ApiSettings("127.0.0.1", 0, token, bodyLimit), false, compiler)
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             vertx.close();
