@@ -4,7 +4,7 @@ lexer grammar FwpolicyLexer;
 
 // Comments go to their own channel so that `fwpolicy fmt` can keep them.
 COMMENT     : '#' ~[\r\n]* -> channel(2);
-WS          : [ \t\r\n]+ -> channel(HIDDEN);
+WS          : [ \t\r\n]+ -> skip;
 
 // Keywords (reserved: they cannot be used as names).
 POLICY      : 'policy';
