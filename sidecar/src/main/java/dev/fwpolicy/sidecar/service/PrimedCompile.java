@@ -72,7 +72,7 @@ public final class PrimedCompile {
                 var p = early.join();
                 if (p.sources().equals(sources)) return p.result();
             } catch (RuntimeException e) {
-                // reading failed early; compile what the source read now
+                // the early read or compile failed: compile what the source read now, and report that
             }
         }
         return compiler.apply(sources);
