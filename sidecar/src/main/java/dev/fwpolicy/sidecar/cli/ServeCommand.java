@@ -1,6 +1,7 @@
 package dev.fwpolicy.sidecar.cli;
 
 import dev.fwpolicy.sidecar.service.ApiSettings;
+import dev.fwpolicy.sidecar.service.BearerToken;
 import dev.fwpolicy.sidecar.service.ConfigMapSource;
 import dev.fwpolicy.sidecar.service.DirectorySource;
 import dev.fwpolicy.sidecar.service.FirewallSync;
@@ -13,9 +14,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -91,7 +89,7 @@ public final class ServeCommand implements Callable<Integer> {
     Duration debounce;
 
     @Option(names = "--token-file", paramLabel = "FILE",
-            description = "File holding the bearer token POST /v1/sync requires (read once at start).")
+            description = "File holding the bearer token POST /v1/sync requires; re-read every 5 s, so a rotated Secret takes effect without a restart.")
     Path tokenFile;
 
     @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "1048576",
@@ -161,15 +159,9 @@ public final class ServeCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private Optional<String> readToken() {
+    private Optional<BearerToken> readToken() {
         if (tokenFile == null) return Optional.empty();
-        try {
-            var token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
-            if (token.isEmpty()) throw new IllegalArgumentException(tokenFile + ": the token file is empty");
-            return Optional.of(token);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(tokenFile + ": " + e.getMessage(), e);
-        }
+        return Optional.of(BearerToken.fromFile(tokenFile, BearerToken.DEFAULT_RELOAD));
     }
 
     private static String rootMessage(Throwable e) {

@@ -77,6 +77,8 @@ public final class ApiVerticle extends VerticleBase {
         return vertx.createHttpServer().requestHandler(router).listen(settings.port(), settings.host())
                 .onSuccess(s -> {
                     server = s;
+                    settings.token().filter(BearerToken::reloads).ifPresent(token ->
+                            vertx.setPeriodic(token.reloadEvery().toMillis(), id -> vertx.executeBlocking(token::reload, false)));
                     if (!isLoopback(settings.host()) && settings.token().isEmpty()) {
                         LOG.log(Level.WARNING, "listening on {0} without --token-file: anyone who reaches the port can trigger syncs",
                                 settings.host());
@@ -193,7 +195,7 @@ public final class ApiVerticle extends VerticleBase {
                 return;
             }
             byte[] given = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
-            byte[] expected = settings.token().get().getBytes(StandardCharsets.UTF_8);
+            byte[] expected = settings.token().get().current().getBytes(StandardCharsets.UTF_8);
             if (!MessageDigest.isEqual(given, expected)) { // constant time
                 fail(ctx, 403, "Forbidden", "wrong token");
                 return;

@@ -270,6 +270,37 @@ class HttpApiTest {
     }
 
     @Test
+    void aRotatedTokenFileTakesEffectWithoutARestartAndAnEmptiedOneNeverOpensTheEndpoint(@org.junit.jupiter.api.io.TempDir
+                                                                                         java.nio.file.Path dir) throws Exception {
+        var file = dir.resolve("token");
+        java.nio.file.Files.writeString(file, "first-token\n");
+        var token = BearerToken.fromFile(file, Duration.ofMillis(100));
+        try (var other = new ServiceHarness(new FakeFirewall(), new ManualSource(List.of(new SourceFile("web.fwpolicy", TestPolicies.WEB))),
+                ServiceHarness.fastLoop(), token)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> other.snapshot().ready());
+            assertThat(syncWith(other, "first-token")).isEqualTo(200);
+
+            // The kubelet's way: new content under another name, renamed over the old.
+            var next = dir.resolve(".token.new");
+            java.nio.file.Files.writeString(next, "second-token\n");
+            java.nio.file.Files.move(next, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            await().atMost(Duration.ofSeconds(5)).until(() -> syncWith(other, "second-token") == 200);
+            assertThat(syncWith(other, "first-token")).isEqualTo(403);
+
+            java.nio.file.Files.writeString(file, "");
+            Thread.sleep(500); // several reload periods
+            assertThat(syncWith(other, "second-token")).as("an empty file keeps the token in force").isEqualTo(200);
+            assertThat(other.send(HttpRequest.newBuilder(other.uri("/v1/sync")).POST(HttpRequest.BodyPublishers.noBody())).status())
+                    .isEqualTo(401);
+        }
+    }
+
+    private static int syncWith(ServiceHarness h, String token) {
+        return h.send(HttpRequest.newBuilder(h.uri("/v1/sync")).header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.noBody())).status();
+    }
+
+    @Test
     void badPolicyKeepsTheLastGoodRulesAndSaysWhy() {
         var good = TestPolicies.compile(TestPolicies.WEB).revision();
         source.load("web.fwpolicy", TestPolicies.BROKEN);

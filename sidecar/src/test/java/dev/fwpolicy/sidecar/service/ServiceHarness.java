@@ -34,7 +34,12 @@ final class ServiceHarness implements AutoCloseable {
     /** For sources that need the service's Vert.x instance (the fabric8 client shares it). */
     ServiceHarness(FirewallSync firewall, java.util.function.Function<Vertx, PolicySource> sourceFactory, LoopSettings loop,
                    Optional<String> token, long bodyLimit) {
-        this(firewall, sourceFactory, loop, token, bodyLimit, new PrimedCompile());
+        this(firewall, sourceFactory, loop, token.map(BearerToken::fixed), bodyLimit, new PrimedCompile());
+    }
+
+    /** With a token that may change (a token file). */
+    ServiceHarness(FirewallSync firewall, PolicySource source, LoopSettings loop, BearerToken token) {
+        this(firewall, v -> source, loop, Optional.of(token), 4096, new PrimedCompile());
     }
 
     /** With the loop's compiler given (tests that make compiling fail). */
@@ -43,7 +48,7 @@ final class ServiceHarness implements AutoCloseable {
     }
 
     private ServiceHarness(FirewallSync firewall, java.util.function.Function<Vertx, PolicySource> sourceFactory, LoopSettings loop,
-                           Optional<String> token, long bodyLimit, PrimedCompile compiler) {
+                           Optional<BearerToken> token, long bodyLimit, PrimedCompile compiler) {
         this.firewall = firewall;
         this.source = sourceFactory.apply(vertx);
         try {
