@@ -65,7 +65,6 @@ public final class PolicyParser {
         boolean ok = true;
         int notRun = 0;
         for (Token t : tokens.getTokens()) {
-            if (t.getChannel() == Token.HIDDEN_CHANNEL) continue;
             // Width from the token's indexes: asking every token for its text is the lexer's hot spot.
             int width = Math.max(1, t.getStopIndex() - t.getStartIndex() + 1);
             var span = new Span(file, t.getLine(), t.getCharPositionInLine() + 1, t.getLine(),

@@ -42,7 +42,7 @@ public final class ExpectedPrints {
         if (!learned.equals(byId.put(rule.id(), learned))) version.incrementAndGet();
     }
 
-    /** How many rules print differently from their rendering (kept for metrics and tests). */
+    /** How many rules print differently from their rendering (tests pin what is kept). */
     public int differing() {
         return byId.size();
     }

@@ -83,14 +83,14 @@ public final class EvalCommand implements Callable<Integer> {
         if (against.equals("kernel")) {
             var asked = parsed.stream().map(Flow::family).collect(java.util.stream.Collectors.toCollection(
                     () -> java.util.EnumSet.noneOf(Family.class)));
-            asked.removeAll(kernel.families());
-            if (!asked.isEmpty()) {
+            var leftOut = java.util.EnumSet.copyOf(asked);
+            leftOut.removeAll(kernel.families());
+            if (!leftOut.isEmpty()) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--against kernel: a flow is "
-                        + asked.iterator().next().label() + ", which --ip-families leaves out");
+                        + leftOut.iterator().next().label() + ", which --ip-families leaves out");
             }
             try {
-                var back = readKernel(desired, parsed.stream().map(Flow::family).collect(java.util.stream.Collectors.toCollection(
-                        () -> java.util.EnumSet.noneOf(Family.class))));
+                var back = readKernel(desired, asked);
                 ruleSet = back.ruleSet();
                 drift = back.drift();
             } catch (RuntimeException e) {

@@ -43,12 +43,9 @@ public final class KernelOptions {
         return EnumSet.copyOf(ipFamilies);
     }
 
-    public ReconcilerOptions options() {
-        return ReconcilerOptions.defaults().withFamilies(families());
-    }
-
     /** Detects the backend (runs *-save), so call it only once the policy compiled. */
     public Reconciler reconciler() {
-        return Reconciler.open(BackendChoice.parse(backend), java.util.Optional.ofNullable(netns), options());
+        return Reconciler.open(BackendChoice.parse(backend), java.util.Optional.ofNullable(netns),
+                ReconcilerOptions.defaults().withFamilies(families()));
     }
 }
