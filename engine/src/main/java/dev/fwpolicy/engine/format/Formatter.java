@@ -34,7 +34,10 @@ public final class Formatter {
         return f.render();
     }
 
-    /** One output line before alignment; {@code column} groups cells that are aligned together. */
+    /**
+     * One output line before alignment. Consecutive {@code alignable} rows at one depth form a group:
+     * their heads are padded to one width, and so are their bodies when a note or comment follows.
+     */
     private record Row(int depth, String head, String body, String note, String trailing, boolean blankBefore, boolean alignable) {}
 
     private void file(PolicyFile file) {
