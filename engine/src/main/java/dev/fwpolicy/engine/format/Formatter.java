@@ -65,6 +65,8 @@ public final class Formatter {
             leaf(1, "", "default " + d.direction().keyword() + " " + d.verdict().keyword(), null, d.span());
         } else if (item instanceof AddressSetDecl s) {
             leaf(1, "set " + s.name().text(), "= " + addressSet(s.set()), null, s.span());
+        } else if (item instanceof DynamicSetDecl d) {
+            leaf(1, "set " + d.name().text(), "= " + d.source().text(), null, d.span());
         } else if (item instanceof PortSetDecl ps) {
             leaf(1, "ports " + ps.name().text(), "= " + portSet(ps.set()), null, ps.span());
         } else {
