@@ -1,15 +1,17 @@
 package dev.fwpolicy.sidecar.cli;
 
-import dev.fwpolicy.sidecar.service.ApiSettings;
-import dev.fwpolicy.sidecar.service.BearerToken;
-import dev.fwpolicy.sidecar.service.ConfigMapSource;
-import dev.fwpolicy.sidecar.service.DirectorySource;
-import dev.fwpolicy.sidecar.service.FirewallSync;
-import dev.fwpolicy.sidecar.service.LoopSettings;
-import dev.fwpolicy.sidecar.service.PolicySource;
-import dev.fwpolicy.sidecar.service.PrimedCompile;
-import dev.fwpolicy.sidecar.service.ReconcilerFirewall;
-import dev.fwpolicy.sidecar.service.SidecarService;
+import dev.fwpolicy.sidecar.http.ApiSettings;
+import dev.fwpolicy.sidecar.http.BearerToken;
+import dev.fwpolicy.sidecar.loop.FirewallSync;
+import dev.fwpolicy.sidecar.loop.LoopSettings;
+import dev.fwpolicy.sidecar.loop.PrimedCompile;
+import dev.fwpolicy.sidecar.loop.ReconcilerFirewall;
+import dev.fwpolicy.sidecar.serve.SidecarOptions;
+import dev.fwpolicy.sidecar.serve.SidecarService;
+import dev.fwpolicy.sidecar.source.ConfigMapSource;
+import dev.fwpolicy.sidecar.source.DirectorySource;
+import dev.fwpolicy.sidecar.source.PolicyInputs;
+import dev.fwpolicy.sidecar.source.PolicySource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
@@ -129,7 +131,8 @@ public final class ServeCommand implements Callable<Integer> {
 
         SidecarService service;
         try {
-            service = SidecarService.start(vertx, registry, firewall, policySource, loopSettings, apiSettings, removeOnExit, compiler)
+            service = SidecarService.start(vertx, registry, firewall, policySource,
+                            SidecarOptions.of(loopSettings, apiSettings).withRemoveOnExit(removeOnExit).withCompiler(compiler))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             kube.ifPresent(KubernetesClient::close);
