@@ -2,6 +2,7 @@ package dev.fwpolicy.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fwpolicy.engine.compile.Compiler;
 import dev.fwpolicy.engine.diag.Diagnostic;
 import dev.fwpolicy.engine.diag.DiagnosticPrinter;
 import dev.fwpolicy.engine.diag.Diagnostics;

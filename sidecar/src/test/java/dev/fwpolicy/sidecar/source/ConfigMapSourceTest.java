@@ -77,7 +77,7 @@ class ConfigMapSourceTest {
                 .build();
         var files = ConfigMapSource.policyFiles(cm);
         assertThat(files).extracting(dev.fwpolicy.engine.source.SourceFile::name).containsExactly("a.fwpolicy", "b.fwpolicy", "c.fwpolicy");
-        var result = new dev.fwpolicy.engine.Compiler().compile(files);
+        var result = new dev.fwpolicy.engine.compile.Compiler().compile(files);
         assertThat(result.diagnostics()).singleElement().satisfies(d -> {
             assertThat(d.code()).isEqualTo("encoding");
             assertThat(d.span().location()).isEqualTo("b.fwpolicy:2:8");
