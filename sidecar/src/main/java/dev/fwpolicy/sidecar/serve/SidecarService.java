@@ -12,6 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -42,11 +43,16 @@ public final class SidecarService {
         this.removeOnExit = removeOnExit;
     }
 
-    /** A Vert.x instance whose metrics (HTTP server and the service's own) go to {@code registry}. */
+    /**
+     * A Vert.x instance whose metrics (HTTP server and the service's own) go to {@code registry}.
+     * Class-path file resolving is off: the service serves no files, and with it on Vert.x creates
+     * a cache directory under /tmp at start-up, which fails on a read-only root file system.
+     */
     public static Vertx newVertx(PrometheusMeterRegistry registry) {
         var metrics = new MicrometerMetricsOptions().setEnabled(true)
                 .setRegistryName("fwpolicy-" + UUID.randomUUID()); // one per instance: tests run several
-        return Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics))
+        var files = new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false);
+        return Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics).setFileSystemOptions(files))
                 .withMetrics(new MicrometerMetricsFactory(registry)).build();
     }
 
