@@ -1,7 +1,6 @@
 package dev.fwpolicy.sidecar.service;
 
 import dev.fwpolicy.engine.CompileResult;
-import dev.fwpolicy.engine.Compiler;
 import dev.fwpolicy.engine.diag.Diagnostic;
 import dev.fwpolicy.engine.source.SourceFile;
 import io.vertx.core.Context;
@@ -35,7 +34,6 @@ public final class ReconcileLoop extends VerticleBase {
     private final PolicySource source;
     private final LoopSettings settings;
     private final ServiceMetrics metrics;
-    private final Compiler compiler = new Compiler();
     private final PrimedCompile policyCompiler;
 
     private volatile ServiceSnapshot snapshot;
@@ -53,6 +51,8 @@ public final class ReconcileLoop extends VerticleBase {
     private long periodicId = -1;
     private long retryId = -1;
     private long verifyId = -1;
+    private long heartbeatId = -1;
+    private volatile long lastTickNanos = System.nanoTime();
     private int consecutiveFailures;
     private Promise<Void> idle = promiseDone();
 
@@ -83,6 +83,8 @@ public final class ReconcileLoop extends VerticleBase {
         loopContext = context;
         tokens = settings.burst();
         refilledAtNanos = System.nanoTime();
+        lastTickNanos = System.nanoTime();
+        heartbeatId = vertx.setPeriodic(1000, id -> lastTickNanos = System.nanoTime());
         periodicId = vertx.setPeriodic(settings.resync().toMillis(), id -> {
             source.poll();
             want("resync", Optional.empty());
@@ -95,6 +97,7 @@ public final class ReconcileLoop extends VerticleBase {
     @Override
     public Future<?> stop() {
         vertx.cancelTimer(periodicId);
+        vertx.cancelTimer(heartbeatId);
         if (timerId != -1) vertx.cancelTimer(timerId);
         if (retryId != -1) vertx.cancelTimer(retryId);
         if (verifyId != -1) vertx.cancelTimer(verifyId);
@@ -125,9 +128,13 @@ public final class ReconcileLoop extends VerticleBase {
         return withPolicy().compose(p -> vertx.executeBlocking(() -> firewall.state(p.ruleSet()), false));
     }
 
-    /** Compiles text that is never applied (POST /v1/check). */
-    public Future<CompileResult> check(List<SourceFile> files) {
-        return vertx.executeBlocking(() -> compiler.compile(files), false);
+    /**
+     * How long ago this loop's thread last ran its heartbeat (every second). Liveness: the loop
+     * must keep repairing whatever the HTTP side suffers, and a loop whose thread is stuck or gone
+     * must show in /healthz. Wall time on purpose: a stalled thread is a real-world fact.
+     */
+    public Duration sinceLastTick() {
+        return Duration.ofNanos(Math.max(0, System.nanoTime() - lastTickNanos));
     }
 
     private Future<ActivePolicy> withPolicy() {

@@ -36,6 +36,11 @@ final class ManualSource implements PolicySource {
         context.runOnContext(v -> updates.accept(update));
     }
 
+    /** Runs {@code action} on the loop's own context (the one that started this source). */
+    void onLoop(Runnable action) {
+        context.runOnContext(v -> action.run());
+    }
+
     void load(String name, String text) {
         push(new SourceUpdate.Loaded(List.of(new SourceFile(name, text)), description()));
     }

@@ -49,11 +49,20 @@ final class ServiceHarness implements AutoCloseable {
 
     private ServiceHarness(FirewallSync firewall, java.util.function.Function<Vertx, PolicySource> sourceFactory, LoopSettings loop,
                            Optional<BearerToken> token, long bodyLimit, PrimedCompile compiler) {
+        this(firewall, sourceFactory, loop, new ApiSettings("127.0.0.1", 0, token, bodyLimit), compiler);
+    }
+
+    /** With the API's settings given whole (limits, TLS). */
+    ServiceHarness(FirewallSync firewall, PolicySource source, LoopSettings loop, ApiSettings api) {
+        this(firewall, v -> source, loop, api, new PrimedCompile());
+    }
+
+    private ServiceHarness(FirewallSync firewall, java.util.function.Function<Vertx, PolicySource> sourceFactory, LoopSettings loop,
+                           ApiSettings api, PrimedCompile compiler) {
         this.firewall = firewall;
         this.source = sourceFactory.apply(vertx);
         try {
-            this.service = SidecarService.start(vertx, registry, firewall, source, loop,
-                            new ApiSettings("127.0.0.1", 0, token, bodyLimit), false, compiler)
+            this.service = SidecarService.start(vertx, registry, firewall, source, loop, api, false, compiler)
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             vertx.close();
