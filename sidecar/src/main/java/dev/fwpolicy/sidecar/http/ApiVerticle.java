@@ -170,8 +170,8 @@ public final class ApiVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        if (workers != null) workers.close();
-        return server == null ? Future.succeededFuture() : server.close();
+        Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+        return closed.compose(v -> workers == null ? Future.<Void>succeededFuture() : workers.close());
     }
 
     /**
