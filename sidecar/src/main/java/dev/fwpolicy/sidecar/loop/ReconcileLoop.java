@@ -4,8 +4,8 @@ import dev.fwpolicy.sidecar.source.PolicyProblem;
 import dev.fwpolicy.sidecar.source.PolicySource;
 import dev.fwpolicy.sidecar.source.SourceUpdate;
 import dev.fwpolicy.engine.compile.CompileResult;
-import dev.fwpolicy.engine.compile.Compiler;
 import dev.fwpolicy.engine.diag.Diagnostic;
+import dev.fwpolicy.engine.eval.PolicyCheck;
 import dev.fwpolicy.engine.source.SourceFile;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -38,7 +38,7 @@ public final class ReconcileLoop extends VerticleBase {
     private final PolicySource source;
     private final LoopSettings settings;
     private final LoopEvents metrics;
-    private final Compiler compiler = new Compiler();
+    private final PolicyCheck checker = new PolicyCheck();
     private final PrimedCompile policyCompiler;
     private final LoopTime time;
     private final SyncRateLimit rateLimit;
@@ -130,9 +130,9 @@ public final class ReconcileLoop extends VerticleBase {
         return withPolicy().compose(p -> vertx.executeBlocking(() -> firewall.state(p.ruleSet()), false));
     }
 
-    /** Compiles text that is never applied (POST /v1/check). */
+    /** Checks text that is never applied (POST /v1/check), as {@code fwpolicy check} does. */
     public Future<CompileResult> check(List<SourceFile> files) {
-        return vertx.executeBlocking(() -> compiler.compile(files), false);
+        return vertx.executeBlocking(() -> checker.check(files), false);
     }
 
     private Future<ActivePolicy> withPolicy() {
