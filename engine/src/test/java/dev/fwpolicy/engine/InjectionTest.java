@@ -3,7 +3,7 @@ package dev.fwpolicy.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fwpolicy.engine.net.Family;
-import dev.fwpolicy.engine.render.RestoreRenderer;
+import dev.fwpolicy.engine.iptables.RestoreRenderer;
 import dev.fwpolicy.engine.source.SourceFile;
 import java.util.Arrays;
 import java.util.List;

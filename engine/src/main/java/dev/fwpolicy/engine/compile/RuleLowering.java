@@ -1,5 +1,7 @@
 package dev.fwpolicy.engine.compile;
 
+import dev.fwpolicy.engine.vocabulary.Direction;
+
 import dev.fwpolicy.engine.ast.*;
 import dev.fwpolicy.engine.check.ResolvedAddresses;
 import dev.fwpolicy.engine.check.NameSuggester;

@@ -88,7 +88,7 @@ public final class ApiJson {
     static JsonObject rule(CompiledRule r, int position) {
         var origin = r.origin();
         return new JsonObject().put("id", r.id()).put("family", r.family().label()).put("chain", r.chain())
-                .put("position", position).put("action", r.target().iptables()).put("text", r.saveLine())
+                .put("position", position).put("action", dev.fwpolicy.engine.iptables.IptablesText.target(r.target())).put("text", r.saveLine())
                 .put("kind", origin.kind().name().toLowerCase(java.util.Locale.ROOT))
                 .put("source", origin.span().line() > 0 ? origin.span().location() : null)
                 .put("statement", origin.text()).put("policy", origin.policy().orElse(null))

@@ -52,7 +52,7 @@ class EvalAgainstKernelTest {
         int position = (int) save.lines().filter(l -> l.startsWith("-A " + chain + " ")).takeWhile(l -> !l.equals(office)).count() + 1;
         var edited = new java.util.ArrayList<>(java.util.List.of("ip", "netns", "exec", netns, "iptables-" + backend, "-R", chain,
                 Integer.toString(position)));
-        edited.addAll(dev.fwpolicy.engine.dataplane.SpecTokens.split(office.substring(("-A " + chain + " ").length()).replace("--dports 80,443,8000:8100", "--dports 8443")));
+        edited.addAll(dev.fwpolicy.engine.iptables.SpecTokens.split(office.substring(("-A " + chain + " ").length()).replace("--dports 80,443,8000:8100", "--dports 8443")));
         host.run(new Command(edited, java.util.Optional.empty(), Command.DEFAULT_TIMEOUT)).requireOk();
 
         var desired = CliRun.of("eval", WEB, "--brief", "--flow", FLOW);
