@@ -1,8 +1,7 @@
 package dev.fwpolicy.engine.eval;
 
 import dev.fwpolicy.engine.vocabulary.ConnState;
-
-import dev.fwpolicy.engine.CompileResult;
+import dev.fwpolicy.engine.compile.CompileResult;
 import dev.fwpolicy.engine.ast.Expectation;
 import dev.fwpolicy.engine.ast.FlowEndpoint;
 import dev.fwpolicy.engine.ast.PolicyFile;

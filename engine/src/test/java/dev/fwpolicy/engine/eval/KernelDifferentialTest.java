@@ -3,7 +3,7 @@ import dev.fwpolicy.engine.iptables.ChainNames;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fwpolicy.engine.Compiler;
+import dev.fwpolicy.engine.compile.Compiler;
 import dev.fwpolicy.engine.vocabulary.Direction;
 import dev.fwpolicy.engine.vocabulary.Verdict;
 import dev.fwpolicy.engine.ir.CompiledRule;

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A directory of wrapper scripts put first on PATH in front of every iptables binary. Each
- * logs its argv; when asked {@code -C}/{@code --check} (as an argument, or as a restore line)
- * it records a violation and answers "rule does not exist", like iptables 1.8.10 did for rules
+ * A directory of wrapper scripts put first on PATH in front of every iptables binary and
+ * ipset. Each logs its argv; when asked {@code -C}/{@code --check} (as an argument, or as a
+ * restore line), or {@code ipset test}, it records a violation and answers "rule does not exist", like iptables 1.8.10 did for rules
  * that did exist. Tests assert on both logs: the wrappers were really used, and never asked.
  */
 public final class PathShims implements AutoCloseable {
@@ -40,6 +40,12 @@ public final class PathShims implements AutoCloseable {
                 Files.writeString(shim, script(dir, name, real.get(), t.equals("-restore")));
                 Files.setPosixFilePermissions(shim, PosixFilePermissions.fromString("rwxr-xr-x"));
             }
+            var ipset = KernelSupport.find("ipset", realPath);
+            if (ipset.isPresent()) {
+                Path shim = dir.resolve("ipset");
+                Files.writeString(shim, ipsetScript(dir, ipset.get()));
+                Files.setPosixFilePermissions(shim, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
             Files.createFile(dir.resolve("calls.log"));
             Files.createFile(dir.resolve("check-violations.log"));
             return new PathShims(dir);
@@ -57,6 +63,23 @@ public final class PathShims implements AutoCloseable {
         if (!restore) return sb.append("exec '").append(real).append("' \"$@\"\n").toString();
         sb.append("tmp=$(mktemp)\ncat > \"$tmp\"\n");
         sb.append("if grep -qE '^(-C|--check)[[:space:]]' \"$tmp\"; then\n  rm -f \"$tmp\"\n  ").append(violation).append("fi\n");
+        sb.append("'").append(real).append("' \"$@\" < \"$tmp\"\nrc=$?\nrm -f \"$tmp\"\nexit $rc\n");
+        return sb.toString();
+    }
+
+    /**
+     * The ipset wrapper: {@code ipset test} (as a command, or as a line of a restore payload)
+     * is a violation and answers "not in set", the way a check-then-act bug would be fed.
+     */
+    private static String ipsetScript(Path dir, String real) {
+        String violation = "printf '%s\\n' \"ipset $*\" >> '" + dir + "/check-violations.log'\n"
+                + "  echo 'ipset: the element is NOT in set' >&2\n  exit 1\n";
+        var sb = new StringBuilder("#!/bin/sh\n# fwpolicy test shim for ipset\n");
+        sb.append("for a in \"$@\"; do\n  case \"$a\" in test|-T)\n  ").append(violation).append("  ;; esac\ndone\n");
+        sb.append("printf '%s\\n' \"ipset $*\" >> '").append(dir).append("/calls.log'\n");
+        sb.append("case \"$1\" in restore|-R) ;; *) exec '").append(real).append("' \"$@\" ;; esac\n");
+        sb.append("tmp=$(mktemp)\ncat > \"$tmp\"\n");
+        sb.append("if grep -qE '^[[:space:]]*(test|-T)[[:space:]]' \"$tmp\"; then\n  rm -f \"$tmp\"\n  ").append(violation).append("fi\n");
         sb.append("'").append(real).append("' \"$@\" < \"$tmp\"\nrc=$?\nrm -f \"$tmp\"\nexit $rc\n");
         return sb.toString();
     }

@@ -1,0 +1,40 @@
+package dev.fwpolicy.engine.ipset;
+
+import dev.fwpolicy.engine.net.Cidr;
+import dev.fwpolicy.engine.net.Family;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * One ipset, desired or read back: its name, shape and members, members sorted and distinct.
+ * A desired set's members are the canonical form of its networks ({@link Cidr#normalize}), so
+ * the same addresses however written give the same set; a read-back set holds exactly what
+ * the kernel printed, overlaps included, so a member someone added by hand shows as extra.
+ */
+public record KernelSet(String name, SetShape shape, List<Cidr> members) {
+
+    public KernelSet {
+        if (name.isEmpty() || name.length() > SetNames.IPSET_MAX || name.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
+            throw new IllegalArgumentException("not an ipset name: " + name);
+        }
+        members = List.copyOf(new TreeSet<>(members));
+    }
+
+    /** The set fwpolicy wants in the kernel for these networks of one family. */
+    public static KernelSet desired(String name, Family family, List<Cidr> networks, long maxElements) {
+        var members = new ArrayList<Cidr>();
+        for (Cidr c : Cidr.normalize(networks)) {
+            if (c.family() != family) throw new IllegalArgumentException(c + " is not " + family.label() + " (set " + name + ")");
+            // hash:net holds prefixes 1..bits; a set that includes every address normalises to
+            // the one network /0 and is never worth a kernel set, so the caller never asks.
+            if (c.isAll()) throw new IllegalArgumentException("hash:net cannot hold " + c + " (set " + name + ")");
+            members.add(c);
+        }
+        return new KernelSet(name, SetShape.hashNet(family, maxElements), members);
+    }
+
+    public boolean contains(Cidr network) {
+        return java.util.Collections.binarySearch(members, network) >= 0;
+    }
+}
