@@ -118,10 +118,7 @@ public final class RuleParser {
                     once("-m " + name);
                     Protocol p = protocolNamed(name);
                     if (protocol.isEmpty() || protocol.get() != p) throw fail("-m " + name + " without -p " + name);
-                    if (!peek("--sport") && !peek("--dport")) {
-                        // iptables prints a bare "-m tcp" for --dport 0:65535: no constraint, and not a form fwpolicy writes.
-                        throw fail("-m " + name + " without ports is not a form fwpolicy writes");
-                    }
+                    // A bare "-m tcp" is how iptables prints --dport 0:65535: no constraint at all.
                     while (peek("--sport") || peek("--dport")) {
                         String o = t.get(i++);
                         List<PortRange> r = ports(next("a port"), false);
@@ -217,7 +214,6 @@ public final class RuleParser {
                 }
             }
             if (!list && out.size() != 1) throw fail("a port list outside multiport: " + text);
-            if (list && out.size() < 2) throw fail("multiport with one port is not a form fwpolicy writes: " + text);
             return List.copyOf(out);
         }
 

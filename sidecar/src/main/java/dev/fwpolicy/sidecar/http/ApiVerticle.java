@@ -1,5 +1,7 @@
 package dev.fwpolicy.sidecar.http;
 
+import dev.fwpolicy.sidecar.json.DriftJson;
+
 import dev.fwpolicy.sidecar.json.ApiJson;
 import dev.fwpolicy.sidecar.loop.ActivePolicy;
 import dev.fwpolicy.sidecar.loop.NoPolicyException;
@@ -113,16 +115,16 @@ public final class ApiVerticle extends VerticleBase {
 
     private void state(RoutingContext ctx) {
         var revision = loop.snapshot().policy().map(ActivePolicy::revision).orElse(null);
-        loop.kernelState().onComplete(ar -> {
-            if (ar.succeeded()) send(ctx, 200, ApiJson.state(revision, ar.result()));
+        loop.inspect(true).onComplete(ar -> {
+            if (ar.succeeded()) send(ctx, 200, DriftJson.state(revision, ar.result()));
             else kernelFailure(ctx, ar.cause());
         });
     }
 
     private void diff(RoutingContext ctx) {
         var revision = loop.snapshot().policy().map(ActivePolicy::revision).orElse(null);
-        loop.diff().onComplete(ar -> {
-            if (ar.succeeded()) send(ctx, 200, ApiJson.diff(revision, ar.result()));
+        loop.inspect(false).onComplete(ar -> {
+            if (ar.succeeded()) send(ctx, 200, ApiJson.diff(revision, ar.result().plan()));
             else kernelFailure(ctx, ar.cause());
         });
     }

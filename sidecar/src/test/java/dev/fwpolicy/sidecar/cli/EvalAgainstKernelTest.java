@@ -59,7 +59,7 @@ class EvalAgainstKernelTest {
         assertThat(desired.out()).contains("=> ALLOW by ../examples/policies/web/web.fwpolicy:12:5");
         var kernel = CliRun.of("eval", "--against", "kernel", "--netns", netns, "--backend", backend, WEB, "--flow", FLOW);
         assertThat(kernel.exitCode()).as(kernel.err()).isZero();
-        assertThat(kernel.out()).contains("kernel differs from the policy: CHANGED ipv4 FWP-I-web-frontend")
+        assertThat(kernel.out()).contains("kernel differs from the policy: tampered ipv4 FWP-I-web-frontend")
                 .contains("kernel: -s 192.168.10.0/24 -p tcp")
                 .contains("--dports 8443")
                 .contains("=> DENY by ../examples/policies/web/web.fwpolicy:3:3: default inbound deny")
@@ -68,7 +68,7 @@ class EvalAgainstKernelTest {
 
         var json = new JsonObject(CliRun.of("eval", "--against", "kernel", "--netns", netns, "--backend", backend, "--format", "json",
                 WEB, "--flow", FLOW).out());
-        assertThat(json.getJsonArray("drift").getJsonObject(0).getString("kind")).isEqualTo("changed");
+        assertThat(json.getJsonArray("drift").getJsonObject(0).getString("status")).isEqualTo("tampered");
         assertThat(json.getJsonArray("decisions").getJsonObject(0).getString("verdict")).isEqualTo("deny");
     }
 }

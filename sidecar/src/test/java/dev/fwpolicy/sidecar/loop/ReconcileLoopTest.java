@@ -133,10 +133,10 @@ class ReconcileLoopTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> svc.snapshot().ready());
             firewall.delete(0);
             firewall.addJunk("FWP-IN");
-            await().atMost(Duration.ofSeconds(5)).until(() -> firewall.state(TestPolicies.compile(TestPolicies.WEB)).inSync());
+            await().atMost(Duration.ofSeconds(5)).until(() -> firewall.inspect(TestPolicies.compile(TestPolicies.WEB), false).plan().problems().isEmpty());
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(svc.get("/metrics").body())
-                    .contains("fwpolicy_drift_repaired_total{kind=\"missing\"} 1.0")
-                    .contains("fwpolicy_drift_repaired_total{kind=\"extra\"} 1.0"));
+                    .contains("fwpolicy_drift_repaired_total{kind=\"missing-jump\"} 1.0")
+                    .contains("fwpolicy_drift_repaired_total{kind=\"unknown\"} 1.0"));
             assertThat(svc.snapshot().lastSync().orElseThrow().trigger()).contains("resync");
         }
     }
@@ -301,9 +301,9 @@ class ReconcileLoopTest {
             assertThat(firewall.syncs.get()).isEqualTo(3);
             assertThat(verify.countedAsDrift()).isTrue();
             assertThat(verify.result().orElseThrow().restoreInvocations()).isPositive();
-            assertThat(firewall.state(TestPolicies.compile(TestPolicies.WEB_AND_SSH)).inSync()).isTrue();
+            assertThat(firewall.inspect(TestPolicies.compile(TestPolicies.WEB_AND_SSH), false).plan().problems().isEmpty()).isTrue();
             assertThat(svc.get("/metrics").body())
-                    .contains("fwpolicy_drift_repaired_total{kind=\"missing\"} 1.0")
+                    .contains("fwpolicy_drift_repaired_total{kind=\"missing-jump\"} 1.0")
                     .contains("fwpolicy_drift_repaired_total{kind=\"duplicate\"} 2.0");
             // the repair wrote, so it is verified in turn, and that verification is quiet
             await().atMost(Duration.ofSeconds(3)).until(() -> firewall.syncs.get() == 4
