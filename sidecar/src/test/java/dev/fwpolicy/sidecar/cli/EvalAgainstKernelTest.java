@@ -60,7 +60,7 @@ class EvalAgainstKernelTest {
         var kernel = CliRun.of("eval", "--against", "kernel", "--netns", netns, "--backend", backend, WEB, "--flow", FLOW);
         assertThat(kernel.exitCode()).as(kernel.err()).isZero();
         assertThat(kernel.out()).contains("kernel differs from the policy: tampered ipv4 FWP-I-web-frontend")
-                .contains("kernel: -s 192.168.10.0/24 -p tcp")
+                .contains("kernel: -A FWP-I-web-frontend -s 192.168.10.0/24 -p tcp")
                 .contains("--dports 8443")
                 .contains("=> DENY by ../examples/policies/web/web.fwpolicy:3:3: default inbound deny")
                 .contains("no match (destination port: 443 is not in 8443)  ../examples/policies/web/web.fwpolicy:12:5 "
