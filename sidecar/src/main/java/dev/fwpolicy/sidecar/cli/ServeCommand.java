@@ -6,6 +6,7 @@ import dev.fwpolicy.sidecar.loop.FirewallSync;
 import dev.fwpolicy.sidecar.loop.LoopSettings;
 import dev.fwpolicy.sidecar.loop.PrimedCompile;
 import dev.fwpolicy.sidecar.loop.ReconcilerFirewall;
+import dev.fwpolicy.sidecar.serve.SidecarOptions;
 import dev.fwpolicy.sidecar.serve.SidecarService;
 import dev.fwpolicy.sidecar.source.ConfigMapSource;
 import dev.fwpolicy.sidecar.source.DirectorySource;
@@ -130,7 +131,8 @@ public final class ServeCommand implements Callable<Integer> {
 
         SidecarService service;
         try {
-            service = SidecarService.start(vertx, registry, firewall, policySource, loopSettings, apiSettings, removeOnExit, compiler)
+            service = SidecarService.start(vertx, registry, firewall, policySource,
+                            SidecarOptions.of(loopSettings, apiSettings).withRemoveOnExit(removeOnExit).withCompiler(compiler))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             kube.ifPresent(KubernetesClient::close);

@@ -6,6 +6,7 @@ import dev.fwpolicy.sidecar.json.ApiJson;
 import dev.fwpolicy.sidecar.loop.ActivePolicy;
 import dev.fwpolicy.sidecar.loop.NoPolicyException;
 import dev.fwpolicy.sidecar.loop.ReconcileLoop;
+import dev.fwpolicy.sidecar.loop.SyncTrigger;
 import dev.fwpolicy.sidecar.source.PolicyProblem;
 import dev.fwpolicy.engine.source.SourceFile;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -212,7 +213,7 @@ public final class ApiVerticle extends VerticleBase {
             noPolicy(ctx);
             return;
         }
-        loop.syncNow("api").onComplete(ar -> {
+        loop.syncNow(SyncTrigger.API).onComplete(ar -> {
             if (ar.failed()) {
                 kernelFailure(ctx, ar.cause());
             } else if (ar.result().ok()) {

@@ -3,8 +3,6 @@ package dev.fwpolicy.sidecar.serve;
 import dev.fwpolicy.sidecar.http.ApiSettings;
 import dev.fwpolicy.sidecar.http.ApiVerticle;
 import dev.fwpolicy.sidecar.loop.FirewallSync;
-import dev.fwpolicy.sidecar.loop.LoopSettings;
-import dev.fwpolicy.sidecar.loop.PrimedCompile;
 import dev.fwpolicy.sidecar.loop.ReconcileLoop;
 import dev.fwpolicy.sidecar.metrics.ServiceMetrics;
 import dev.fwpolicy.sidecar.source.PolicySource;
@@ -54,20 +52,14 @@ public final class SidecarService {
         return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     }
 
+    /** Deploys the loop and the API on {@code vertx}, whose metrics go to {@code registry}. */
     public static Future<SidecarService> start(Vertx vertx, PrometheusMeterRegistry registry, FirewallSync firewall,
-                                               PolicySource source, LoopSettings loopSettings, ApiSettings apiSettings,
-                                               boolean removeOnExit) {
-        return start(vertx, registry, firewall, source, loopSettings, apiSettings, removeOnExit, new PrimedCompile());
-    }
-
-    /** As above, with the first policy's compile possibly already under way in {@code compiler}. */
-    public static Future<SidecarService> start(Vertx vertx, PrometheusMeterRegistry registry, FirewallSync firewall,
-                                               PolicySource source, LoopSettings loopSettings, ApiSettings apiSettings,
-                                               boolean removeOnExit, PrimedCompile compiler) {
+                                               PolicySource source, SidecarOptions options) {
         var metrics = new ServiceMetrics(registry);
-        var loop = new ReconcileLoop(firewall, source, loopSettings, metrics, firewall.backend(), compiler);
-        var api = new ApiVerticle(loop, apiSettings, registry);
-        var service = new SidecarService(vertx, firewall, loop, api, removeOnExit);
+        var loop = new ReconcileLoop(firewall, source, options.loop(), metrics, firewall.backend(), options.compiler(),
+                options.time());
+        var api = new ApiVerticle(loop, options.api(), registry);
+        var service = new SidecarService(vertx, firewall, loop, api, options.removeOnExit());
         // The API first, so /healthz and /v1/status answer while the first policy loads.
         return vertx.deployVerticle(api)
                 .compose(id -> {
