@@ -12,7 +12,7 @@ import dev.fwpolicy.sidecar.json.DriftJson;
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.net.Family;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -31,11 +31,14 @@ import java.util.List;
  * {@code kernel} reads the kernel once, classified by the reconciler's one drift classifier, and
  * walks what fwpolicy's chains hold (parsed strictly, with the built-in chains' real policies),
  * listing the drift first. The evaluator for the policy in force is built once per revision.
+ *
+ * <p>Bounded by {@link ApiLimits}: at most {@code maxFlows} flows, and {@code maxExplainedFlows}
+ * with traces (a trace lists every rule consulted: thousands of them for one flow through a
+ * large policy); past either the client gets 400 {@code TooManyFlows} naming the limit, before
+ * any work is done.
  */
 final class EvaluateApi {
-    static final int MAX_FLOWS = 10_000;
-
-    private final Vertx vertx;
+    private final WorkerExecutor workers;
     private final ReconcileLoop loop;
     private volatile Cached cached;
 
@@ -51,14 +54,21 @@ final class EvaluateApi {
         }
     }
 
+    /** Reading the kernel failed (a 502 for the client), as opposed to evaluating what was read. */
+    static final class KernelReadFailed extends Exception {
+        KernelReadFailed(Throwable cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
     record Request(List<Flow> flows, boolean kernel, boolean explain) {}
 
-    EvaluateApi(Vertx vertx, ReconcileLoop loop) {
-        this.vertx = vertx;
+    EvaluateApi(WorkerExecutor workers, ReconcileLoop loop) {
+        this.workers = workers;
         this.loop = loop;
     }
 
-    static Request parse(RoutingContext ctx) throws BadRequest {
+    static Request parse(RoutingContext ctx, ApiLimits limits) throws BadRequest {
         var body = ctx.body().buffer();
         if (body == null || body.length() == 0) throw new BadRequest("EmptyBody", "expected {\"flow\": \"…\"} or {\"flows\": [\"…\"]}");
         JsonObject json;
@@ -74,7 +84,9 @@ final class EvaluateApi {
             texts.add(one);
         } else if (json.getValue("flows") instanceof JsonArray many && !many.isEmpty()) {
             batch = true;
-            if (many.size() > MAX_FLOWS) throw new BadRequest("TooManyFlows", "at most " + MAX_FLOWS + " flows per request");
+            if (many.size() > limits.maxFlows()) {
+                throw new BadRequest("TooManyFlows", "at most " + limits.maxFlows() + " flows per request (got " + many.size() + ")");
+            }
             for (int i = 0; i < many.size(); i++) {
                 if (!(many.getValue(i) instanceof String s)) throw new BadRequest("BadField", "flows[" + i + "] must be a string");
                 texts.add(s);
@@ -89,6 +101,10 @@ final class EvaluateApi {
             throw new BadRequest("BadField", "against must be \"desired\" or \"kernel\", not \"" + against + "\"");
         }
         boolean explain = json.getValue("explain") instanceof Boolean b ? b : !batch;
+        if (explain && texts.size() > limits.maxExplainedFlows()) {
+            throw new BadRequest("TooManyFlows", "at most " + limits.maxExplainedFlows() + " flows per request with \"explain\": true (got "
+                    + texts.size() + "); ask without explain, or in smaller batches");
+        }
         var flows = new ArrayList<Flow>();
         for (int i = 0; i < texts.size(); i++) {
             try {
@@ -100,23 +116,27 @@ final class EvaluateApi {
         return new Request(flows, against.equals("kernel"), explain);
     }
 
-    /** Evaluates off the event loop (a batch with traces of a 10,000-rule set takes a while). */
+    /**
+     * Evaluates on the API's workers (a batch over a 10,000-rule set takes a while). Only a
+     * failure to read the kernel comes back as {@link KernelReadFailed}.
+     */
     Future<JsonObject> evaluate(Request request) {
         var policy = loop.snapshot().policy();
         if (policy.isEmpty()) return Future.failedFuture(new NoPolicyException("no policy has been loaded yet"));
         var desired = policy.get().ruleSet();
         if (!request.kernel()) {
-            return vertx.executeBlocking(() -> answer("desired", desired.revision(), evaluator(desired), request), false);
+            return workers.executeBlocking(ApiVerticle.guarded(
+                    () -> answer("desired", desired.revision(), evaluator(desired), request)), false);
         }
         var asked = EnumSet.noneOf(Family.class);
         request.flows().forEach(f -> asked.add(f.family()));
-        return loop.inspect(false).compose(view -> vertx.executeBlocking(() -> {
-            for (Family f : asked) {
-                if (!view.tables().containsKey(f)) throw new IllegalStateException(f.label() + " is not managed (--ip-families)");
-            }
-            var model = KernelModel.of(view, asked);
-            return kernelAnswer(desired.revision(), model, request);
-        }, false));
+        return loop.inspect(false).recover(e -> Future.failedFuture(e instanceof NoPolicyException ? e : new KernelReadFailed(e)))
+                .compose(view -> workers.executeBlocking(ApiVerticle.guarded(() -> {
+                    for (Family f : asked) {
+                        if (!view.tables().containsKey(f)) throw new IllegalStateException(f.label() + " is not managed (--ip-families)");
+                    }
+                    return kernelAnswer(desired.revision(), KernelModel.of(view, asked), request);
+                }), false));
     }
 
     private Evaluator evaluator(RuleSet desired) {

@@ -62,6 +62,7 @@ public final class ReconcilerFirewall implements FirewallSync {
         long start = System.nanoTime();
         var first = new java.util.concurrent.atomic.AtomicReference<Plan>();
         var report = reconciler.sync(desired, first::set);
+        report.warnings().forEach(w -> System.getLogger("fwpolicy.sync").log(System.Logger.Level.WARNING, w));
         var found = report.wroteNothing() ? SyncResult.none() : first.get().countsByStatus();
         return new SyncResult(counts(report.counts()), found, report.restoreInvocations(), desired.ruleCount(),
                 Duration.ofNanos(System.nanoTime() - start));
