@@ -3,7 +3,7 @@ package dev.fwpolicy.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fwpolicy.engine.compile.Compiler;
-import dev.fwpolicy.engine.compile.ChainNames;
+import dev.fwpolicy.engine.iptables.ChainNames;
 import dev.fwpolicy.engine.ir.OwnedChain;
 import dev.fwpolicy.engine.source.SourceFile;
 import java.util.List;
@@ -15,7 +15,7 @@ class ChainNameTest {
     @Test
     void aPolicyNamedLikeAnotherOnesShorteningGetsItsOwnChain() {
         String longName = "a".repeat(200);
-        String cut = ChainNames.policy(dev.fwpolicy.engine.ast.Direction.INBOUND, longName);
+        String cut = ChainNames.policy(dev.fwpolicy.engine.vocabulary.Direction.INBOUND, longName);
         assertThat(cut).hasSize(ChainNames.MAX);
         String literal = cut.substring("FWP-I-".length());
         String text = "policy " + longName + " { inbound { allow tcp to port 80 } }\n"
@@ -30,7 +30,7 @@ class ChainNameTest {
 
     @Test
     void namesUpToTwentyOneCharactersAreKeptWholeAndLongerOnesAreCutToExactlyTheMaximum() {
-        var in = dev.fwpolicy.engine.ast.Direction.INBOUND;
+        var in = dev.fwpolicy.engine.vocabulary.Direction.INBOUND;
         assertThat(ChainNames.policy(in, "b".repeat(21))).isEqualTo("FWP-I-" + "b".repeat(21));
         assertThat(ChainNames.policy(in, "b".repeat(22))).hasSize(ChainNames.MAX).startsWith("FWP-I-" + "b".repeat(13) + "-");
     }
