@@ -4,7 +4,6 @@ import dev.fwpolicy.sidecar.source.PolicyProblem;
 import dev.fwpolicy.sidecar.source.PolicySource;
 import dev.fwpolicy.sidecar.source.SourceUpdate;
 import dev.fwpolicy.engine.compile.CompileResult;
-import dev.fwpolicy.engine.compile.Compiler;
 import dev.fwpolicy.engine.diag.Diagnostic;
 import dev.fwpolicy.engine.source.SourceFile;
 import io.vertx.core.Context;
@@ -38,7 +37,6 @@ public final class ReconcileLoop extends VerticleBase {
     private final PolicySource source;
     private final LoopSettings settings;
     private final LoopEvents metrics;
-    private final Compiler compiler = new Compiler();
     private final PrimedCompile policyCompiler;
     private final LoopTime time;
     private final SyncRateLimit rateLimit;
@@ -55,6 +53,8 @@ public final class ReconcileLoop extends VerticleBase {
     private long periodicId = -1;
     private long retryId = -1;
     private long verifyId = -1;
+    private long heartbeatId = -1;
+    private volatile long lastTickNanos = System.nanoTime();
     private int consecutiveFailures;
     private Promise<Void> idle = promiseDone();
 
@@ -83,6 +83,9 @@ public final class ReconcileLoop extends VerticleBase {
     @Override
     public Future<?> start() {
         loopContext = context;
+        lastTickNanos = System.nanoTime();
+        // Real time, not the loop's (possibly virtual) clock: liveness is about this thread running.
+        heartbeatId = vertx.setPeriodic(1000, id -> lastTickNanos = System.nanoTime());
         scheduleResync();
         LOG.log(Level.INFO, "watching {0}; resync every {1} s; up to {2} syncs back to back, then one per {3} ms",
                 source.description(), settings.resync().toSeconds(), settings.burst(), settings.minSyncInterval().toMillis());
@@ -103,6 +106,7 @@ public final class ReconcileLoop extends VerticleBase {
         if (timerId != -1) time.cancelTimer(timerId);
         if (retryId != -1) time.cancelTimer(retryId);
         if (verifyId != -1) time.cancelTimer(verifyId);
+        vertx.cancelTimer(heartbeatId);
         wanted = false;
         // A sync in flight finishes (it is one transaction either way); the rules stay in force.
         return source.stop().recover(e -> Future.succeededFuture()).compose(v -> idle.future());
@@ -130,9 +134,13 @@ public final class ReconcileLoop extends VerticleBase {
         return withPolicy().compose(p -> vertx.executeBlocking(() -> firewall.state(p.ruleSet()), false));
     }
 
-    /** Compiles text that is never applied (POST /v1/check). */
-    public Future<CompileResult> check(List<SourceFile> files) {
-        return vertx.executeBlocking(() -> compiler.compile(files), false);
+    /**
+     * How long ago this loop's thread last ran its heartbeat (every second). Liveness: the loop
+     * must keep repairing whatever the HTTP side suffers, and a loop whose thread is stuck or gone
+     * must show in /healthz. Wall time on purpose: a stalled thread is a real-world fact.
+     */
+    public Duration sinceLastTick() {
+        return Duration.ofNanos(Math.max(0, System.nanoTime() - lastTickNanos));
     }
 
     private Future<ActivePolicy> withPolicy() {

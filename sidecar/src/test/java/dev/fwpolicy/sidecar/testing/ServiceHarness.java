@@ -56,6 +56,11 @@ public final class ServiceHarness implements AutoCloseable {
         this(firewall, v -> source, SidecarOptions.of(loop, api(Optional.empty(), 4096)).withCompiler(compiler));
     }
 
+    /** With the API's settings given whole (limits, TLS). */
+    public ServiceHarness(FirewallSync firewall, PolicySource source, LoopSettings loop, ApiSettings api) {
+        this(firewall, v -> source, SidecarOptions.of(loop, api));
+    }
+
     /** On virtual time: the loop's timers fire only when the test advances {@code time}. */
     public ServiceHarness(FirewallSync firewall, PolicySource source, LoopSettings loop, VirtualTime time) {
         this(firewall, v -> source, SidecarOptions.of(loop, api(Optional.empty(), 4096)).withTime(time));
