@@ -1,6 +1,7 @@
 package dev.fwpolicy.sidecar.http;
 
-import dev.fwpolicy.engine.compile.Compiler;
+import dev.fwpolicy.sidecar.json.DriftJson;
+import dev.fwpolicy.engine.eval.PolicyCheck;
 import dev.fwpolicy.sidecar.json.ApiJson;
 import dev.fwpolicy.sidecar.loop.ActivePolicy;
 import dev.fwpolicy.sidecar.loop.NoPolicyException;
@@ -53,7 +54,7 @@ public final class ApiVerticle extends VerticleBase {
     private final ReconcileLoop loop;
     private final ApiSettings settings;
     private final PrometheusMeterRegistry registry;
-    private final Compiler compiler = new Compiler();
+    private final PolicyCheck checker = new PolicyCheck();
     private HttpServer server;
     private EvaluateApi evaluateApi;
     private WorkerExecutor workers;
@@ -259,16 +260,16 @@ public final class ApiVerticle extends VerticleBase {
 
     private void state(RoutingContext ctx) {
         var revision = loop.snapshot().policy().map(ActivePolicy::revision).orElse(null);
-        heavy(ctx, loop::kernelState, ar -> {
-            if (ar.succeeded()) send(ctx, 200, ApiJson.state(revision, ar.result()));
+        heavy(ctx, () -> loop.inspect(true), ar -> {
+            if (ar.succeeded()) send(ctx, 200, DriftJson.state(revision, ar.result()));
             else kernelFailure(ctx, ar.cause());
         });
     }
 
     private void diff(RoutingContext ctx) {
         var revision = loop.snapshot().policy().map(ActivePolicy::revision).orElse(null);
-        heavy(ctx, loop::diff, ar -> {
-            if (ar.succeeded()) send(ctx, 200, ApiJson.diff(revision, ar.result()));
+        heavy(ctx, () -> loop.inspect(false), ar -> {
+            if (ar.succeeded()) send(ctx, 200, ApiJson.diff(revision, ar.result().plan()));
             else kernelFailure(ctx, ar.cause());
         });
     }
@@ -282,7 +283,7 @@ public final class ApiVerticle extends VerticleBase {
             return;
         }
         int count = files.size();
-        heavy(ctx, () -> workers.executeBlocking(guarded(() -> compiler.compile(files)), false), ar -> {
+        heavy(ctx, () -> workers.executeBlocking(guarded(() -> checker.check(files)), false), ar -> {
             if (ar.succeeded()) send(ctx, 200, ApiJson.check(ar.result(), count));
             else workFailure(ctx, ar.cause());
         });

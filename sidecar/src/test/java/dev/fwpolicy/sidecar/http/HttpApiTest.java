@@ -197,7 +197,7 @@ class HttpApiTest {
         var diff = svc.get("/v1/diff").json();
         assertThat(diff.getBoolean("empty")).isFalse();
         assertThat(diff.getJsonObject("counts").getInteger("added")).isEqualTo(1);
-        assertThat(diff.getJsonArray("changes").getJsonObject(0).getString("kind")).isEqualTo("add");
+        assertThat(diff.getJsonArray("changes").getJsonObject(0).getString("status")).isEqualTo("missing-jump");
         // still missing: a diff writes nothing
         assertThat(svc.get("/v1/diff").json().getJsonObject("counts").getInteger("added")).isEqualTo(1);
     }
@@ -221,6 +221,24 @@ class HttpApiTest {
 
         assertThat(firewall.syncs.get()).isEqualTo(syncsBefore);
         assertThat(svc.snapshot().policy().orElseThrow().revision()).isEqualTo(TestPolicies.compile(TestPolicies.WEB).revision());
+    }
+
+    @Test
+    void checkRunsTheTestBlocksExpectationsAsTheCliDoes() {
+        String text = TestPolicies.WEB + """
+                test web {
+                  expect allow inbound tcp from 10.1.2.3 to port 80
+                  expect allow inbound tcp from 192.168.1.1 to port 80
+                }
+                """;
+        var reply = svc.post("/v1/check", "text/plain", text);
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json().getBoolean("ok")).isFalse();
+        var errors = reply.json().getJsonArray("errors");
+        assertThat(errors).hasSize(1);
+        assertThat(errors.getJsonObject(0).getString("code")).isEqualTo("expectation-failed");
+        // line 11: the second expect, after the 8 lines of the policy and the test header
+        assertThat(errors.getJsonObject(0).getString("location")).startsWith("request.fwpolicy:11:");
     }
 
     @Test
@@ -268,7 +286,7 @@ class HttpApiTest {
         assertThat(ok.status()).as(ok.body()).isEqualTo(200);
         assertThat(ok.json().getString("result")).isEqualTo("ok");
         assertThat(ok.json().getJsonObject("counts").getInteger("added")).isEqualTo(1);
-        assertThat(ok.json().getJsonObject("found").getInteger("missing")).isEqualTo(1);
+        assertThat(ok.json().getJsonObject("found").getInteger("missing-jump")).isEqualTo(1);
         assertThat(ok.json().getBoolean("countedAsDrift")).isTrue();
         assertThat(firewall.syncs.get()).isEqualTo(before + 1);
     }

@@ -1,0 +1,58 @@
+package dev.fwpolicy.engine.iptables;
+
+import dev.fwpolicy.engine.ir.Match;
+import dev.fwpolicy.engine.ir.Target;
+import dev.fwpolicy.engine.net.PortRange;
+import dev.fwpolicy.engine.net.Protocol;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Renders one rule's spec exactly as {@code iptables-save} (1.8, both backends) prints it
+ * back: basic matches first ({@code -s -d -i/-o -p}), then the match modules in the order
+ * they were given — the comment first, so the identity is the rule's first comment — then
+ * the target. Rendering the kernel's own form lets a restarted fwpolicy compare read-back
+ * lines with its rule set and adopt them without a write. {@link RuleParser} reads it back.
+ */
+public final class RuleRenderer {
+    private RuleRenderer() {}
+
+    /**
+     * @param comment the full comment text (already sanitised), or empty for the hashed body
+     * @param interfaceFlag {@code -i} or {@code -o}, used when the match is on loopback
+     */
+    public static String render(Match m, Target target, Optional<String> comment, String interfaceFlag) {
+        var sb = new StringBuilder();
+        m.source().ifPresent(a -> sb.append(' ').append(IptablesText.addressMatch("-s", a)));
+        m.destination().ifPresent(a -> sb.append(' ').append(IptablesText.addressMatch("-d", a)));
+        if (m.loopbackInterface()) sb.append(' ').append(interfaceFlag).append(" lo");
+        m.protocol().ifPresent(p -> sb.append(" -p ").append(IptablesText.protocol(p)));
+        comment.ifPresent(c -> sb.append(" -m comment --comment \"").append(c).append('"'));
+        m.protocol().filter(Protocol::hasPorts).ifPresent(p -> appendPorts(sb, p, m.sourcePorts(), m.destinationPorts()));
+        m.icmpType().ifPresent(t -> {
+            if (m.protocol().orElse(Protocol.ICMP) == Protocol.ICMPV6) sb.append(" -m icmp6 --icmpv6-type ").append(t);
+            else sb.append(" -m icmp --icmp-type ").append(t);
+        });
+        if (m.established()) sb.append(" -m conntrack --ctstate RELATED,ESTABLISHED");
+        sb.append(" -j ").append(IptablesText.target(target));
+        return sb.substring(1);
+    }
+
+    /** Single ranges go in the protocol's own match; lists need multiport (at most 15 entries). */
+    private static void appendPorts(StringBuilder sb, Protocol p, List<PortRange> sports, List<PortRange> dports) {
+        boolean simpleS = sports.size() == 1;
+        boolean simpleD = dports.size() == 1;
+        if (simpleS || simpleD) {
+            sb.append(" -m ").append(IptablesText.protocol(p));
+            if (simpleS) sb.append(" --sport ").append(IptablesText.port(sports.get(0)));
+            if (simpleD) sb.append(" --dport ").append(IptablesText.port(dports.get(0)));
+        }
+        if (sports.size() > 1) sb.append(" -m multiport --sports ").append(join(sports));
+        if (dports.size() > 1) sb.append(" -m multiport --dports ").append(join(dports));
+    }
+
+    private static String join(List<PortRange> ranges) {
+        return ranges.stream().map(IptablesText::port).collect(Collectors.joining(","));
+    }
+}
