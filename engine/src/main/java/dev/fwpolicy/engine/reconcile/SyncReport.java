@@ -21,9 +21,26 @@ import java.time.Duration;
  *                           sync that wrote nothing or verified after writing; false when it trusted
  *                           the committed transaction and left the check to the next read
  *                           ({@link VerifyMode#ON_NEXT_READ})
+ * @param warnings           what the operator should know although the sync succeeded, e.g. that
+ *                           fwpolicy's rules were found in the other backend and removed there
  */
 public record SyncReport(DetectedBackend backend, ChangeCounts counts, int restoreInvocations, int payloadLines,
-                         int attempts, int renderMismatches, Duration duration, boolean verified) {
+                         int attempts, int renderMismatches, Duration duration, boolean verified, java.util.List<String> warnings) {
+
+    public SyncReport {
+        warnings = java.util.List.copyOf(warnings);
+    }
+
+    public SyncReport(DetectedBackend backend, ChangeCounts counts, int restoreInvocations, int payloadLines,
+                      int attempts, int renderMismatches, Duration duration, boolean verified) {
+        this(backend, counts, restoreInvocations, payloadLines, attempts, renderMismatches, duration, verified, java.util.List.of());
+    }
+
+    SyncReport withWarning(String warning) {
+        var all = new java.util.ArrayList<>(warnings);
+        all.add(warning);
+        return new SyncReport(backend, counts, restoreInvocations, payloadLines, attempts, renderMismatches, duration, verified, all);
+    }
 
     public boolean wroteNothing() {
         return restoreInvocations == 0;
@@ -34,6 +51,7 @@ public record SyncReport(DetectedBackend backend, ChangeCounts counts, int resto
         return "added %d, removed %d, moved %d, repaired %d, unchanged %d (%d restore call(s), %d payload line(s), %d ms, %s%s)"
                 .formatted(counts.added(), counts.removed(), counts.moved(), counts.repaired(), counts.unchanged(),
                         restoreInvocations, payloadLines, duration.toMillis(), backend.backend().label(),
-                        verified ? "" : ", verified on the next read");
+                        verified ? "" : ", verified on the next read")
+                + warnings.stream().map(w -> "; warning: " + w).collect(java.util.stream.Collectors.joining());
     }
 }

@@ -8,6 +8,7 @@ import dev.fwpolicy.engine.reconcile.SyncReport;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 
 /** How {@code diff} and {@code apply} show plans and results, as text or JSON. */
 final class PlanPrinter {
@@ -77,7 +78,8 @@ final class PlanPrinter {
                 .put("payloadLines", r.payloadLines())
                 .put("attempts", r.attempts())
                 .put("renderMismatches", r.renderMismatches())
-                .put("durationMillis", r.duration().toMillis());
+                .put("durationMillis", r.duration().toMillis())
+                .put("warnings", new JsonArray(new ArrayList<Object>(r.warnings())));
     }
 
     private static JsonObject backend(DetectedBackend b) {

@@ -7,6 +7,7 @@ import dev.fwpolicy.engine.source.SourceFile;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -100,6 +101,33 @@ class K8sExamplesTest {
         }
     }
 
+    /**
+     * docs/sidecar.md, "The xtables lock in a pod": iptables-legacy's lock is /run/xtables.lock,
+     * shared only by containers that mount the same volume at /run. fwpolicy has one (writable,
+     * the root file system being read-only), and every other container that may run iptables
+     * (NET_ADMIN or NET_RAW) mounts that same volume there.
+     */
+    @Test
+    void everyContainerThatMayRunIptablesSharesFwpolicysRunVolume() {
+        for (var d : all(Deployment.class)) {
+            var spec = d.getSpec().getTemplate().getSpec();
+            var run = sidecar(d).getVolumeMounts().stream().filter(m -> m.getMountPath().equals("/run")).findFirst()
+                    .orElseThrow(() -> new AssertionError(d.getMetadata().getName() + ": fwpolicy has no volume at /run"));
+            assertThat(run.getReadOnly()).isNotEqualTo(Boolean.TRUE);
+            var volume = spec.getVolumes().stream().filter(v -> v.getName().equals(run.getName())).findFirst().orElseThrow();
+            assertThat(volume.getEmptyDir()).as("an emptyDir, private to the pod").isNotNull();
+            var containers = new ArrayList<>(spec.getInitContainers());
+            containers.addAll(spec.getContainers());
+            for (var c : containers) {
+                var caps = c.getSecurityContext() == null || c.getSecurityContext().getCapabilities() == null ? List.<String>of()
+                        : c.getSecurityContext().getCapabilities().getAdd();
+                if (caps.stream().noneMatch(x -> x.equals("NET_ADMIN") || x.equals("NET_RAW"))) continue;
+                assertThat(c.getVolumeMounts()).as("%s/%s mounts the lock's volume at /run", d.getMetadata().getName(), c.getName())
+                        .anyMatch(m -> m.getName().equals(run.getName()) && m.getMountPath().equals("/run"));
+            }
+        }
+    }
+
     @Test
     void configMapModePointsAtTheConfigMapAndMayReadItAndRecordEvents() {
         var d = one(Deployment.class, "web");
@@ -132,5 +160,33 @@ class K8sExamplesTest {
         var volume = d.getSpec().getTemplate().getSpec().getVolumes().stream().filter(v -> v.getName().equals(mount.getName()))
                 .findFirst().orElseThrow();
         assertThat(volume.getConfigMap().getName()).isEqualTo("web-policy");
+    }
+
+    @Test
+    void thePlainPodRunsTheSameSidecarOnTheVolumeAndOnlyItHoldsNetAdmin() {
+        var pod = one(Pod.class, "web-demo");
+        var containers = pod.getSpec().getContainers();
+        var sidecar = containers.stream().filter(c -> c.getName().equals("fwpolicy")).findFirst().orElseThrow();
+        // one image name everywhere, the one sidecar/image/build tags
+        for (var d : all(Deployment.class)) assertThat(sidecar(d).getImage()).isEqualTo(sidecar.getImage());
+        assertThat(sidecar.getImage()).matches("[^\\s]+/fwpolicy-sidecar:[^\\s]+");
+        var args = sidecar.getArgs();
+        assertThat(args.get(0)).isEqualTo("serve");
+        var parsed = new CommandLine(new ServeCommand()).parseArgs(args.subList(1, args.size()).toArray(String[]::new));
+        assertThat(parsed.errors()).isEmpty();
+        var dir = args.stream().filter(a -> a.startsWith("--policy-dir=")).findFirst().orElseThrow().substring("--policy-dir=".length());
+        var mount = sidecar.getVolumeMounts().stream().filter(m -> m.getMountPath().equals(dir)).findFirst().orElseThrow();
+        assertThat(mount.getSubPath()).isNull();
+        var volume = pod.getSpec().getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+        assertThat(volume.getConfigMap().getName()).isEqualTo("web-policy");
+        assertThat(sidecar.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(sidecar.getSecurityContext().getCapabilities().getAdd()).containsExactly("NET_ADMIN");
+        assertThat(sidecar.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        var apps = containers.stream().filter(c -> c != sidecar).toList();
+        assertThat(apps).isNotEmpty().allSatisfy(app -> {
+            assertThat(app.getImage()).matches("[^\\s]+/fwpolicy-demo-app:[^\\s]+");
+            assertThat(app.getSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
+            assertThat(app.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        });
     }
 }
