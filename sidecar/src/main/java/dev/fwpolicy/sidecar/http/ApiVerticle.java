@@ -331,7 +331,8 @@ public final class ApiVerticle extends VerticleBase {
         if (body == null || body.length() == 0) throw new BadInput("EmptyBody", "no policy text in the request body");
         var type = String.valueOf(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
         if (!type.startsWith(JSON)) {
-            return List.of(new SourceFile("request.fwpolicy", body.toString(StandardCharsets.UTF_8)));
+            // The bytes go to the engine as they came: bad UTF-8 is reported there with its location.
+            return List.of(SourceFile.decode("request.fwpolicy", body.getBytes()));
         }
         JsonObject json;
         try {
