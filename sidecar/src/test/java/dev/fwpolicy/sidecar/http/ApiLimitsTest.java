@@ -260,25 +260,8 @@ class ApiLimitsTest {
         }
     }
 
-    /**
-     * Polls /healthz while {@code work} runs and returns the median answer time in ms: were the
-     * event loop doing the work, every answer would wait for it (a median, so that one GC pause
-     * or scheduling hiccup on a shared machine does not decide).
-     */
-    private long medianHealthAnswerDuring(java.util.concurrent.Future<?> work) throws Exception {
-        var times = new ArrayList<Long>();
-        do {
-            long t0 = System.nanoTime();
-            assertThat(svc.get("/healthz").status()).isEqualTo(200);
-            times.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-            Thread.sleep(50);
-        } while (!work.isDone());
-        java.util.Collections.sort(times);
-        return times.get(times.size() / 2);
-    }
-
     @Test
-    void hostilePolicyTextGetsDiagnosticsAndTheApiStaysResponsive() throws Exception {
+    void hostilePolicyTextGetsDiagnosticsNotAServerError() throws Exception {
         start(ServiceHarness.fastLoop(), ApiLimits.DEFAULT, 1024 * 1024);
         // One rule crossing two 3,000-address sets (issue 12: 500 OutOfMemoryError before).
         var text = new StringBuilder("policy cross {\n  set a = {");
@@ -289,24 +272,15 @@ class ApiLimitsTest {
         // 1 MB that is not text at all (issue 12: a worker at 100 % CPU for 4 minutes, no answer).
         var binary = new byte[1024 * 1024];
         new java.util.Random(12).nextBytes(binary);
-        assertThat(svc.get("/healthz").status()).isEqualTo(200); // the client's own first-use cost is not the server's
-        var pool = Executors.newSingleThreadExecutor();
-        try {
-            for (var body : List.of(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), binary)) {
-                var reply = pool.submit(() -> svc.send(HttpRequest.newBuilder(svc.uri("/v1/check")).header("Content-Type", "text/plain")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))));
-                long t0 = System.nanoTime();
-                long median = medianHealthAnswerDuring(reply);
-                var r = reply.get();
-                System.out.printf("check of %d bytes: %d in %d ms, median /healthz meanwhile %d ms: %s%n", body.length, r.status(),
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), median, r.body().substring(0, Math.min(300, r.body().length())));
-                assertThat(r.status()).as(r.body().substring(0, Math.min(400, r.body().length()))).isEqualTo(200);
-                assertThat(r.json().getBoolean("ok")).isFalse();
-                assertThat(r.json().getJsonArray("errors")).isNotEmpty();
-                assertThat(median).as("median /healthz answer while checking, ms").isLessThan(500);
-            }
-        } finally {
-            pool.shutdownNow();
+        for (var body : List.of(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), binary)) {
+            long t0 = System.nanoTime();
+            // Within the client's 30 s timeout; work off the event loop and admission are checked above.
+            var r = svc.send(HttpRequest.newBuilder(svc.uri("/v1/check")).header("Content-Type", "text/plain")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+            System.out.printf("check of %d bytes: %d in %d ms%n", body.length, r.status(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            assertThat(r.status()).as(r.body().substring(0, Math.min(400, r.body().length()))).isEqualTo(200);
+            assertThat(r.json().getBoolean("ok")).isFalse();
+            assertThat(r.json().getJsonArray("errors").getJsonObject(0).getString("code")).isIn("limit-exceeded", "encoding");
         }
     }
 
