@@ -5,7 +5,7 @@ import dev.fwpolicy.engine.net.Family;
 import java.util.List;
 import java.util.Optional;
 
-/** A dry run: per family, the changes and the exact payload a sync would write now. */
+/** A dry run: per family, the classified drift and the exact payload a sync would write now. */
 public record Plan(DetectedBackend backend, List<FamilyPlan> families) {
 
     public Plan {
@@ -20,8 +20,22 @@ public record Plan(DetectedBackend backend, List<FamilyPlan> families) {
         return families.stream().map(FamilyPlan::counts).reduce(ChangeCounts.NONE, ChangeCounts::plus);
     }
 
-    public List<Change> changes() {
-        return families.stream().flatMap(f -> f.changes().stream()).toList();
+    /** Every classified rule and chain, family by family. */
+    public List<Drift> drift() {
+        return families.stream().flatMap(f -> f.drift().stream()).toList();
+    }
+
+    /** Only what a sync repairs (no in-sync or foreign rules). */
+    public List<Drift> problems() {
+        return families.stream().flatMap(f -> f.drift().stream()).filter(d -> d.status().isDrift()).toList();
+    }
+
+    /** How many rules or chains have each status (every status present, zero when none). */
+    public java.util.Map<DriftStatus, Integer> countsByStatus() {
+        var map = new java.util.EnumMap<DriftStatus, Integer>(DriftStatus.class);
+        for (var s : DriftStatus.values()) map.put(s, 0);
+        for (var f : families) for (var d : f.drift()) map.merge(d.status(), 1, Integer::sum);
+        return map;
     }
 
     public Optional<FamilyPlan> family(Family family) {

@@ -6,7 +6,8 @@ import dev.fwpolicy.engine.dataplane.CommandRunner;
 import dev.fwpolicy.engine.dataplane.ProcessCommandRunner;
 import dev.fwpolicy.engine.dataplane.DetectedBackend;
 import dev.fwpolicy.engine.dataplane.IptablesDataplane;
-import dev.fwpolicy.engine.dataplane.KernelTable;
+import dev.fwpolicy.engine.iptables.ExpectedPrints;
+import dev.fwpolicy.engine.iptables.KernelTable;
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.net.Family;
 import java.time.Duration;
@@ -90,6 +91,25 @@ public final class Reconciler {
         var tables = readAll();
         learnUnverified(tables);
         return planFor(desired, tables);
+    }
+
+    /**
+     * The kernel model every view uses: each managed family read back once (with packet and
+     * byte counters when asked) and classified against {@code desired}. {@code diff},
+     * {@code state}, {@code eval --against kernel} and the HTTP API all answer from one of these.
+     */
+    public synchronized KernelView inspect(RuleSet desired, boolean withCounters) {
+        if (!withCounters) {
+            var tables = readAll();
+            learnUnverified(tables);
+            return new KernelView(tables, planFor(desired, tables));
+        }
+        Map<Family, KernelTable> tables = new EnumMap<>(Family.class);
+        for (Family f : Family.values()) if (options.families().contains(f)) tables.put(f, dataplane.read(f, true));
+        learnUnverified(tables);
+        List<FamilyPlan> families = new ArrayList<>();
+        tables.forEach((family, table) -> families.add(Planner.plan(desired, family, table, prints)));
+        return new KernelView(tables, new Plan(backend(), families));
     }
 
     /**

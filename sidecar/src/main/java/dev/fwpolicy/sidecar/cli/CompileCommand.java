@@ -2,7 +2,7 @@ package dev.fwpolicy.sidecar.cli;
 
 import dev.fwpolicy.sidecar.source.PolicyInputs;
 import dev.fwpolicy.engine.net.Family;
-import dev.fwpolicy.engine.render.RestoreRenderer;
+import dev.fwpolicy.engine.iptables.RestoreRenderer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,7 +1,10 @@
 package dev.fwpolicy.sidecar.cli;
 
 import dev.fwpolicy.engine.dataplane.DetectedBackend;
-import dev.fwpolicy.engine.reconcile.Change;
+import dev.fwpolicy.engine.reconcile.Drift;
+import dev.fwpolicy.engine.reconcile.DriftStatus;
+import dev.fwpolicy.engine.reconcile.PlanOp;
+import dev.fwpolicy.sidecar.json.DriftJson;
 import dev.fwpolicy.engine.reconcile.ChangeCounts;
 import dev.fwpolicy.engine.reconcile.Plan;
 import dev.fwpolicy.engine.reconcile.SyncReport;
@@ -19,9 +22,12 @@ final class PlanPrinter {
         if (plan.isEmpty()) {
             out.println("in sync: nothing to change");
         } else {
-            for (Change c : plan.changes()) {
-                out.printf("%-2s %-4s %-22s %s%n", symbol(c.kind()), c.family().label(), c.chain(), c.line());
+            for (Drift d : plan.problems()) {
+                out.printf("%-2s %-4s %-22s %-13s %s%n", symbol(d.status()), d.family().label(), d.chain(), d.status().label(), d.line());
             }
+            // Chains no longer desired go once the jumps into them are gone.
+            plan.families().forEach(f -> f.ops().stream().filter(op -> op instanceof PlanOp.DeleteChain).forEach(op ->
+                    out.printf("%-2s %-4s %-22s %-13s %s%n", "-:", f.family().label(), op.chain(), "unknown", op.restoreLine())));
         }
         if (payloads) {
             plan.families().stream().filter(f -> !f.isEmpty()).forEach(f -> {
@@ -41,23 +47,20 @@ final class PlanPrinter {
         return b.backend().label() + " (" + b.version() + "; " + b.reason() + ")";
     }
 
-    private static String symbol(Change.Kind kind) {
-        return switch (kind) {
-            case ADD -> "+";
-            case REMOVE -> "-";
-            case MOVE -> ">";
-            case REPAIR -> "~";
-            case CREATE_CHAIN -> "+:";
-            case DELETE_CHAIN -> "-:";
+    /** What a sync does about it: + add, - remove, > move, ~ repair, +: create the chain. */
+    static String symbol(DriftStatus status) {
+        return switch (status) {
+            case MISSING, MISSING_JUMP -> "+";
+            case DUPLICATE, UNKNOWN -> "-";
+            case MOVED -> ">";
+            case TAMPERED -> "~";
+            case MISSING_CHAIN -> "+:";
+            case IN_SYNC, FOREIGN -> " ";
         };
     }
 
     static JsonObject json(Plan plan) {
-        var changes = new JsonArray();
-        for (Change c : plan.changes()) {
-            changes.add(new JsonObject().put("kind", c.kind().name().toLowerCase()).put("family", c.family().label())
-                    .put("chain", c.chain()).put("id", c.id().orElse(null)).put("line", c.line()));
-        }
+        var changes = DriftJson.problems(plan);
         var payloads = new JsonObject();
         plan.families().stream().filter(f -> !f.isEmpty()).forEach(f -> payloads.put(f.family().label(), f.payload()));
         return new JsonObject()
@@ -65,6 +68,7 @@ final class PlanPrinter {
                 .put("inSync", plan.isEmpty())
                 .put("counts", counts(plan.counts()))
                 .put("payloadLines", plan.payloadLines())
+                .put("summary", DriftJson.summary(plan.countsByStatus()))
                 .put("changes", changes)
                 .put("payloads", payloads);
     }
