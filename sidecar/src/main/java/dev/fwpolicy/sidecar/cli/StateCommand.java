@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "state", mixinStandardHelpOptions = true,
-        description = {"What the kernel holds of the policy now: every rule of fwpolicy's chains and its jumps with its",
-            "status (in-sync, missing, duplicate, moved, tampered, unknown, missing-chain, missing-jump), where it was",
+        description = {"Show what the kernel holds of the policy now, rule by rule.",
+            "Every rule of fwpolicy's chains and its jumps with its drift status",
+            "(in-sync, missing, duplicate, moved, tampered, unknown, missing-chain, missing-jump), where it was",
             "written (file:line:col, found by its identity) and its packet and byte counters; other programs' rules in",
             "the built-in chains fwpolicy shares are listed as foreign. The CLI twin of GET /v1/state. Writes nothing.",
             "Exit 0; 1 on policy errors or kernel read-back errors."})
