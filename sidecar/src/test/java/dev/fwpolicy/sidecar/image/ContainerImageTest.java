@@ -123,13 +123,13 @@ class ContainerImageTest {
     @Test
     void theLegacyBackendWithoutNetRawFailsLoudlyAndWritesNothing() throws Exception {
         Podman.requireImages();
-        try (var netns = TestNetns.create()) {
-            netns.run(List.of("ip", "link", "set", "lo", "up"), null);
+        try (var netns = Netns.create()) {
+            netns.run(List.of("ip", "link", "set", "lo", "up"), java.util.Optional.empty());
             var dir = tmp.resolve("policy");
             new KubeletVolume(dir).write(Map.of("web.fwpolicy", TestPolicies.WEB));
-            var container = netns.name;
+            var container = netns.name();
             try {
-                podman("run", "-d", "--name", container, "--network", "ns:/run/netns/" + netns.name,
+                podman("run", "-d", "--name", container, "--network", "ns:/run/netns/" + netns.name(),
                         "--cap-drop", "ALL", "--cap-add", "NET_ADMIN", "--read-only", "--read-only-tmpfs=false", "--tmpfs", "/run",
                         "-v", dir + ":/etc/fwpolicy:ro", IMAGE, "serve", "--policy-dir=/etc/fwpolicy", "--backend=legacy").requireOk();
                 awaitUntil(() -> logs(container).contains("failed; the rules of the last successful sync stay in force"),
@@ -137,7 +137,7 @@ class ContainerImageTest {
                 assertThat(logs(container)).contains("Permission denied");
                 assertThat(podman("exec", container, "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:9464/readyz").ok())
                         .as("not ready").isFalse();
-                assertThat(ids(save(netns.name, "legacy"))).isEmpty();
+                assertThat(ids(save(netns.name(), "legacy"))).isEmpty();
             } finally {
                 podman("rm", "-f", "--time", "5", container);
             }
