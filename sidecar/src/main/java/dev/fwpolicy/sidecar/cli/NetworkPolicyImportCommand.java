@@ -9,6 +9,7 @@ import dev.fwpolicy.engine.netpol.NetworkPolicyImporter;
 import dev.fwpolicy.engine.source.SourceFile;
 import dev.fwpolicy.sidecar.source.ClusterStateFiles;
 import dev.fwpolicy.sidecar.source.NetworkPolicyFiles;
+import dev.fwpolicy.sidecar.source.OwnNamespace;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -33,6 +34,10 @@ public final class NetworkPolicyImportCommand implements Callable<Integer> {
             description = "Import only the policies selecting this pod (needs --cluster-state for its labels).")
     String pod;
 
+    @Option(names = "--namespace", paramLabel = "NS",
+            description = "Namespace of policies without metadata.namespace (default: POD_NAMESPACE, else the service account's, else 'default').")
+    String namespace;
+
     @Option(names = "--name", paramLabel = "NAME", description = "Name of the written policy (default: from the pod or the policy).")
     String name;
 
@@ -53,7 +58,7 @@ public final class NetworkPolicyImportCommand implements Callable<Integer> {
         Optional<ClusterSnapshot> cluster = clusterState.isEmpty() ? Optional.empty() : Optional.of(ClusterStateFiles.read(clusterState));
         List<dev.fwpolicy.engine.netpol.NetworkPolicy> policies;
         try {
-            policies = NetworkPolicyFiles.read(files);
+            policies = NetworkPolicyFiles.read(files, OwnNamespace.resolve(Optional.ofNullable(namespace)).name());
         } catch (IllegalArgumentException e) {
             // What the policies say (an unknown field, a bad selector) is the input's problem, like a policy error.
             err.println("error: " + e.getMessage().replace("\n", "\nerror: "));

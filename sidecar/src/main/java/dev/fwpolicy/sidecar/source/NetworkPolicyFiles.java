@@ -32,7 +32,8 @@ import java.util.TreeMap;
 public final class NetworkPolicyFiles {
     private NetworkPolicyFiles() {}
 
-    public static List<NetworkPolicy> read(List<Path> files) {
+    /** {@code defaultNamespace} is where a policy without {@code metadata.namespace} lives, as kubectl would put it. */
+    public static List<NetworkPolicy> read(List<Path> files, String defaultNamespace) {
         var out = new ArrayList<NetworkPolicy>();
         var errors = new ArrayList<String>();
         for (var file : files) {
@@ -43,7 +44,7 @@ public final class NetworkPolicyFiles {
                     continue;
                 }
                 try {
-                    out.add(convert(np));
+                    out.add(convert(np, defaultNamespace));
                 } catch (IllegalArgumentException e) {
                     errors.add(where + ": " + e.getMessage());
                 }
@@ -53,11 +54,10 @@ public final class NetworkPolicyFiles {
         return out;
     }
 
-    static NetworkPolicy convert(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy np) {
+    static NetworkPolicy convert(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy np, String defaultNamespace) {
         var meta = np.getMetadata();
         if (meta == null || meta.getName() == null) throw new IllegalArgumentException("has no metadata.name");
-        // kubectl would put a policy without a namespace in the current context's; so does the sidecar's own namespace.
-        String namespace = meta.getNamespace() == null ? "default" : meta.getNamespace();
+        String namespace = meta.getNamespace() == null ? defaultNamespace : meta.getNamespace();
         var spec = np.getSpec();
         if (spec == null) throw new IllegalArgumentException("has no spec");
         unknown(spec.getAdditionalProperties(), "spec");

@@ -76,6 +76,14 @@ class ImportNetworkPolicyCommandTest {
         assertThat(run.err()).isEmpty();
         assertThat(run.out()).contains("pods in namespaces \"team in (platform,shop)\"").contains("policy shop-np {");
 
+        // Without metadata.namespace the policy lives in --namespace, and its pod selectors look there.
+        var noNamespace = tmp.resolve("nons.yaml");
+        Files.writeString(noNamespace, Files.readString(file).replace("metadata: {name: np, namespace: shop}", "metadata: {name: np}")
+                .replace("namespaceSelector: {matchExpressions: [{key: team, operator: In, values: [shop, platform]}]}",
+                        "podSelector: {matchLabels: {app: web}}"));
+        var other = CliRun.of("import", "networkpolicy", "--namespace", "team-a", noNamespace.toString());
+        assertThat(other.out()).contains("policy team-a-np {").contains("pods \"app=web\" in team-a");
+
         Files.writeString(file, Files.readString(file).replace("operator: NotIn", "operator: Gt"));
         var bad = CliRun.of("import", "networkpolicy", file.toString());
         assertThat(bad.exitCode()).isEqualTo(ExitCodes.FAILED);
