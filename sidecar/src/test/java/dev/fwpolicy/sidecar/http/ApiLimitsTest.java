@@ -221,6 +221,9 @@ class ApiLimitsTest {
             var replies = new ArrayList<java.util.concurrent.Future<ServiceHarness.Reply>>();
             for (int i = 0; i < 12; i++) replies.add(pool.submit(() -> svc.post("/v1/check", "text/plain", big.toString())));
             Thread.sleep(200);
+            // The everyday question is not turned away while the heavy slots are taken.
+            var small = svc.post("/v1/evaluate", "application/json", "{\"flow\": \"inbound tcp 10.1.2.3:40000 -> 10.0.0.2:80\", \"explain\": false}");
+            assertThat(small.status()).as(small.body()).isEqualTo(200);
             // A sync asked for while the checks run is not queued behind them.
             long t0 = System.nanoTime();
             var sync = svc.send(HttpRequest.newBuilder(svc.uri("/v1/sync")).POST(HttpRequest.BodyPublishers.noBody()));
