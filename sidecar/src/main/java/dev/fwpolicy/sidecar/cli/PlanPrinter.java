@@ -82,12 +82,12 @@ final class PlanPrinter {
                 .put("payloadLines", r.payloadLines())
                 .put("attempts", r.attempts())
                 .put("renderMismatches", r.renderMismatches())
-                .put("durationMillis", r.duration().toMillis())
+                .put("durationMs", r.duration().toMillis())
                 .put("warnings", new JsonArray(new ArrayList<Object>(r.warnings())));
     }
 
     private static JsonObject backend(DetectedBackend b) {
-        return new JsonObject().put("name", b.backend().label()).put("version", b.version()).put("reason", b.reason());
+        return dev.fwpolicy.sidecar.json.JsonWords.backend(b);
     }
 
     private static JsonObject counts(ChangeCounts c) {
