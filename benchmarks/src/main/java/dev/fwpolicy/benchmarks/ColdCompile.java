@@ -1,6 +1,6 @@
 package dev.fwpolicy.benchmarks;
 
-import dev.fwpolicy.engine.Compiler;
+import dev.fwpolicy.engine.compile.Compiler;
 import java.util.List;
 
 /**

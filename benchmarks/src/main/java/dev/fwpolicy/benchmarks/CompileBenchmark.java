@@ -1,6 +1,6 @@
 package dev.fwpolicy.benchmarks;
 
-import dev.fwpolicy.engine.Compiler;
+import dev.fwpolicy.engine.compile.Compiler;
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.source.SourceFile;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.fwpolicy.benchmarks;
 
-import dev.fwpolicy.engine.Compiler;
+import dev.fwpolicy.engine.compile.Compiler;
 import dev.fwpolicy.engine.eval.Decision;
 import dev.fwpolicy.engine.eval.Evaluator;
 import dev.fwpolicy.engine.eval.Flow;

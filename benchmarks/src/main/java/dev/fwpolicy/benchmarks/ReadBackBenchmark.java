@@ -1,6 +1,6 @@
 package dev.fwpolicy.benchmarks;
 
-import dev.fwpolicy.engine.Compiler;
+import dev.fwpolicy.engine.compile.Compiler;
 import dev.fwpolicy.engine.dataplane.KernelTable;
 import dev.fwpolicy.engine.dataplane.SaveParser;
 import dev.fwpolicy.engine.ir.RuleSet;

@@ -3,7 +3,7 @@ package dev.fwpolicy.benchmarks;
 import dev.fwpolicy.benchmarks.Report.Goal;
 import dev.fwpolicy.benchmarks.Report.Row;
 import dev.fwpolicy.benchmarks.Report.Stat;
-import dev.fwpolicy.engine.Compiler;
+import dev.fwpolicy.engine.compile.Compiler;
 import dev.fwpolicy.engine.dataplane.Backend;
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.net.Family;

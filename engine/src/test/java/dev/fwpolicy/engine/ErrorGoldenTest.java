@@ -1,5 +1,6 @@
 package dev.fwpolicy.engine;
 
+import dev.fwpolicy.engine.compile.Compiler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fwpolicy.engine.diag.DiagnosticPrinter;

@@ -3,7 +3,7 @@ package dev.fwpolicy.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.fwpolicy.engine.Compiler;
+import dev.fwpolicy.engine.compile.Compiler;
 import dev.fwpolicy.engine.diag.DiagnosticPrinter;
 import dev.fwpolicy.engine.diag.Diagnostics;
 import dev.fwpolicy.engine.format.Formatter;

@@ -1,6 +1,5 @@
 package dev.fwpolicy.engine.compile;
 
-import dev.fwpolicy.engine.CompileResult;
 import dev.fwpolicy.engine.ast.*;
 import dev.fwpolicy.engine.check.ExpectationCheck;
 import dev.fwpolicy.engine.check.PolicyScope;

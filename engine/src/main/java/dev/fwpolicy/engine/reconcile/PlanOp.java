@@ -2,7 +2,8 @@ package dev.fwpolicy.engine.reconcile;
 
 /**
  * One line of an {@code iptables-restore --noflush} payload. Rule numbers are 1-based and
- * refer to the chain as it is at that point of the transaction (earlier lines already applied).
+ * refer to the chain as it is at that point of the transaction (earlier lines already applied);
+ * they are used only in chains fwpolicy owns (see {@link DeleteRuleBySpec}).
  */
 public sealed interface PlanOp {
 
@@ -21,6 +22,15 @@ public sealed interface PlanOp {
 
     record DeleteRule(String chain, int position) implements PlanOp {
         public String restoreLine() { return "-D " + chain + " " + position; }
+    }
+
+    /**
+     * Deletes the chain's first rule printed exactly as {@code spec}, resolved when the
+     * transaction runs: how fwpolicy deletes in shared chains, where a rule number read
+     * earlier may by then point at another program's rule.
+     */
+    record DeleteRuleBySpec(String chain, String spec) implements PlanOp {
+        public String restoreLine() { return "-D " + chain + " " + spec; }
     }
 
     record InsertRule(String chain, int position, String spec) implements PlanOp {

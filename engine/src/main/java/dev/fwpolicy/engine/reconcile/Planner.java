@@ -29,8 +29,8 @@ import java.util.Set;
  * flushing and rewriting the chain, the chain is rewritten instead.
  *
  * <p>In built-in chains only rules carrying an fwp1 comment are fwpolicy's: exactly one copy
- * of each desired jump is kept (inserted at the top when missing), other fwp1 rules are deleted,
- * and nothing else there is touched. Owned chains no longer desired are emptied and removed
+ * of each desired jump is kept (inserted at the top when missing or tampered), other fwp1 rules
+ * are deleted by their exact spec, never by a rule number, and nothing else there is touched. Owned chains no longer desired are emptied and removed
  * after the jumps into them are gone.
  */
 public final class Planner {
@@ -205,6 +205,18 @@ public final class Planner {
         }
     }
 
+    /**
+     * Built-in chains are shared: another program may insert or delete rules there between our
+     * read-back and our restore, so a rule number read earlier can point at its rule by the time
+     * the transaction runs (iptables-nft-restore even re-resolves the payload against the new
+     * state when the table's generation moved). Here fwpolicy therefore deletes only by exact
+     * spec ({@code -D CHAIN <spec>}, resolved inside the transaction; the spec carries our fwp1
+     * comment, so no rule of anyone else's can match it) and inserts only at the top; it never
+     * uses {@code -R} or a rule number. A delete by spec removes the chain's first rule with that
+     * spec: when a copy to delete is byte-identical to the copy we keep, all those copies are
+     * deleted and one is inserted at the top instead, so the kept jump never ends up behind
+     * foreign rules it used to precede.
+     */
     private void planBuiltinChain(String name, List<CompiledRule> want) {
         List<KernelRule> have = actual.chain(name).map(KernelChain::rules).orElse(List.of());
         Map<String, CompiledRule> wantById = new LinkedHashMap<>();
@@ -212,44 +224,49 @@ public final class Planner {
         Map<String, KernelRule> kept = new LinkedHashMap<>();
         for (KernelRule r : have) {
             if (r.id().isEmpty() || !wantById.containsKey(r.id().get())) continue;
-            String id = r.id().get();
-            boolean good = r.spec().equals(prints.expected(wantById.get(id)));
-            KernelRule current = kept.get(id);
-            if (current == null || (good && !current.spec().equals(prints.expected(wantById.get(id))))) kept.put(id, r);
+            if (!kept.containsKey(r.id().get()) && r.spec().equals(prints.expected(wantById.get(r.id().get())))) kept.put(r.id().get(), r);
         }
-        List<Integer> deletedPositions = new ArrayList<>();
-        for (int k = have.size() - 1; k >= 0; k--) {
-            KernelRule r = have.get(k);
+        // A kept copy that has a byte-identical twin to delete cannot be told apart from it by spec.
+        Set<String> topAgain = new LinkedHashSet<>();
+        for (KernelRule r : have) {
+            if (r.id().isEmpty()) continue;
+            KernelRule k = kept.get(r.id().get());
+            if (k != null && k != r && k.spec().equals(r.spec())) topAgain.add(r.id().get());
+        }
+        Set<String> repairs = new HashSet<>();
+        for (KernelRule r : have) {
             if (r.id().isEmpty()) continue; // foreign: never touched
-            if (kept.get(r.id().get()) == r) continue;
-            builtinOps.add(new PlanOp.DeleteRule(name, r.position()));
-            deletedPositions.add(r.position());
+            String id = r.id().get();
+            if (kept.get(id) == r) {
+                if (topAgain.contains(id)) builtinOps.add(new PlanOp.DeleteRuleBySpec(name, r.spec()));
+                continue;
+            }
+            builtinOps.add(new PlanOp.DeleteRuleBySpec(name, r.spec()));
+            // A jump with only tampered copies: the first is counted as repaired, the others as removed.
+            if (wantById.containsKey(id) && !kept.containsKey(id) && repairs.add(id)) continue;
             removed++;
             changes.add(new Change(Change.Kind.REMOVE, family, name, r.id(), r.saveLine()));
         }
-        for (var e : kept.entrySet()) {
-            CompiledRule j = wantById.get(e.getKey());
-            KernelRule r = e.getValue();
-            if (r.spec().equals(prints.expected(j))) {
-                unchanged++;
-                continue;
-            }
-            int shift = (int) deletedPositions.stream().filter(p -> p < r.position()).count();
-            builtinOps.add(new PlanOp.ReplaceRule(name, r.position() - shift, j.spec()));
-            written.put(j.id(), j);
-            repaired++;
-            changes.add(new Change(Change.Kind.REPAIR, family, name, Optional.of(j.id()), j.saveLine()));
-        }
-        // Missing jumps go to the top, in desired order: inserting the last one first.
-        List<CompiledRule> missing = want.stream().filter(j -> !kept.containsKey(j.id())).toList();
-        for (int m = missing.size() - 1; m >= 0; m--) {
-            CompiledRule j = missing.get(m);
+        // Jumps to (re)insert at the top, in desired order: the last one first.
+        List<CompiledRule> insert = want.stream().filter(j -> !kept.containsKey(j.id()) || topAgain.contains(j.id())).toList();
+        for (int m = insert.size() - 1; m >= 0; m--) {
+            CompiledRule j = insert.get(m);
             builtinOps.add(new PlanOp.InsertRule(name, 1, j.spec()));
             written.put(j.id(), j);
         }
-        for (CompiledRule j : missing) {
-            added++;
-            changes.add(new Change(Change.Kind.ADD, family, name, Optional.of(j.id()), j.saveLine()));
+        for (CompiledRule j : want) {
+            if (topAgain.contains(j.id())) {
+                moved++;
+                changes.add(new Change(Change.Kind.MOVE, family, name, Optional.of(j.id()), j.saveLine()));
+            } else if (kept.containsKey(j.id())) {
+                unchanged++;
+            } else if (repairs.contains(j.id())) {
+                repaired++;
+                changes.add(new Change(Change.Kind.REPAIR, family, name, Optional.of(j.id()), j.saveLine()));
+            } else {
+                added++;
+                changes.add(new Change(Change.Kind.ADD, family, name, Optional.of(j.id()), j.saveLine()));
+            }
         }
     }
 

@@ -135,7 +135,7 @@ class KernelRulesTest {
     @Property(tries = 100)
     void compiledSpecsParseBack(@ForAll long seed) {
         String text = new PolicyGenerator(seed, 20000, 20100).policyText();
-        var result = new dev.fwpolicy.engine.Compiler().compile(java.util.List.of(new dev.fwpolicy.engine.source.SourceFile("gen.fwpolicy", text)));
+        var result = new dev.fwpolicy.engine.compile.Compiler().compile(java.util.List.of(new dev.fwpolicy.engine.source.SourceFile("gen.fwpolicy", text)));
         assertThat(result.hasErrors()).as(text + "\n" + result.diagnostics()).isFalse();
         result.ruleSet().orElseThrow().allRules().forEach(r -> {
             var parsed = KernelRules.parse(r.family(), r.chain(), r.spec());

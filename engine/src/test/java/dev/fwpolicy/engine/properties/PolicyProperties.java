@@ -2,8 +2,8 @@ package dev.fwpolicy.engine.properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fwpolicy.engine.CompileResult;
-import dev.fwpolicy.engine.Compiler;
+import dev.fwpolicy.engine.compile.CompileResult;
+import dev.fwpolicy.engine.compile.Compiler;
 import dev.fwpolicy.engine.ast.PolicyFile;
 import dev.fwpolicy.engine.diag.DiagnosticPrinter;
 import dev.fwpolicy.engine.diag.Diagnostics;

@@ -91,7 +91,7 @@ class PlannerTest {
     }
 
     @Test
-    void aCorrectJumpCopyIsPreferredOverATamperedOne() {
+    void aCorrectJumpCopyIsPreferredOverATamperedOneAndTheTamperedOneIsDeletedBySpec() {
         var kernel = TableModel.of(DESIRED, Family.V4);
         var input = kernel.rules.get("INPUT");
         String jump = input.get(0);
@@ -99,13 +99,13 @@ class PlannerTest {
         input.set(1, Damage.edited(jump));
         input.add(jump);
         var plan = plan(DESIRED, kernel);
-        assertThat(plan.ops()).extracting(PlanOp::restoreLine).containsExactly("-D INPUT 2");
+        assertThat(plan.ops()).extracting(PlanOp::restoreLine).containsExactly("-D INPUT " + Damage.edited(jump));
         assertThat(plan.counts().removed()).isEqualTo(1);
         assertThat(plan.counts().repaired()).isZero();
     }
 
     @Test
-    void aTamperedJumpIsReplacedWhereItIsBesideForeignRules() {
+    void aTamperedJumpIsDeletedBySpecAndInsertedAtTheTopNeverReplacedByNumber() {
         var kernel = TableModel.of(DESIRED, Family.V4);
         var input = kernel.rules.get("INPUT");
         String jump = input.get(0);
@@ -113,10 +113,36 @@ class PlannerTest {
         input.set(1, Damage.edited(jump));
         input.add(0, input.get(1)); // a second tampered copy, first in the chain
         var plan = plan(DESIRED, kernel);
-        assertThat(plan.ops()).extracting(PlanOp::restoreLine).containsExactly("-D INPUT 3", "-R INPUT 1 " + jump);
+        assertThat(plan.ops()).extracting(PlanOp::restoreLine)
+                .containsExactly("-D INPUT " + Damage.edited(jump), "-D INPUT " + Damage.edited(jump), "-I INPUT 1 " + jump);
         assertThat(plan.counts().repaired()).isEqualTo(1);
+        assertThat(plan.counts().removed()).isEqualTo(1);
         var after = converge(DESIRED, kernel);
         assertThat(after.rules.get("INPUT")).containsExactly(jump, "-s 198.51.100.1/32 -j DROP");
+    }
+
+    /**
+     * The issue 11 scenario: a stray byte-identical copy of the jump at the end of INPUT. A delete
+     * by spec would hit the first copy, so every copy goes and one comes back at the top; by rule
+     * number, a foreign insert between read-back and restore made the old plan delete foreign-B.
+     */
+    @Test
+    void aStrayIdenticalJumpIsRemovedWithoutRuleNumbersEvenWhenSomeoneInsertsMeanwhile() {
+        var kernel = TableModel.of(DESIRED, Family.V4);
+        var input = kernel.rules.get("INPUT");
+        String jump = input.get(0);
+        input.add("-s 198.51.100.1/32 -j ACCEPT");
+        input.add("-s 198.51.100.2/32 -j ACCEPT");
+        input.add(jump);
+        var plan = plan(DESIRED, kernel);
+        assertThat(plan.ops()).extracting(PlanOp::restoreLine).containsExactly("-D INPUT " + jump, "-D INPUT " + jump, "-I INPUT 1 " + jump);
+        assertThat(plan.counts().removed()).isEqualTo(1);
+        assertThat(plan.counts().moved()).isEqualTo(1);
+        var raced = kernel.copy();
+        raced.rules.get("INPUT").add(0, "-s 198.51.100.3/32 -j ACCEPT"); // inserted after our read-back
+        raced.applyRestore(plan.payload());
+        assertThat(raced.rules.get("INPUT")).containsExactly(jump, "-s 198.51.100.3/32 -j ACCEPT",
+                "-s 198.51.100.1/32 -j ACCEPT", "-s 198.51.100.2/32 -j ACCEPT");
     }
 
     @Test
@@ -166,6 +192,36 @@ class PlannerTest {
         assertThat(Exactness.problems(table, desired, f)).isEmpty();
         assertThat(Exactness.foreign(table)).isEqualTo(foreignBefore);
         assertThat(plan(desired, after).isEmpty()).isTrue();
+    }
+
+    /**
+     * Invariant 3 under a concurrent writer: whatever the damage, a plan applied after someone
+     * else inserted rules anywhere in INPUT/OUTPUT (between our read-back and our restore) touches
+     * none of them, uses no rule number in a built-in chain except "insert at the top", and still
+     * leaves fwpolicy's part exact.
+     */
+    @Property(tries = 400)
+    void foreignInsertsBetweenReadAndWriteAreNeverHit(@ForAll("damages") List<Damage> damages,
+                                                      @ForAll @Size(max = 6) List<@IntRange(min = 0, max = 10_000) Integer> inserts) {
+        Family f = Family.V4;
+        var kernel = TableModel.of(TestRuleSets.generate(3, 4, 0), f);
+        for (Damage d : damages) d.applyTo(kernel);
+        var desired = TestRuleSets.generate(2, 4, 1);
+        var plan = plan(desired, kernel);
+        for (PlanOp op : plan.ops()) {
+            if (!op.chain().equals("INPUT") && !op.chain().equals("OUTPUT")) continue;
+            assertThat(op).as(op.restoreLine()).matches(o -> o instanceof PlanOp.DeleteRuleBySpec
+                    || (o instanceof PlanOp.InsertRule i && i.position() == 1));
+        }
+        var raced = kernel.copy();
+        for (int n = 0; n < inserts.size(); n++) {
+            var list = raced.rules.get(n % 2 == 0 ? "INPUT" : "OUTPUT");
+            list.add(inserts.get(n) % (list.size() + 1), "-s 203.0.113." + (n + 1) + "/32 -m comment --comment concurrent -j ACCEPT");
+        }
+        var foreignBefore = Exactness.foreign(raced.toKernelTable());
+        raced.applyRestore(plan.payload());
+        assertThat(Exactness.foreign(raced.toKernelTable())).isEqualTo(foreignBefore);
+        assertThat(Exactness.problems(raced.toKernelTable(), desired, f)).isEmpty();
     }
 
     @Provide

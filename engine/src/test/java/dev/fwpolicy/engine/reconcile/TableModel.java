@@ -94,7 +94,13 @@ public final class TableModel {
             if (list == null) throw new IllegalStateException("no chain " + chain + ": " + line);
             switch (op) {
                 case "-A" -> list.add(line.substring(4 + chain.length()));
-                case "-D" -> list.remove(position(t[2], list.size(), line));
+                case "-D" -> {
+                    if (t[2].chars().allMatch(Character::isDigit)) {
+                        list.remove(position(t[2], list.size(), line));
+                    } else if (!list.remove(line.substring(4 + chain.length()))) { // the first exact match, as iptables does
+                        throw new IllegalStateException("no rule with that spec (does a matching rule exist in that chain?): " + line);
+                    }
+                }
                 case "-I" -> list.add(position(t[2], list.size() + 1, line), t[3]);
                 case "-R" -> list.set(position(t[2], list.size(), line), t[3]);
                 case "-X" -> {

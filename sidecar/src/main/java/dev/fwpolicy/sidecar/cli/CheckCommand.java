@@ -1,6 +1,8 @@
 package dev.fwpolicy.sidecar.cli;
 
-import dev.fwpolicy.engine.Compiler;
+import dev.fwpolicy.sidecar.json.DiagnosticsJson;
+import dev.fwpolicy.sidecar.source.PolicyInputs;
+import dev.fwpolicy.engine.compile.Compiler;
 import dev.fwpolicy.engine.diag.DiagnosticPrinter;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -37,7 +39,7 @@ public final class CheckCommand implements Callable<Integer> {
         var all = new java.util.ArrayList<>(compiled.diagnostics());
         all.addAll(expectationErrors);
         var result = expectationErrors.isEmpty() ? compiled
-                : new dev.fwpolicy.engine.CompileResult(compiled.sources(), compiled.files(), compiled.ruleSet(), all);
+                : new dev.fwpolicy.engine.compile.CompileResult(compiled.sources(), compiled.files(), compiled.ruleSet(), all);
         boolean failed = result.hasErrors() || warningsAreErrors && result.warningCount() > 0;
         var out = spec.commandLine().getOut();
         if (format == OutputFormat.json) {

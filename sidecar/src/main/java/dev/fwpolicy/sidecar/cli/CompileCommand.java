@@ -1,5 +1,6 @@
 package dev.fwpolicy.sidecar.cli;
 
+import dev.fwpolicy.sidecar.source.PolicyInputs;
 import dev.fwpolicy.engine.net.Family;
 import dev.fwpolicy.engine.render.RestoreRenderer;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.fwpolicy.sidecar.cli;
 
+import dev.fwpolicy.sidecar.source.PolicyInputs;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,5 +1,7 @@
 package dev.fwpolicy.sidecar.cli;
 
+import dev.fwpolicy.sidecar.json.DecisionJson;
+import dev.fwpolicy.sidecar.source.PolicyInputs;
 import dev.fwpolicy.engine.eval.Evaluator;
 import dev.fwpolicy.engine.eval.Flow;
 import dev.fwpolicy.engine.eval.FlowSyntaxException;

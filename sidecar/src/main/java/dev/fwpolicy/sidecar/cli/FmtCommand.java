@@ -1,5 +1,6 @@
 package dev.fwpolicy.sidecar.cli;
 
+import dev.fwpolicy.sidecar.source.PolicyInputs;
 import dev.fwpolicy.engine.diag.DiagnosticPrinter;
 import dev.fwpolicy.engine.diag.Diagnostics;
 import dev.fwpolicy.engine.format.Formatter;

@@ -1,15 +1,16 @@
 package dev.fwpolicy.sidecar.cli;
 
-import dev.fwpolicy.sidecar.service.ApiSettings;
-import dev.fwpolicy.sidecar.service.BearerToken;
-import dev.fwpolicy.sidecar.service.ConfigMapSource;
-import dev.fwpolicy.sidecar.service.DirectorySource;
-import dev.fwpolicy.sidecar.service.FirewallSync;
-import dev.fwpolicy.sidecar.service.LoopSettings;
-import dev.fwpolicy.sidecar.service.PolicySource;
-import dev.fwpolicy.sidecar.service.PrimedCompile;
-import dev.fwpolicy.sidecar.service.ReconcilerFirewall;
-import dev.fwpolicy.sidecar.service.SidecarService;
+import dev.fwpolicy.sidecar.http.ApiSettings;
+import dev.fwpolicy.sidecar.http.BearerToken;
+import dev.fwpolicy.sidecar.loop.FirewallSync;
+import dev.fwpolicy.sidecar.loop.LoopSettings;
+import dev.fwpolicy.sidecar.loop.PrimedCompile;
+import dev.fwpolicy.sidecar.loop.ReconcilerFirewall;
+import dev.fwpolicy.sidecar.serve.SidecarService;
+import dev.fwpolicy.sidecar.source.ConfigMapSource;
+import dev.fwpolicy.sidecar.source.DirectorySource;
+import dev.fwpolicy.sidecar.source.PolicyInputs;
+import dev.fwpolicy.sidecar.source.PolicySource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;

@@ -1,5 +1,8 @@
 package dev.fwpolicy.sidecar.cli;
 
+import dev.fwpolicy.sidecar.json.DecisionJson;
+import dev.fwpolicy.sidecar.json.DiagnosticsJson;
+import dev.fwpolicy.sidecar.source.PolicyInputs;
 import dev.fwpolicy.engine.eval.ExpectationRunner;
 import dev.fwpolicy.engine.ir.CompiledRule;
 import io.vertx.core.json.JsonArray;

@@ -2,7 +2,7 @@ package dev.fwpolicy.sidecar.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fwpolicy.engine.Compiler;
+import dev.fwpolicy.engine.compile.Compiler;
 import dev.fwpolicy.engine.source.SourceFile;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;

@@ -2,7 +2,7 @@ package dev.fwpolicy.engine.reconcile.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fwpolicy.engine.Compiler;
+import dev.fwpolicy.engine.compile.Compiler;
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.source.SourceFile;
 import java.io.IOException;

@@ -29,6 +29,16 @@ public final class PathShims implements AutoCloseable {
     }
 
     public static PathShims create() {
+        return create(tool -> "");
+    }
+
+    /**
+     * As {@link #create()}, with {@code beforeRestore.apply(restoreTool)} (a shell snippet, may be
+     * empty) run by each restore shim after it has read its payload and just before the real
+     * restore: "another program" writing between fwpolicy's read-back and its transaction, at a
+     * moment no scheduler can shift. {@link #real(String)} gives the snippet unwrapped binaries.
+     */
+    public static PathShims create(java.util.function.Function<String, String> beforeRestore) {
         try {
             Path dir = Files.createTempDirectory("fwp-shims-");
             String realPath = Optional.ofNullable(System.getenv("PATH")).orElse("") + ":/usr/sbin:/sbin";
@@ -37,7 +47,7 @@ public final class PathShims implements AutoCloseable {
                 var real = KernelSupport.find(name, realPath);
                 if (real.isEmpty()) continue;
                 Path shim = dir.resolve(name);
-                Files.writeString(shim, script(dir, name, real.get(), t.equals("-restore")));
+                Files.writeString(shim, script(dir, name, real.get(), t.equals("-restore"), beforeRestore.apply(name)));
                 Files.setPosixFilePermissions(shim, PosixFilePermissions.fromString("rwxr-xr-x"));
             }
             var ipset = KernelSupport.find("ipset", realPath);
@@ -54,7 +64,13 @@ public final class PathShims implements AutoCloseable {
         }
     }
 
-    private static String script(Path dir, String name, String real, boolean restore) {
+    /** The real binary behind a shim, by absolute path (a hook calling it is not logged or shimmed). */
+    public static String real(String name) {
+        String realPath = Optional.ofNullable(System.getenv("PATH")).orElse("") + ":/usr/sbin:/sbin";
+        return KernelSupport.find(name, realPath).orElseThrow(() -> new IllegalStateException(name + " not on PATH"));
+    }
+
+    private static String script(Path dir, String name, String real, boolean restore, String beforeRestore) {
         String violation = "printf '%s\\n' \"" + name + " $*\" >> '" + dir + "/check-violations.log'\n"
                 + "  echo 'iptables: Bad rule (does a matching rule exist in that chain?).' >&2\n  exit 1\n";
         var sb = new StringBuilder("#!/bin/sh\n# fwpolicy test shim for ").append(name).append('\n');
@@ -63,6 +79,7 @@ public final class PathShims implements AutoCloseable {
         if (!restore) return sb.append("exec '").append(real).append("' \"$@\"\n").toString();
         sb.append("tmp=$(mktemp)\ncat > \"$tmp\"\n");
         sb.append("if grep -qE '^(-C|--check)[[:space:]]' \"$tmp\"; then\n  rm -f \"$tmp\"\n  ").append(violation).append("fi\n");
+        if (!beforeRestore.isEmpty()) sb.append(beforeRestore).append('\n');
         sb.append("'").append(real).append("' \"$@\" < \"$tmp\"\nrc=$?\nrm -f \"$tmp\"\nexit $rc\n");
         return sb.toString();
     }

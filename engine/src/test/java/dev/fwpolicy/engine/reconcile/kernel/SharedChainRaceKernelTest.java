@@ -1,0 +1,179 @@
+package dev.fwpolicy.engine.reconcile.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fwpolicy.engine.dataplane.Backend;
+import dev.fwpolicy.engine.dataplane.CommandRunner;
+import dev.fwpolicy.engine.ir.RuleSet;
+import dev.fwpolicy.engine.net.Family;
+import dev.fwpolicy.engine.reconcile.Exactness;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Invariant 3 with another program writing into INPUT between fwpolicy's read-back and its
+ * restore (issue 11, part 1): a restore wrapper first on PATH inserts a foreign rule at the top
+ * of INPUT right before every real restore, so every rule number fwpolicy read is off by one
+ * when its transaction runs. fwpolicy must still remove only its own stray jump.
+ */
+@Tag("kernel")
+class SharedChainRaceKernelTest {
+
+    static String source(Family f, int n) {
+        return f == Family.V4 ? "198.51.100." + n + "/32" : "2001:db8:aaaa::" + n + "/128";
+    }
+
+    /** Every rule of {@code chain} that is not fwpolicy's, in order, as iptables-save prints it. */
+    static List<String> foreignRules(CommandRunner runner, Backend backend, Family f, String chain) {
+        return KernelSupport.saveText(runner, backend, f, "-t", "filter").lines()
+                .filter(l -> l.startsWith("-A " + chain + " ") && !l.contains("fwp1:")).toList();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aWriterInsertingBeforeEveryRestoreLosesNoRule(Backend backend) {
+        KernelSupport.requireKernel();
+        RuleSet web = Examples.compiled().get("web");
+        try (var netns = Netns.create();
+             var shims = PathShims.create(tool -> {
+                 Family f = tool.startsWith("ip6") ? Family.V6 : Family.V4;
+                 String cli = backend.cli(f);
+                 return "'" + PathShims.real(cli) + "' -w -I INPUT 1 -s " + source(f, 3) + " -m comment --comment foreign-C-concurrent -j ACCEPT";
+             })) {
+            var plain = KernelSupport.runner(netns);
+            KernelSupport.reconciler(netns, backend).sync(web);
+            for (Family f : Family.values()) {
+                String jump = web.jumps(f).get(0).spec();
+                KernelSupport.restore(plain, backend, f, "*filter\n"
+                        + "-A INPUT -s " + source(f, 1) + " -m comment --comment foreign-A -j ACCEPT\n"
+                        + "-A INPUT -s " + source(f, 2) + " -m comment --comment foreign-B -j ACCEPT\n"
+                        + "-A INPUT " + jump + "\nCOMMIT\n");
+            }
+            var before = foreignRules(plain, backend, Family.V4, "INPUT");
+            assertThat(before).hasSize(2);
+
+            var report = KernelSupport.reconciler(shims.runner(netns), backend, dev.fwpolicy.engine.reconcile.ReconcilerOptions.defaults()).sync(web);
+
+            assertThat(report.counts().removed()).as(report.summary()).isEqualTo(2); // the stray copy in each family
+            for (Family f : Family.values()) {
+                long restores = shims.calls().stream().filter(c -> c.startsWith(backend.restore(f) + " ")).count();
+                assertThat(restores).as("the wrapper ran").isPositive();
+                List<String> concurrent = Collections.nCopies((int) restores,
+                        "-A INPUT -s " + source(f, 3) + " -m comment --comment foreign-C-concurrent -j ACCEPT");
+                var expected = new java.util.ArrayList<>(concurrent);
+                expected.add("-A INPUT -s " + source(f, 1) + " -m comment --comment foreign-A -j ACCEPT");
+                expected.add("-A INPUT -s " + source(f, 2) + " -m comment --comment foreign-B -j ACCEPT");
+                assertThat(foreignRules(plain, backend, f, "INPUT")).as("%s foreign rules of INPUT", f).isEqualTo(expected);
+                var table = KernelSupport.dataplane(plain, backend).read(f);
+                assertThat(Exactness.problems(table, web, f)).as("%s: fwpolicy's rules exactly once", f).isEmpty();
+                assertThat(table.chain("INPUT").orElseThrow().rules().get(0).id()).as("%s: the jump is first", f).isPresent();
+            }
+        }
+    }
+
+    /**
+     * A bounded concurrent writer (1,000 single-rule inserts and deletes in INPUT and in its own
+     * chain, as kube-proxy or a CNI plugin would do them) while fwpolicy repairs its INPUT jump
+     * 200 times (a stray copy, a tampered copy, or the jump deleted before each sync). Afterwards
+     * the foreign rules are exactly what the writer left, in its order, and fwpolicy's are there
+     * exactly once.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aConcurrentWriterKeepsExactlyItsRulesWhileFwpolicySyncs(Backend backend) throws Exception {
+        KernelSupport.requireKernel();
+        RuleSet desired = dev.fwpolicy.engine.reconcile.TestRuleSets.generate(2, 3, 0);
+        try (var netns = Netns.create()) {
+            var runner = KernelSupport.runner(netns);
+            var reconciler = KernelSupport.reconciler(netns, backend);
+            reconciler.sync(desired);
+            String cli = backend.cli(Family.V4);
+            runner.run(dev.fwpolicy.engine.dataplane.Command.of(cli, "-w", "-N", "WRITER")).requireOk();
+            var writer = new Writer(runner, cli, new java.util.Random(11));
+            var thread = new Thread(writer, "concurrent-writer");
+            thread.start();
+            String jump = desired.jumps(Family.V4).get(0).spec();
+            int wrote = 0;
+            for (int sync = 0; sync < 200; sync++) {
+                String damage = switch (sync % 3) {
+                    case 0 -> "-A INPUT " + jump;
+                    case 1 -> "-A INPUT -p udp " + jump;
+                    default -> "-D INPUT " + jump;
+                };
+                KernelSupport.restore(runner, backend, Family.V4, "*filter\n" + damage + "\nCOMMIT\n");
+                if (!reconciler.sync(desired).wroteNothing()) wrote++;
+            }
+            thread.join(120_000);
+            assertThat(thread.isAlive()).as("writer finished").isFalse();
+            assertThat(writer.failure).as("every writer command succeeded").isEmpty();
+            assertThat(writer.ops).isEqualTo(Writer.OPS);
+            assertThat(wrote).as("every sync had a jump to repair").isEqualTo(200);
+            reconciler.sync(desired);
+
+            assertThat(foreignRules(runner, backend, Family.V4, "INPUT")).as("INPUT: what the writer left").isEqualTo(writer.input);
+            assertThat(foreignRules(runner, backend, Family.V4, "WRITER")).as("the writer's own chain").isEqualTo(writer.own);
+            for (Family f : Family.values()) {
+                assertThat(Exactness.problems(KernelSupport.dataplane(runner, backend).read(f), desired, f)).isEmpty();
+            }
+        }
+    }
+
+    /** Inserts and deletes single rules with the iptables CLI, keeping its own model of what it left. */
+    private static final class Writer implements Runnable {
+        static final int OPS = 1000;
+        final CommandRunner runner;
+        final String cli;
+        final java.util.Random random;
+        final List<String> input = new java.util.ArrayList<>();
+        final List<String> own = new java.util.ArrayList<>();
+        volatile java.util.Optional<String> failure = java.util.Optional.empty();
+        volatile int ops;
+
+        Writer(CommandRunner runner, String cli, java.util.Random random) {
+            this.runner = runner;
+            this.cli = cli;
+            this.random = random;
+        }
+
+        @Override
+        public void run() {
+            try {
+                for (int n = 0; n < OPS; n++) {
+                    String spec = "-s 203.0.113." + (n % 250 + 1) + "/32 -m comment --comment writer-" + n + " -j ACCEPT";
+                    int choice = random.nextInt(8);
+                    if (choice <= 1) {
+                        run("-I", "INPUT", "1", spec);
+                        input.add(0, "-A INPUT " + spec);
+                    } else if (choice == 2) {
+                        run("-A", "INPUT", spec);
+                        input.add("-A INPUT " + spec);
+                    } else if (choice <= 4 && !input.isEmpty()) {
+                        String victim = input.remove(random.nextInt(input.size()));
+                        run("-D", "INPUT", victim.substring("-A INPUT ".length()));
+                    } else if (choice <= 6 || own.isEmpty()) {
+                        int at = random.nextInt(own.size() + 1);
+                        run("-I", "WRITER", String.valueOf(at + 1), spec.replace("ACCEPT", "RETURN"));
+                        own.add(at, "-A WRITER " + spec.replace("ACCEPT", "RETURN"));
+                    } else {
+                        int at = random.nextInt(own.size());
+                        run("-D", "WRITER", String.valueOf(at + 1));
+                        own.remove(at);
+                    }
+                    ops = n + 1;
+                }
+            } catch (RuntimeException e) {
+                failure = java.util.Optional.of(e.toString());
+            }
+        }
+
+        private void run(String op, String chain, String... rest) {
+            var argv = new java.util.ArrayList<>(List.of(cli, "-w", op, chain));
+            for (String r : rest) argv.addAll(List.of(r.split(" ")));
+            runner.run(new dev.fwpolicy.engine.dataplane.Command(argv, java.util.Optional.empty(),
+                    dev.fwpolicy.engine.dataplane.Command.DEFAULT_TIMEOUT)).requireOk();
+        }
+    }
+}

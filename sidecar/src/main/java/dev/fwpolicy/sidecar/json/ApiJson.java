@@ -1,0 +1,135 @@
+package dev.fwpolicy.sidecar.json;
+
+import dev.fwpolicy.sidecar.loop.ActivePolicy;
+import dev.fwpolicy.sidecar.loop.DiffView;
+import dev.fwpolicy.sidecar.loop.KernelState;
+import dev.fwpolicy.sidecar.loop.ServiceSnapshot;
+import dev.fwpolicy.sidecar.loop.SyncCounts;
+import dev.fwpolicy.sidecar.loop.SyncRecord;
+import dev.fwpolicy.sidecar.source.PolicyProblem;
+import dev.fwpolicy.engine.diag.Diagnostic;
+import dev.fwpolicy.engine.ir.CompiledRule;
+import dev.fwpolicy.engine.ir.RuleSet;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The HTTP API's JSON shapes, in one place so docs and tests have one thing to agree with. */
+public final class ApiJson {
+    private ApiJson() {}
+
+    /** {@code {code, message, errors:[{code, message, location}]}}: every error the API returns. */
+    public static JsonObject error(String code, String message, List<Diagnostic> diagnostics) {
+        return new JsonObject().put("code", code).put("message", message).put("errors", errors(diagnostics));
+    }
+
+    public static JsonArray errors(List<Diagnostic> diagnostics) {
+        var errors = new JsonArray();
+        for (var d : diagnostics) {
+            errors.add(new JsonObject().put("code", d.code()).put("message", d.message())
+                    .put("severity", d.severity().label()).put("location", d.span().location()));
+        }
+        return errors;
+    }
+
+    public static JsonObject status(ServiceSnapshot s) {
+        var json = new JsonObject()
+                .put("source", s.source())
+                .put("sourceGone", s.sourceGone().orElse(null))
+                .put("startedAt", s.startedAt().toString())
+                .put("ready", s.ready())
+                .put("backend", new JsonObject().put("name", s.backend().name()).put("version", s.backend().version())
+                        .put("reason", s.backend().reason()))
+                .put("policy", s.policy().map(ApiJson::policy).orElse(null))
+                .put("appliedRevision", s.applied().orElse(null))
+                .put("inForce", s.policy().isPresent() && s.applied().equals(s.policy().map(ActivePolicy::revision)))
+                .put("lastSync", s.lastSync().map(ApiJson::sync).orElse(null))
+                .put("lastSuccessfulSync", s.lastSuccess().map(ApiJson::sync).orElse(null))
+                .put("lastError", s.problem().map(ApiJson::problem).orElse(null));
+        return json;
+    }
+
+    public static JsonObject policy(ActivePolicy p) {
+        return new JsonObject().put("revision", p.revision()).put("source", p.source())
+                .put("files", new JsonArray(p.files())).put("loadedAt", p.loadedAt().toString())
+                .put("rules", p.ruleSet().ruleCount()).put("warnings", DiagnosticsJson.toJson(p.warnings()));
+    }
+
+    public static JsonObject sync(SyncRecord r) {
+        var json = new JsonObject().put("at", r.at().toString()).put("durationMs", r.duration().toMillis())
+                .put("trigger", r.trigger()).put("revision", r.revision()).put("result", r.ok() ? "ok" : "failed");
+        r.result().ifPresent(res -> json.put("counts", counts(res.counts()))
+                .put("found", new JsonObject(new java.util.LinkedHashMap<String, Object>(res.changes().byKind())))
+                .put("countedAsDrift", r.countedAsDrift())
+                .put("restoreInvocations", res.restoreInvocations()).put("applied", res.applied()));
+        r.error().ifPresent(e -> json.put("error", e));
+        return json;
+    }
+
+    public static JsonObject counts(SyncCounts c) {
+        return new JsonObject().put("added", c.added()).put("removed", c.removed()).put("moved", c.moved())
+                .put("repaired", c.repaired()).put("unchanged", c.unchanged());
+    }
+
+    public static JsonObject problem(PolicyProblem p) {
+        return new JsonObject().put("at", p.at().toString()).put("reason", p.reason()).put("message", p.message())
+                .put("errors", errors(p.diagnostics()))
+                .put("diagnostics", DiagnosticsJson.toJson(p.diagnostics()));
+    }
+
+    public static JsonObject rules(ActivePolicy p) {
+        var array = new JsonArray();
+        Map<String, Integer> positions = new HashMap<>();
+        p.ruleSet().allRules().forEach(r -> {
+            int position = positions.merge(r.family().label() + "/" + r.chain(), 1, Integer::sum);
+            array.add(rule(r, position));
+        });
+        return new JsonObject().put("revision", p.revision()).put("table", RuleSet.TABLE).put("count", array.size())
+                .put("rules", array);
+    }
+
+    public static JsonObject rule(CompiledRule r, int position) {
+        var origin = r.origin();
+        return new JsonObject().put("id", r.id()).put("family", r.family().label()).put("chain", r.chain())
+                .put("position", position).put("action", r.target().iptables()).put("text", r.saveLine())
+                .put("kind", origin.kind().name().toLowerCase(java.util.Locale.ROOT))
+                .put("source", origin.span().line() > 0 ? origin.span().location() : null)
+                .put("statement", origin.text()).put("policy", origin.policy().orElse(null))
+                .put("note", origin.note().orElse(null));
+    }
+
+    public static JsonObject state(String revision, KernelState state) {
+        var rules = new JsonArray();
+        for (var r : state.rules()) {
+            rules.add(new JsonObject().put("family", r.family()).put("chain", r.chain()).put("position", r.position())
+                    .put("id", r.id().orElse(null)).put("status", r.status().label()).put("text", "-A " + r.chain() + " " + r.spec())
+                    .put("packets", r.packets().orElse(null)).put("bytes", r.bytes().orElse(null)));
+        }
+        var summary = new JsonObject();
+        state.countsByStatus().forEach((k, v) -> summary.put(k.label(), v));
+        return new JsonObject().put("revision", revision).put("inSync", state.inSync()).put("summary", summary)
+                .put("rules", rules);
+    }
+
+    public static JsonObject diff(String revision, DiffView d) {
+        var changes = new JsonArray();
+        for (var c : d.changes()) {
+            changes.add(new JsonObject().put("kind", c.kind().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+                    .put("family", c.family()).put("chain", c.chain()).put("id", c.id().orElse(null)).put("line", c.line()));
+        }
+        return new JsonObject().put("revision", revision).put("empty", d.isEmpty()).put("counts", counts(d.counts()))
+                .put("changes", changes).put("payloads", new JsonObject(new HashMap<>(d.payloads())));
+    }
+
+    public static JsonObject check(dev.fwpolicy.engine.compile.CompileResult result, int files) {
+        Optional<RuleSet> rs = result.ruleSet();
+        return new JsonObject().put("ok", !result.hasErrors()).put("files", files)
+                .put("errorCount", result.errorCount()).put("warningCount", result.warningCount())
+                .put("rules", rs.map(RuleSet::ruleCount).orElse(0)).put("revision", rs.map(RuleSet::revision).orElse(null))
+                .put("errors", errors(result.diagnostics().stream().filter(Diagnostic::isError).toList()))
+                .put("diagnostics", DiagnosticsJson.toJson(result.diagnostics()));
+    }
+}

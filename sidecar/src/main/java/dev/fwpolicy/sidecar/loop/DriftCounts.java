@@ -1,0 +1,34 @@
+package dev.fwpolicy.sidecar.loop;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a sync found wrong in the kernel, by kind. Only counted as drift when the policy did not
+ * change since the last successful sync: then every change is something that moved under us.
+ *
+ * @param missing   desired rules that were not there
+ * @param duplicate extra copies of desired rules (the kube-router failure)
+ * @param tampered  desired rules whose body was edited in place
+ * @param extra     rules in owned chains that no policy asks for
+ * @param moved     desired rules out of order
+ */
+public record DriftCounts(int missing, int duplicate, int tampered, int extra, int moved) {
+
+    public static final DriftCounts NONE = new DriftCounts(0, 0, 0, 0, 0);
+
+    public int total() {
+        return missing + duplicate + tampered + extra + moved;
+    }
+
+    /** Kind label (as used in metrics and JSON) → count. */
+    public Map<String, Integer> byKind() {
+        var map = new LinkedHashMap<String, Integer>();
+        map.put("missing", missing);
+        map.put("duplicate", duplicate);
+        map.put("tampered", tampered);
+        map.put("extra", extra);
+        map.put("moved", moved);
+        return map;
+    }
+}

@@ -1,0 +1,15 @@
+package dev.fwpolicy.sidecar.loop;
+
+/**
+ * What the loop reports as it runs. An interface here, implemented by the metrics package, so
+ * the loop does not depend on how (or whether) its events are counted.
+ */
+public interface LoopEvents {
+    void syncSucceeded(SyncRecord record);
+
+    void syncFailed(SyncRecord record);
+
+    void policyLoaded(ActivePolicy policy);
+
+    void reloadFailed(String reason);
+}

@@ -1,0 +1,333 @@
+package dev.fwpolicy.sidecar.loop;
+
+import dev.fwpolicy.sidecar.source.PolicyProblem;
+import dev.fwpolicy.sidecar.source.PolicySource;
+import dev.fwpolicy.sidecar.source.SourceUpdate;
+import dev.fwpolicy.engine.compile.CompileResult;
+import dev.fwpolicy.engine.compile.Compiler;
+import dev.fwpolicy.engine.diag.Diagnostic;
+import dev.fwpolicy.engine.source.SourceFile;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The one place that decides when the kernel is synced. Inputs (a new policy from the source,
+ * the periodic resync, an explicit sync over HTTP) only mark a sync as wanted; the loop runs at
+ * most one sync at a time, no sooner than {@code minSyncInterval} after the previous one
+ * started, and folds every request that arrives meanwhile into the next one.
+ *
+ * <p>All fields below are touched only on this verticle's event loop; the blocking work
+ * (compiling, running iptables) goes through {@code executeBlocking} and its result comes back
+ * here. Readers get {@link #snapshot()}, an immutable value swapped atomically, so an HTTP
+ * request never waits for a sync.
+ */
+public final class ReconcileLoop extends VerticleBase {
+    private static final System.Logger LOG = System.getLogger("fwpolicy.loop");
+
+    private final FirewallSync firewall;
+    private final PolicySource source;
+    private final LoopSettings settings;
+    private final LoopEvents metrics;
+    private final Compiler compiler = new Compiler();
+    private final PrimedCompile policyCompiler;
+
+    private volatile ServiceSnapshot snapshot;
+    private Context loopContext;
+
+    private Optional<ActivePolicy> desired = Optional.empty();
+    private boolean syncing;
+    private boolean wanted;
+    private final Set<String> wantedBy = new LinkedHashSet<>();
+    private List<Promise<SyncRecord>> waiters = new ArrayList<>();
+    /** Sync tokens available (see {@link LoopSettings}); refilled lazily from the time elapsed. */
+    private double tokens;
+    private long refilledAtNanos;
+    private long timerId = -1;
+    private long periodicId = -1;
+    private long retryId = -1;
+    private long verifyId = -1;
+    private int consecutiveFailures;
+    private Promise<Void> idle = promiseDone();
+
+    public ReconcileLoop(FirewallSync firewall, PolicySource source, LoopSettings settings, LoopEvents metrics,
+                         BackendInfo backend) {
+        this(firewall, source, settings, metrics, backend, new PrimedCompile());
+    }
+
+    /** As above, with {@code policyCompiler} possibly already compiling the first policy (see {@link PrimedCompile}). */
+    public ReconcileLoop(FirewallSync firewall, PolicySource source, LoopSettings settings, LoopEvents metrics,
+                         BackendInfo backend, PrimedCompile policyCompiler) {
+        this.policyCompiler = policyCompiler;
+        this.firewall = firewall;
+        this.source = source;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.snapshot = ServiceSnapshot.initial(source.description(), backend);
+    }
+
+    private static Promise<Void> promiseDone() {
+        Promise<Void> p = Promise.promise();
+        p.complete();
+        return p;
+    }
+
+    @Override
+    public Future<?> start() {
+        loopContext = context;
+        tokens = settings.burst();
+        refilledAtNanos = System.nanoTime();
+        periodicId = vertx.setPeriodic(settings.resync().toMillis(), id -> {
+            source.poll();
+            want("resync", Optional.empty());
+        });
+        LOG.log(Level.INFO, "watching {0}; resync every {1} s; up to {2} syncs back to back, then one per {3} ms",
+                source.description(), settings.resync().toSeconds(), settings.burst(), settings.minSyncInterval().toMillis());
+        return source.start(vertx, this::onSourceUpdate);
+    }
+
+    @Override
+    public Future<?> stop() {
+        vertx.cancelTimer(periodicId);
+        if (timerId != -1) vertx.cancelTimer(timerId);
+        if (retryId != -1) vertx.cancelTimer(retryId);
+        if (verifyId != -1) vertx.cancelTimer(verifyId);
+        wanted = false;
+        // A sync in flight finishes (it is one transaction either way); the rules stay in force.
+        return source.stop().recover(e -> Future.succeededFuture()).compose(v -> idle.future());
+    }
+
+    /** The latest state, for readers on any thread. */
+    public ServiceSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /** Asks for a sync and completes with its record (which may fold in other requests). */
+    public Future<SyncRecord> syncNow(String trigger) {
+        Promise<SyncRecord> promise = Promise.promise();
+        loopContext.runOnContext(v -> want(trigger, Optional.of(promise)));
+        return promise.future();
+    }
+
+    /** What a sync would change now. Reads the kernel; does not wait for the loop. */
+    public Future<DiffView> diff() {
+        return withPolicy().compose(p -> vertx.executeBlocking(() -> firewall.plan(p.ruleSet()), false));
+    }
+
+    /** The kernel's owned rules now, marked against the policy in force. */
+    public Future<KernelState> kernelState() {
+        return withPolicy().compose(p -> vertx.executeBlocking(() -> firewall.state(p.ruleSet()), false));
+    }
+
+    /** Compiles text that is never applied (POST /v1/check). */
+    public Future<CompileResult> check(List<SourceFile> files) {
+        return vertx.executeBlocking(() -> compiler.compile(files), false);
+    }
+
+    private Future<ActivePolicy> withPolicy() {
+        return snapshot.policy().map(Future::succeededFuture)
+                .orElseGet(() -> Future.failedFuture(new NoPolicyException("no policy has been loaded yet")));
+    }
+
+    // ---- source updates (on the loop) ----
+
+    private void onSourceUpdate(SourceUpdate update) {
+        if (update instanceof SourceUpdate.Loaded loaded) {
+            compileAndAdopt(loaded);
+        } else if (update instanceof SourceUpdate.Gone gone) {
+            LOG.log(Level.WARNING, "policy source gone ({0}); the last rules stay in force{1}", gone.reason(),
+                    desired.map(p -> " (revision " + p.revision() + ")").orElse(""));
+            snapshot = snapshot.withSourceGone(gone.reason());
+        } else if (update instanceof SourceUpdate.Unreadable bad) {
+            reject(new PolicyProblem(Instant.now(), "SourceUnreadable", bad.message(), List.of()));
+        }
+    }
+
+    private void compileAndAdopt(SourceUpdate.Loaded loaded) {
+        // Ordered: two quick updates compile one after the other, so the newest one wins.
+        vertx.executeBlocking(() -> policyCompiler.compile(loaded.files()), true).onComplete(ar -> {
+            if (ar.failed()) {
+                String why = ar.cause() instanceof OutOfMemoryError
+                        ? "the compiler ran out of memory (max heap " + (Runtime.getRuntime().maxMemory() >> 20)
+                                + " MB; sidecar/jvm.options sets it to half the container's memory): raise the memory limit"
+                        : "compiler failed: " + ar.cause();
+                reject(new PolicyProblem(Instant.now(), "PolicyInvalid", why, List.of()));
+                return;
+            }
+            CompileResult result = ar.result();
+            if (result.hasErrors() || result.ruleSet().isEmpty()) {
+                reject(new PolicyProblem(Instant.now(), "PolicyInvalid",
+                        result.errorCount() + " error(s) in " + loaded.description() + "; the last good rules stay in force",
+                        result.diagnostics()));
+                return;
+            }
+            var ruleSet = result.ruleSet().get();
+            var policy = new ActivePolicy(ruleSet, loaded.files().stream().map(SourceFile::name).toList(),
+                    loaded.description(), Instant.now(), result.diagnostics());
+            boolean same = desired.map(p -> p.revision().equals(ruleSet.revision())).orElse(false);
+            desired = Optional.of(policy);
+            snapshot = snapshot.withPolicy(policy);
+            metrics.policyLoaded(policy);
+            if (same) return; // e.g. a symlink swap to identical content, or the informer's resync
+            LOG.log(Level.INFO, "policy revision {0} loaded from {1}: {2} rule(s), {3} warning(s)", ruleSet.revision(),
+                    loaded.description(), ruleSet.ruleCount(), result.warningCount());
+            want("policy", Optional.empty());
+        });
+    }
+
+    private void reject(PolicyProblem problem) {
+        var first = problem.diagnostics().stream().filter(Diagnostic::isError).limit(5).map(Diagnostic::headline).toList();
+        LOG.log(Level.WARNING, "policy rejected ({0}): {1}{2}", problem.reason(), problem.message(),
+                first.isEmpty() ? "" : "\n  " + String.join("\n  ", first));
+        snapshot = snapshot.withProblem(problem);
+        metrics.reloadFailed(problem.reason());
+        source.rejected(problem);
+    }
+
+    // ---- the sync machine (on the loop) ----
+
+    private void want(String trigger, Optional<Promise<SyncRecord>> waiter) {
+        wanted = true;
+        wantedBy.add(trigger);
+        waiter.ifPresent(waiters::add);
+        schedule();
+    }
+
+    private void schedule() {
+        if (!wanted || syncing || timerId != -1) return;
+        refill();
+        // Rounded up: a timer that fires a fraction of a millisecond early must not find the bucket empty.
+        long waitMillis = tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) * settings.minSyncInterval().toNanos() / 1e6) + 1;
+        if (waitMillis == 0) {
+            runSync();
+        } else {
+            timerId = vertx.setTimer(waitMillis, id -> {
+                timerId = -1;
+                runSync();
+            });
+        }
+    }
+
+    /**
+     * A failed sync is tried again sooner than the next resync: after 1 s, doubling per failure,
+     * never later than the resync period (a kernel that keeps refusing is not hammered).
+     */
+    private void scheduleRetry() {
+        consecutiveFailures++;
+        long delay = Math.min(settings.resync().toMillis(), 1000L << Math.min(consecutiveFailures - 1, 16));
+        if (retryId != -1) vertx.cancelTimer(retryId);
+        retryId = vertx.setTimer(delay, id -> {
+            retryId = -1;
+            want("retry", Optional.empty());
+        });
+    }
+
+    /**
+     * The reconciler trusts a committed restore and verifies on its next read-back; after a
+     * sync that wrote, that read-back is asked for {@code verifyDelay} later (through the usual
+     * coalescing and rate limit) rather than left to the periodic resync. Any successful sync
+     * in between has read the kernel back, so it replaces a pending verification: one verify
+     * per write, none after a sync that wrote nothing.
+     */
+    private void scheduleVerify(boolean wrote) {
+        if (verifyId != -1) {
+            vertx.cancelTimer(verifyId);
+            verifyId = -1;
+        }
+        if (!wrote) return;
+        verifyId = vertx.setTimer(Math.max(1, settings.verifyDelay().toMillis()), id -> {
+            verifyId = -1;
+            want("verify", Optional.empty());
+        });
+    }
+
+    /** The error as /v1/status shows it: a rejected 10,000-rule payload belongs in the log, not in every poll. */
+    private static String capped(String message) {
+        return message.length() <= 8192 ? message : message.substring(0, 8192) + "\n… (truncated; the full text is in the log)";
+    }
+
+    private void refill() {
+        long now = System.nanoTime();
+        long interval = settings.minSyncInterval().toNanos();
+        tokens = interval == 0 ? settings.burst()
+                : Math.min(settings.burst(), tokens + (double) (now - refilledAtNanos) / interval);
+        refilledAtNanos = now;
+    }
+
+    private void runSync() {
+        if (!wanted || syncing) return;
+        refill();
+        if (tokens < 1) {
+            schedule();
+            return;
+        }
+        var triggers = String.join(",", wantedBy);
+        // A verify alone is charged only if it writes (below): verifies are bounded by the writes,
+        // which are charged, and a free one does not hold back the next policy change.
+        boolean verifyOnly = wantedBy.size() == 1 && wantedBy.contains("verify");
+        var promises = waiters;
+        wanted = false;
+        wantedBy.clear();
+        waiters = new ArrayList<>();
+        if (desired.isEmpty()) {
+            promises.forEach(p -> p.fail(new NoPolicyException("no policy has been loaded yet")));
+            return;
+        }
+        var policy = desired.get();
+        // Drift is what changed in the kernel while the policy stayed the same.
+        boolean policyUnchanged = snapshot.applied().map(policy.revision()::equals).orElse(false);
+        syncing = true;
+        idle = Promise.promise();
+        long startNanos = System.nanoTime();
+        if (!verifyOnly) tokens -= 1;
+        Instant at = Instant.now();
+        vertx.executeBlocking(() -> firewall.sync(policy.ruleSet()), false).onComplete(ar -> {
+            var took = Duration.ofNanos(System.nanoTime() - startNanos);
+            SyncRecord record;
+            if (ar.succeeded()) {
+                record = new SyncRecord(at, took, triggers, policy.revision(), Optional.of(ar.result()), Optional.empty(),
+                        policyUnchanged);
+                metrics.syncSucceeded(record);
+                var c = ar.result().counts();
+                if (!c.isQuiet() || !policyUnchanged) {
+                    LOG.log(Level.INFO, "sync ({0}) revision {1}: added {2}, removed {3}, moved {4}, repaired {5}, unchanged {6} in {7} ms",
+                            triggers, policy.revision(), c.added(), c.removed(), c.moved(), c.repaired(), c.unchanged(), took.toMillis());
+                }
+            } else {
+                record = new SyncRecord(at, took, triggers, policy.revision(), Optional.empty(),
+                        Optional.of(capped(String.valueOf(ar.cause().getMessage()))), policyUnchanged);
+                metrics.syncFailed(record);
+                LOG.log(Level.ERROR, "sync (" + triggers + ") of revision " + policy.revision()
+                        + " failed; the rules of the last successful sync stay in force", ar.cause());
+                scheduleRetry();
+            }
+            if (ar.succeeded()) {
+                consecutiveFailures = 0;
+                boolean wrote = ar.result().restoreInvocations() > 0;
+                if (verifyOnly && wrote) {
+                    // It repaired drift: pay for it, so a program fighting us meets the rate limit.
+                    refill();
+                    tokens -= 1;
+                }
+                scheduleVerify(wrote);
+            } else if (verifyOnly) {
+                refill();
+                tokens -= 1;
+            }
+            snapshot = snapshot.withSync(record);
+            syncing = false;
+            idle.complete();
+            promises.forEach(p -> p.complete(record));
+            schedule();
+        });
+    }
+}

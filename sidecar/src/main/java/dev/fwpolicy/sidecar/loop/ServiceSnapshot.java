@@ -1,0 +1,47 @@
+package dev.fwpolicy.sidecar.loop;
+
+import dev.fwpolicy.sidecar.source.PolicyProblem;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Everything the HTTP API may say about the service, frozen. The loop replaces it after every
+ * change; readers never see it half-updated and never wait for a sync to read it.
+ *
+ * @param policy      the rule set in force (the last good one)
+ * @param applied     revision that last synced successfully
+ * @param lastSync    the latest sync, successful or not
+ * @param lastSuccess the latest successful sync
+ * @param problem     why the latest input is not in force, if it is not
+ * @param sourceGone  the source disappeared; the last rules stay in force
+ * @param ready       a sync has succeeded since start
+ */
+public record ServiceSnapshot(Instant startedAt, String source, BackendInfo backend, Optional<ActivePolicy> policy,
+                              Optional<String> applied, Optional<SyncRecord> lastSync, Optional<SyncRecord> lastSuccess,
+                              Optional<PolicyProblem> problem, Optional<String> sourceGone, boolean ready) {
+
+    public static ServiceSnapshot initial(String source, BackendInfo backend) {
+        return new ServiceSnapshot(Instant.now(), source, backend, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), false);
+    }
+
+    public ServiceSnapshot withPolicy(ActivePolicy p) {
+        return new ServiceSnapshot(startedAt, source, backend, Optional.of(p), applied, lastSync, lastSuccess,
+                Optional.empty(), Optional.empty(), ready);
+    }
+
+    public ServiceSnapshot withProblem(PolicyProblem p) {
+        return new ServiceSnapshot(startedAt, source, backend, policy, applied, lastSync, lastSuccess, Optional.of(p),
+                sourceGone, ready);
+    }
+
+    public ServiceSnapshot withSourceGone(String reason) {
+        return new ServiceSnapshot(startedAt, source, backend, policy, applied, lastSync, lastSuccess, problem,
+                Optional.of(reason), ready);
+    }
+
+    public ServiceSnapshot withSync(SyncRecord s) {
+        return new ServiceSnapshot(startedAt, source, backend, policy, s.ok() ? Optional.of(s.revision()) : applied,
+                Optional.of(s), s.ok() ? Optional.of(s) : lastSuccess, problem, sourceGone, ready || s.ok());
+    }
+}

@@ -1,0 +1,105 @@
+package dev.fwpolicy.sidecar.serve;
+
+import dev.fwpolicy.sidecar.http.ApiSettings;
+import dev.fwpolicy.sidecar.http.ApiVerticle;
+import dev.fwpolicy.sidecar.loop.FirewallSync;
+import dev.fwpolicy.sidecar.loop.LoopSettings;
+import dev.fwpolicy.sidecar.loop.PrimedCompile;
+import dev.fwpolicy.sidecar.loop.ReconcileLoop;
+import dev.fwpolicy.sidecar.metrics.ServiceMetrics;
+import dev.fwpolicy.sidecar.source.PolicySource;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.lang.System.Logger.Level;
+import java.util.UUID;
+
+/**
+ * The running sidecar: the reconcile loop and the HTTP API deployed on one Vert.x instance
+ * (which fabric8 shares in ConfigMap mode). Stopping leaves the rules in force unless asked to
+ * remove them: a sidecar restart (image update, OOM kill) must not open the pod's firewall.
+ */
+public final class SidecarService {
+    private static final System.Logger LOG = System.getLogger("fwpolicy.service");
+
+    private final Vertx vertx;
+    private final FirewallSync firewall;
+    private final ReconcileLoop loop;
+    private final ApiVerticle api;
+    private final boolean removeOnExit;
+    private String loopId;
+    private String apiId;
+
+    private SidecarService(Vertx vertx, FirewallSync firewall, ReconcileLoop loop, ApiVerticle api, boolean removeOnExit) {
+        this.vertx = vertx;
+        this.firewall = firewall;
+        this.loop = loop;
+        this.api = api;
+        this.removeOnExit = removeOnExit;
+    }
+
+    /** A Vert.x instance whose metrics (HTTP server and the service's own) go to {@code registry}. */
+    public static Vertx newVertx(PrometheusMeterRegistry registry) {
+        var metrics = new MicrometerMetricsOptions().setEnabled(true)
+                .setRegistryName("fwpolicy-" + UUID.randomUUID()); // one per instance: tests run several
+        return Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics))
+                .withMetrics(new MicrometerMetricsFactory(registry)).build();
+    }
+
+    public static PrometheusMeterRegistry newRegistry() {
+        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
+
+    public static Future<SidecarService> start(Vertx vertx, PrometheusMeterRegistry registry, FirewallSync firewall,
+                                               PolicySource source, LoopSettings loopSettings, ApiSettings apiSettings,
+                                               boolean removeOnExit) {
+        return start(vertx, registry, firewall, source, loopSettings, apiSettings, removeOnExit, new PrimedCompile());
+    }
+
+    /** As above, with the first policy's compile possibly already under way in {@code compiler}. */
+    public static Future<SidecarService> start(Vertx vertx, PrometheusMeterRegistry registry, FirewallSync firewall,
+                                               PolicySource source, LoopSettings loopSettings, ApiSettings apiSettings,
+                                               boolean removeOnExit, PrimedCompile compiler) {
+        var metrics = new ServiceMetrics(registry);
+        var loop = new ReconcileLoop(firewall, source, loopSettings, metrics, firewall.backend(), compiler);
+        var api = new ApiVerticle(loop, apiSettings, registry);
+        var service = new SidecarService(vertx, firewall, loop, api, removeOnExit);
+        // The API first, so /healthz and /v1/status answer while the first policy loads.
+        return vertx.deployVerticle(api)
+                .compose(id -> {
+                    service.apiId = id;
+                    return vertx.deployVerticle(loop);
+                })
+                .map(id -> {
+                    service.loopId = id;
+                    return service;
+                });
+    }
+
+    public ReconcileLoop loop() {
+        return loop;
+    }
+
+    public int port() {
+        return api.port();
+    }
+
+    public Future<Void> stop() {
+        Future<Void> loopDown = loopId == null ? Future.succeededFuture() : vertx.undeploy(loopId);
+        return loopDown.compose(v -> {
+            if (!removeOnExit) {
+                LOG.log(Level.INFO, "stopped; the rules stay in force (revision {0})", loop.snapshot().applied().orElse("none"));
+                return Future.succeededFuture();
+            }
+            return vertx.executeBlocking(firewall::removeAll).map(r -> {
+                LOG.log(Level.INFO, "stopped; removed fwpolicy''s rules ({0} rule(s)) as --remove-on-exit asked",
+                        r.counts().removed());
+                return null;
+            });
+        }).compose(v -> apiId == null ? Future.<Void>succeededFuture() : vertx.undeploy(apiId));
+    }
+}

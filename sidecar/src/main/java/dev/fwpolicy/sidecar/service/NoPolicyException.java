@@ -1,8 +1,0 @@
-package dev.fwpolicy.sidecar.service;
-
-/** Asked about the kernel or for a sync before any policy compiled. */
-public final class NoPolicyException extends RuntimeException {
-    public NoPolicyException(String message) {
-        super(message);
-    }
-}

@@ -1,0 +1,86 @@
+package dev.fwpolicy.sidecar.source;
+
+import dev.fwpolicy.engine.compile.CompileResult;
+import dev.fwpolicy.engine.compile.Compiler;
+import dev.fwpolicy.engine.diag.Diagnostic;
+import dev.fwpolicy.engine.diag.DiagnosticPrinter;
+import dev.fwpolicy.engine.source.SourceFile;
+import java.io.PrintWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * FILES|DIRS arguments → policy sources. A directory contributes its {@code *.fwpolicy}
+ * files (recursively, in name order, skipping hidden entries such as a ConfigMap volume's
+ * {@code ..data} internals); a file is taken whatever its name.
+ */
+public final class PolicyInputs {
+    public static final String EXTENSION = ".fwpolicy";
+
+    private PolicyInputs() {}
+
+    public static List<SourceFile> read(List<Path> paths) {
+        var out = new ArrayList<SourceFile>();
+        for (var path : paths) {
+            if (Files.isDirectory(path)) {
+                for (var file : policyFiles(path)) out.add(readFile(file));
+            } else if (Files.isRegularFile(path)) {
+                out.add(readFile(path));
+            } else {
+                throw new IllegalArgumentException(path + ": no such file or directory");
+            }
+        }
+        if (out.isEmpty()) throw new IllegalArgumentException("no " + EXTENSION + " files in " + paths);
+        return out;
+    }
+
+    /** Which diagnostics a command prints on stderr before its own output. */
+    public enum Report { ALL, ERRORS_ONLY }
+
+    /**
+     * Reads and compiles FILES|DIRS as one rule set and prints the diagnostics on {@code err}:
+     * every command that works on a compiled policy starts this way.
+     */
+    public static CompileResult compile(List<Path> paths, PrintWriter err, Report report) {
+        var sources = read(paths);
+        var result = new Compiler().compile(sources);
+        var shown = report == Report.ALL ? result.diagnostics()
+                : result.diagnostics().stream().filter(Diagnostic::isError).toList();
+        err.print(new DiagnosticPrinter(sources).printAll(shown));
+        err.flush();
+        return result;
+    }
+
+    public static List<Path> policyFiles(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(p -> p.getFileName().toString().endsWith(EXTENSION))
+                    .filter(p -> !isHidden(dir.relativize(p)))
+                    .filter(Files::isRegularFile)
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isHidden(Path relative) {
+        for (var part : relative) if (part.toString().startsWith(".")) return true;
+        return false;
+    }
+
+    private static SourceFile readFile(Path file) {
+        try {
+            return new SourceFile(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(file + ": not UTF-8 text", e);
+        }
+    }
+}
