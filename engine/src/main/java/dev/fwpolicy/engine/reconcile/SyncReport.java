@@ -21,19 +21,39 @@ import java.time.Duration;
  *                           sync that wrote nothing or verified after writing; false when it trusted
  *                           the committed transaction and left the check to the next read
  *                           ({@link VerifyMode#ON_NEXT_READ})
+ * @param sets               the kernel sets' part: what the first plan found and what was written
  */
 public record SyncReport(DetectedBackend backend, ChangeCounts counts, int restoreInvocations, int payloadLines,
-                         int attempts, int renderMismatches, Duration duration, boolean verified) {
+                         int attempts, int renderMismatches, Duration duration, boolean verified, SetSync sets) {
 
+    /**
+     * @param missingMembers desired members the kernel sets lacked (all members of a missing set)
+     * @param extraMembers   members the kernel sets held that are not desired
+     * @param restoreInvocations {@code ipset restore} processes run
+     * @param payloadLines   set lines written
+     */
+    public record SetSync(int missingMembers, int extraMembers, int restoreInvocations, int payloadLines) {
+        public static final SetSync NONE = new SetSync(0, 0, 0, 0);
+    }
+
+    /** No kernel sets involved. */
+    public SyncReport(DetectedBackend backend, ChangeCounts counts, int restoreInvocations, int payloadLines,
+                      int attempts, int renderMismatches, Duration duration, boolean verified) {
+        this(backend, counts, restoreInvocations, payloadLines, attempts, renderMismatches, duration, verified, SetSync.NONE);
+    }
+
+    /** Nothing was written: no iptables restore and no ipset restore. */
     public boolean wroteNothing() {
-        return restoreInvocations == 0;
+        return restoreInvocations == 0 && sets.restoreInvocations() == 0;
     }
 
     /** One line for logs and the CLI. */
     public String summary() {
-        return "added %d, removed %d, moved %d, repaired %d, unchanged %d (%d restore call(s), %d payload line(s), %d ms, %s%s)"
+        String setPart = sets.equals(SetSync.NONE) ? "" : "; sets: %d missing, %d extra member(s), %d ipset restore call(s), %d line(s)"
+                .formatted(sets.missingMembers(), sets.extraMembers(), sets.restoreInvocations(), sets.payloadLines());
+        return "added %d, removed %d, moved %d, repaired %d, unchanged %d (%d restore call(s), %d payload line(s), %d ms, %s%s)%s"
                 .formatted(counts.added(), counts.removed(), counts.moved(), counts.repaired(), counts.unchanged(),
                         restoreInvocations, payloadLines, duration.toMillis(), backend.backend().label(),
-                        verified ? "" : ", verified on the next read");
+                        verified ? "" : ", verified on the next read", setPart);
     }
 }

@@ -2,8 +2,6 @@ package dev.fwpolicy.engine.compile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fwpolicy.engine.CompileResult;
-import dev.fwpolicy.engine.Compiler;
 import dev.fwpolicy.engine.eval.Evaluator;
 import dev.fwpolicy.engine.eval.Flow;
 import dev.fwpolicy.engine.ipset.SetNames;
