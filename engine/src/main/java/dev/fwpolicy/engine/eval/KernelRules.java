@@ -4,7 +4,12 @@ import dev.fwpolicy.engine.dataplane.SpecTokens;
 import dev.fwpolicy.engine.ast.Direction;
 import dev.fwpolicy.engine.ir.AddressMatch;
 import dev.fwpolicy.engine.ir.CompiledRule;
+import dev.fwpolicy.engine.ipset.KernelSet;
+import dev.fwpolicy.engine.ipset.KernelSets;
+import dev.fwpolicy.engine.ipset.MemberDiff;
+import dev.fwpolicy.engine.ipset.SetShape;
 import dev.fwpolicy.engine.ir.Match;
+import dev.fwpolicy.engine.ir.NetworkSet;
 import dev.fwpolicy.engine.ir.OwnedChain;
 import dev.fwpolicy.engine.ir.RuleIdentity;
 import dev.fwpolicy.engine.ir.RuleOrigin;
@@ -49,7 +54,14 @@ public final class KernelRules {
     /** A rule parsed from the kernel's text. */
     public record ParsedRule(String chain, Match match, Target target, Optional<String> id, String spec) {}
 
-    public enum DriftKind { CHANGED, UNKNOWN, MISSING }
+    public enum DriftKind {
+        CHANGED, UNKNOWN, MISSING, MISSING_MEMBER, EXTRA_MEMBER;
+
+        /** As the drift vocabulary writes it: {@code missing-member}. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
 
     /** A way the kernel's owned rules differ from the desired ones. */
     public record Drift(DriftKind kind, Family family, String chain, Optional<String> id, Optional<String> desired,
@@ -115,6 +127,17 @@ public final class KernelRules {
      * ({@code iptables-save -t filter}, {@code ip6tables-save -t filter}).
      */
     public static ReadBack read(Map<Family, String> saveOutputs, RuleSet desired) {
+        return read(saveOutputs, KernelSets.empty(), desired);
+    }
+
+    /**
+     * As {@link #read(Map, RuleSet)}, with the kernel's sets ({@code ipset save}) so rules that
+     * match a set evaluate against the members the kernel holds. A rule's identity does not
+     * depend on members, so a set whose members differ is reported as member drift of the set,
+     * not as a changed rule.
+     */
+    public static ReadBack read(Map<Family, String> saveOutputs, KernelSets kernelSets, RuleSet desired) {
+        var setsByName = modelledSets(kernelSets, desired);
         var byId = desired.byId();
         var chains = new ArrayList<OwnedChain>();
         var jumps = new ArrayList<CompiledRule>();
@@ -131,14 +154,14 @@ public final class KernelRules {
                 boolean builtin = isBuiltin(line.chain());
                 if (!builtin && !RuleSet.isOwnedChain(line.chain())) continue;
                 if (builtin && line.id().isEmpty()) continue; // a foreign rule in INPUT/OUTPUT
-                var parsed = parse(family, line.chain(), line.spec());
+                var parsed = parse(family, line.chain(), line.spec(), setsByName);
                 CompiledRule want = parsed.id().map(byId::get).filter(r -> r.family() == family).orElse(null);
                 RuleOrigin origin;
                 String id;
                 if (want != null && want.chain().equals(parsed.chain())) {
                     id = want.id();
                     seen.add(family + "/" + id);
-                    boolean same = want.match().equals(parsed.match()) && want.target().equals(parsed.target());
+                    boolean same = sameIgnoringMembers(want.match(), parsed.match()) && want.target().equals(parsed.target());
                     if (same) {
                         origin = want.origin();
                     } else {
@@ -167,6 +190,7 @@ public final class KernelRules {
                         Optional.empty()));
             }
         });
+        setDrift(saveOutputs.keySet(), kernelSets, desired, drift);
         // Jumps to chains the dump does not declare cannot exist in a real kernel; a
         // truncated dump would make the evaluator fail, so say so here.
         for (var j : jumps) {
@@ -176,6 +200,61 @@ public final class KernelRules {
         return new ReadBack(new RuleSet(chains, jumps, "kernel"), drift);
     }
 
+    /** The kernel's fwpolicy sets as the evaluator models them, named after the policy's set when it has one. */
+    public static Map<String, NetworkSet> modelledSets(KernelSets kernelSets, RuleSet desired) {
+        var out = new java.util.HashMap<String, NetworkSet>();
+        kernelSets.owned().forEach((name, set) -> {
+            var family = set.shape().addressFamily();
+            if (family.isEmpty() || !set.shape().type().equals(SetShape.HASH_NET) || !set.shape().otherOptions().isEmpty()) return;
+            var want = desired.sets().stream().filter(d -> d.name().equals(name)).findFirst();
+            out.put(name, new NetworkSet(name, want.map(NetworkSet::policy).orElse("?"), want.map(NetworkSet::set).orElse(name),
+                    family.get(), set.members()));
+        });
+        return out;
+    }
+
+    /** Desired sets the kernel lacks, or whose members differ: one entry per set and kind, with a few members named. */
+    private static void setDrift(java.util.Set<Family> families, KernelSets kernelSets, RuleSet desired, List<Drift> drift) {
+        for (var want : desired.sets()) {
+            if (!families.contains(want.family())) continue;
+            var have = kernelSets.get(want.name());
+            if (have.isEmpty()) {
+                drift.add(new Drift(DriftKind.MISSING, want.family(), want.name(), Optional.empty(),
+                        Optional.of("set $" + want.set() + " with " + want.members().size() + " member(s)"), Optional.empty()));
+                continue;
+            }
+            var diff = MemberDiff.between(KernelSet.desired(want.name(), want.family(), want.members(), SetShape.DEFAULT_MAX_ELEMENTS), have.get());
+            if (!diff.missing().isEmpty()) {
+                drift.add(new Drift(DriftKind.MISSING_MEMBER, want.family(), want.name(), Optional.empty(), Optional.of(few(diff.missing())),
+                        Optional.empty()));
+            }
+            if (!diff.extra().isEmpty()) {
+                drift.add(new Drift(DriftKind.EXTRA_MEMBER, want.family(), want.name(), Optional.empty(), Optional.empty(),
+                        Optional.of(few(diff.extra()))));
+            }
+        }
+    }
+
+    private static String few(List<Cidr> members) {
+        String shown = members.stream().limit(5).map(Cidr::source).collect(java.util.stream.Collectors.joining(", "));
+        return members.size() + " member(s): " + shown + (members.size() > 5 ? ", …" : "");
+    }
+
+    /** Equal, except that two matches of the same kernel set count as equal whatever members each saw. */
+    private static boolean sameIgnoringMembers(Match a, Match b) {
+        return a.equals(b) || (sameAddress(a.source(), b.source()) && sameAddress(a.destination(), b.destination())
+                && a.protocol().equals(b.protocol()) && a.sourcePorts().equals(b.sourcePorts())
+                && a.destinationPorts().equals(b.destinationPorts()) && a.icmpType().equals(b.icmpType())
+                && a.established() == b.established() && a.loopbackInterface() == b.loopbackInterface());
+    }
+
+    private static boolean sameAddress(Optional<AddressMatch> a, Optional<AddressMatch> b) {
+        if (a.isPresent() && b.isPresent() && a.get().set().isPresent() && b.get().set().isPresent()) {
+            return a.get().negated() == b.get().negated() && a.get().set().get().name().equals(b.get().set().get().name());
+        }
+        return a.equals(b);
+    }
+
     private static boolean isBuiltin(String chain) {
         for (var d : Direction.values()) if (d.builtinChain().equals(chain)) return true;
         return false;
@@ -183,6 +262,11 @@ public final class KernelRules {
 
     /** Parses one rule spec (the text after {@code -A CHAIN}) in the forms the compiler emits. */
     public static ParsedRule parse(Family family, String chain, String spec) {
+        return parse(family, chain, spec, Map.of());
+    }
+
+    /** As {@link #parse(Family, String, String)}, resolving {@code --match-set NAME} in {@code sets}. */
+    public static ParsedRule parse(Family family, String chain, String spec, Map<String, NetworkSet> sets) {
         var t = tokenize(spec);
         Optional<Protocol> protocol = Optional.empty();
         Optional<AddressMatch> source = Optional.empty(), destination = Optional.empty();
@@ -199,7 +283,7 @@ public final class KernelRules {
                 negated = true;
                 opt = need(t, i++, spec, "an option after '!'");
             }
-            if (negated && !opt.equals("-s") && !opt.equals("-d"))
+            if (negated && !opt.equals("-s") && !opt.equals("-d") && !opt.equals("--match-set"))
                 throw new KernelParseException("negated " + opt + " is not a form fwpolicy writes: " + spec);
             switch (opt) {
                 case "-s", "-d" -> {
@@ -211,6 +295,21 @@ public final class KernelRules {
                     var m = new AddressMatch(cidr, negated);
                     if (opt.equals("-s")) source = Optional.of(m);
                     else destination = Optional.of(m);
+                }
+                case "--match-set" -> {
+                    String name = need(t, i++, spec, "a set name");
+                    String side = need(t, i++, spec, "src or dst");
+                    var set = sets.get(name);
+                    if (set == null) {
+                        throw new KernelParseException("set " + name + " is not an fwpolicy hash:net set in the kernel's ipset save: " + spec);
+                    }
+                    if (set.family() != family) throw new KernelParseException("set " + name + " is not " + family.label() + ": " + spec);
+                    var m = AddressMatch.inSet(set, negated);
+                    switch (side) {
+                        case "src" -> source = Optional.of(m);
+                        case "dst" -> destination = Optional.of(m);
+                        default -> throw new KernelParseException("set direction " + side + " is not a form fwpolicy writes: " + spec);
+                    }
                 }
                 case "-i", "-o" -> {
                     String dev = need(t, i++, spec, "an interface");
@@ -227,7 +326,7 @@ public final class KernelRules {
                 case "-m" -> {
                     String module = need(t, i++, spec, "a match module");
                     switch (module) {
-                        case "tcp", "udp", "sctp", "multiport", "icmp", "icmp6", "conntrack", "comment" -> { }
+                        case "tcp", "udp", "sctp", "multiport", "icmp", "icmp6", "conntrack", "comment", "set" -> { }
                         default -> throw new KernelParseException("match -m " + module + " is not modelled: " + spec);
                     }
                 }

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fwpolicy.engine.compile.Compiler;
 import dev.fwpolicy.engine.ast.Direction;
 import dev.fwpolicy.engine.ast.Verdict;
+import dev.fwpolicy.engine.ipset.IpsetSaveParser;
+import dev.fwpolicy.engine.ipset.KernelSet;
+import dev.fwpolicy.engine.ipset.KernelSets;
+import dev.fwpolicy.engine.ipset.SetPlanner;
+import dev.fwpolicy.engine.ipset.SetShape;
 import dev.fwpolicy.engine.ir.CompiledRule;
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.ir.Target;
@@ -109,7 +114,7 @@ class KernelDifferentialTest {
     private void check(String backend, long seed) {
         int block = policyIndex++ % 1000;
         int low = PolicyGenerator.SOURCE_PORT_BASE + block * SOURCE_PORTS_PER_POLICY;
-        var gen = new PolicyGenerator(seed, low, low + SOURCE_PORTS_PER_POLICY - 1);
+        var gen = new PolicyGenerator(seed, low, low + SOURCE_PORTS_PER_POLICY - 1).withKernelSets();
         // Every other policy goes through the real compiler (policy text → lowering → its
         // rendering); the rest are built straight from IR, which reaches shapes the language
         // cannot write (e.g. tcp-reset, per-family rules without addresses).
@@ -146,7 +151,7 @@ class KernelDifferentialTest {
             if (inbound.isPresent() && inbound.get().verdict() != Verdict.ALLOW) {
                 throw new AssertionError("the loopback rule must let " + flow + " back in:\n" + inbound.get().explain());
             }
-            var kernelRuleSet = KernelRules.read(Map.of(flow.family(), dump), rs);
+            var kernelRuleSet = KernelRules.read(Map.of(flow.family(), dump), kernelSets(), rs);
             var kernelDecision = new Evaluator(kernelRuleSet.ruleSet()).decide(flow);
             boolean countersAgree = moved.equals(expected.stream().collect(Collectors.toMap(id -> id, id -> 1L)));
             boolean outcomeAgrees = expectedOutcomes(decision).contains(observed);
@@ -168,6 +173,9 @@ class KernelDifferentialTest {
             if (overLoopback) totals.merge(backend + " loopback flows", 1, Integer::sum);
         }
         totals.merge(backend + " policies", 1, Integer::sum);
+        if (!rs.sets().isEmpty()) totals.merge(backend + " policies with kernel sets", 1, Integer::sum);
+        totals.merge(backend + " set-matched rules", (int) rs.allRules().filter(r -> r.match().source().flatMap(a -> a.set()).isPresent()
+                || r.match().destination().flatMap(a -> a.set()).isPresent()).count(), Integer::sum);
         totals.merge(backend + " flows", flows, Integer::sum);
         if (text != null) totals.merge(backend + " compiled policies", 1, Integer::sum);
     }
@@ -244,7 +252,29 @@ class KernelDifferentialTest {
      * foreign bypass rules first, then the policy's chains and jumps, as one restore per family.
      * The other backend's tables are emptied so only one backend ever sees the packets.
      */
+    private static KernelSets kernelSets() {
+        return IpsetSaveParser.parse(net.exec(net.server, null, "ipset", "save"));
+    }
+
+    /**
+     * The policy's kernel sets, by the same planner the reconciler uses: created before the
+     * rules that name them (every earlier set is still named by the old rules then), and the
+     * earlier policies' sets destroyed once the new rules replaced the old.
+     */
+    private static void loadSets(RuleSet rs, boolean rulesReplaced) {
+        var desired = rs.sets().stream().map(s -> KernelSet.desired(s.name(), s.family(), s.members(), SetShape.DEFAULT_MAX_ELEMENTS)).toList();
+        var kernel = kernelSets();
+        var plan = new SetPlanner().plan(desired, kernel, rulesReplaced ? Set.of() : kernel.owned().keySet());
+        if (!plan.isEmpty()) net.exec(net.server, plan.payload(), "ipset", "restore");
+    }
+
     private static void load(String backend, RuleSet rs) {
+        loadSets(rs, false);
+        loadRules(backend, rs);
+        loadSets(rs, true);
+    }
+
+    private static void loadRules(String backend, RuleSet rs) {
         String other = backend.equals("nft") ? "legacy" : "nft";
         for (var f : Family.values()) {
             String prefix = f == Family.V4 ? "iptables-" : "ip6tables-";

@@ -8,6 +8,7 @@ import dev.fwpolicy.engine.eval.FlowSyntaxException;
 import dev.fwpolicy.engine.eval.KernelRules;
 import dev.fwpolicy.engine.dataplane.BackendChoice;
 import dev.fwpolicy.engine.dataplane.CommandRunner;
+import dev.fwpolicy.engine.dataplane.IpsetDataplane;
 import dev.fwpolicy.engine.dataplane.IptablesDataplane;
 import dev.fwpolicy.engine.dataplane.ProcessCommandRunner;
 import dev.fwpolicy.engine.ir.RuleSet;
@@ -59,7 +60,7 @@ public final class EvalCommand implements Callable<Integer> {
         var dataplane = IptablesDataplane.open(runner, BackendChoice.parse(kernel.backend));
         var dumps = new java.util.EnumMap<Family, String>(Family.class);
         for (var f : families) dumps.put(f, dataplane.read(f).raw());
-        return KernelRules.read(dumps, desired);
+        return KernelRules.read(dumps, new IpsetDataplane(runner).read(), desired);
     }
 
     @Override
@@ -117,7 +118,7 @@ public final class EvalCommand implements Callable<Integer> {
             if (against.equals("kernel")) {
                 var driftJson = new JsonArray();
                 for (var d : drift) {
-                    var o = new io.vertx.core.json.JsonObject().put("kind", d.kind().name().toLowerCase(java.util.Locale.ROOT))
+                    var o = new io.vertx.core.json.JsonObject().put("kind", d.kind().label())
                             .put("family", d.family().label()).put("chain", d.chain());
                     d.id().ifPresent(i -> o.put("id", i));
                     d.desired().ifPresent(x -> o.put("policy", x));

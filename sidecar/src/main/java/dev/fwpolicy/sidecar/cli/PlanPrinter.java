@@ -1,6 +1,7 @@
 package dev.fwpolicy.sidecar.cli;
 
 import dev.fwpolicy.engine.dataplane.DetectedBackend;
+import dev.fwpolicy.engine.ipset.SetChange;
 import dev.fwpolicy.engine.reconcile.Change;
 import dev.fwpolicy.engine.reconcile.ChangeCounts;
 import dev.fwpolicy.engine.reconcile.Plan;
@@ -18,11 +19,21 @@ final class PlanPrinter {
         if (plan.isEmpty()) {
             out.println("in sync: nothing to change");
         } else {
+            for (var s : plan.sets().changes()) {
+                if (s.kind() == SetChange.Kind.IN_SYNC) continue;
+                out.printf("%-2s %-4s %-22s %s%n", "s", "set", s.name(), s.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                        + " (missing-member " + s.missingMembers() + ", extra-member " + s.extraMembers() + ")");
+            }
             for (Change c : plan.changes()) {
                 out.printf("%-2s %-4s %-22s %s%n", symbol(c.kind()), c.family().label(), c.chain(), c.line());
             }
         }
+        plan.sets().problems().forEach(p -> out.println("cannot repair: " + p));
         if (payloads) {
+            if (!plan.sets().isEmpty()) {
+                out.println("--- set payload (ipset restore, before the iptables payloads) ---");
+                out.print(plan.sets().payload());
+            }
             plan.families().stream().filter(f -> !f.isEmpty()).forEach(f -> {
                 out.println("--- " + f.family().label() + " payload (iptables-restore --noflush --wait) ---");
                 out.print(f.payload());
@@ -58,13 +69,21 @@ final class PlanPrinter {
                     .put("chain", c.chain()).put("id", c.id().orElse(null)).put("line", c.line()));
         }
         var payloads = new JsonObject();
+        if (!plan.sets().isEmpty()) payloads.put("ipset", plan.sets().payload());
         plan.families().stream().filter(f -> !f.isEmpty()).forEach(f -> payloads.put(f.family().label(), f.payload()));
+        var sets = new JsonArray();
+        for (var s : plan.sets().changes()) {
+            sets.add(new JsonObject().put("name", s.name()).put("kind", s.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+                    .put("missing-member", s.missingMembers()).put("extra-member", s.extraMembers()));
+        }
         return new JsonObject()
                 .put("backend", backend(plan.backend()))
                 .put("inSync", plan.isEmpty())
                 .put("counts", counts(plan.counts()))
                 .put("payloadLines", plan.payloadLines())
                 .put("changes", changes)
+                .put("sets", sets)
+                .put("setProblems", new JsonArray(java.util.List.copyOf(plan.sets().problems())))
                 .put("payloads", payloads);
     }
 
@@ -77,6 +96,8 @@ final class PlanPrinter {
                 .put("payloadLines", r.payloadLines())
                 .put("attempts", r.attempts())
                 .put("renderMismatches", r.renderMismatches())
+                .put("sets", new JsonObject().put("missing-member", r.sets().missingMembers()).put("extra-member", r.sets().extraMembers())
+                        .put("restoreInvocations", r.sets().restoreInvocations()).put("payloadLines", r.sets().payloadLines()))
                 .put("durationMillis", r.duration().toMillis());
     }
 

@@ -112,7 +112,7 @@ final class EvaluateApi {
             return vertx.executeBlocking(() -> answer("desired", desired.revision(), evaluator(desired), request, List.of()), false);
         }
         return loop.kernelState().compose(state -> vertx.executeBlocking(() -> {
-            var back = KernelRules.read(dumps(state, request), desired);
+            var back = KernelRules.read(dumps(state, request, desired), state.kernelSets(), desired);
             return answer("kernel", desired.revision(), new Evaluator(back.ruleSet()), request, back.drift());
         }, false));
     }
@@ -137,7 +137,7 @@ final class EvaluateApi {
         if (against.equals("kernel")) {
             var list = new JsonArray();
             for (var d : drift) {
-                var o = new JsonObject().put("kind", d.kind().name().toLowerCase(Locale.ROOT)).put("family", d.family().label())
+                var o = new JsonObject().put("kind", d.kind().label()).put("family", d.family().label())
                         .put("chain", d.chain());
                 d.id().ifPresent(i -> o.put("id", i));
                 d.desired().ifPresent(x -> o.put("policy", x));
@@ -154,7 +154,8 @@ final class EvaluateApi {
      * for every owned chain a rule lives in or jumps to, then the rules in kernel order.
      * MISSING entries are desired rules the kernel lacks, so they are left out.
      */
-    static EnumMap<Family, String> dumps(KernelState state, Request request) {
+    static EnumMap<Family, String> dumps(KernelState state, Request request, RuleSet desired) {
+        var sets = KernelRules.modelledSets(state.kernelSets(), desired);
         var out = new EnumMap<Family, String>(Family.class);
         for (var family : Family.values()) {
             if (request.flows().stream().noneMatch(f -> f.family() == family)) continue;
@@ -163,7 +164,7 @@ final class EvaluateApi {
             for (var r : state.rules()) {
                 if (!r.family().equals(family.label()) || r.status() == KernelRuleState.Status.MISSING) continue;
                 if (RuleSet.isOwnedChain(r.chain())) chains.add(r.chain());
-                var parsed = KernelRules.parse(family, r.chain(), r.spec());
+                var parsed = KernelRules.parse(family, r.chain(), r.spec(), sets);
                 if (parsed.target() instanceof Target.Jump j && RuleSet.isOwnedChain(j.chain())) chains.add(j.chain());
                 lines.append("-A ").append(r.chain()).append(' ').append(r.spec()).append('\n');
             }

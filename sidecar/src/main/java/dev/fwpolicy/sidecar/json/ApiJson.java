@@ -110,8 +110,16 @@ public final class ApiJson {
         }
         var summary = new JsonObject();
         state.countsByStatus().forEach((k, v) -> summary.put(k.label(), v));
+        var sets = new JsonArray();
+        for (var s : state.sets()) {
+            sets.add(new JsonObject().put("name", s.name()).put("family", s.family()).put("policy", s.policy()).put("set", s.set())
+                    .put("present", s.present()).put("members", s.members()).put("missing-member", s.missingMembers())
+                    .put("extra-member", s.extraMembers()));
+        }
+        summary.put("missing-member", state.sets().stream().mapToInt(s -> s.missingMembers()).sum());
+        summary.put("extra-member", state.sets().stream().mapToInt(s -> s.extraMembers()).sum());
         return new JsonObject().put("revision", revision).put("inSync", state.inSync()).put("summary", summary)
-                .put("rules", rules);
+                .put("rules", rules).put("sets", sets);
     }
 
     public static JsonObject diff(String revision, DiffView d) {

@@ -2,7 +2,10 @@ package dev.fwpolicy.sidecar.loop;
 
 import dev.fwpolicy.engine.dataplane.BackendChoice;
 import dev.fwpolicy.engine.dataplane.CommandRunner;
+import dev.fwpolicy.engine.dataplane.IpsetDataplane;
 import dev.fwpolicy.engine.dataplane.IptablesDataplane;
+import dev.fwpolicy.engine.ipset.KernelSets;
+import dev.fwpolicy.engine.ipset.SetChange;
 import dev.fwpolicy.engine.dataplane.KernelRule;
 import dev.fwpolicy.engine.dataplane.KernelTable;
 import dev.fwpolicy.engine.dataplane.ProcessCommandRunner;
@@ -33,10 +36,16 @@ import java.util.Set;
 public final class ReconcilerFirewall implements FirewallSync {
     private final Reconciler reconciler;
     private final IptablesDataplane dataplane;
+    private final Optional<IpsetDataplane> sets;
 
     public ReconcilerFirewall(Reconciler reconciler, IptablesDataplane dataplane) {
+        this(reconciler, dataplane, Optional.empty());
+    }
+
+    public ReconcilerFirewall(Reconciler reconciler, IptablesDataplane dataplane, Optional<IpsetDataplane> sets) {
         this.reconciler = reconciler;
         this.dataplane = dataplane;
+        this.sets = sets;
     }
 
     /** Detects (or takes the forced) backend inside {@code netns}, or our own namespace; both families. */
@@ -53,8 +62,9 @@ public final class ReconcilerFirewall implements FirewallSync {
         // Verify on the next read: a committed restore is trusted, and the loop schedules a
         // verifying sync shortly after every write (LoopSettings.verifyDelay) instead of reading
         // every family back before the sync returns.
-        return new ReconcilerFirewall(new Reconciler(dataplane, ReconcilerOptions.defaults().withVerify(VerifyMode.ON_NEXT_READ).withFamilies(families)),
-                dataplane);
+        var sets = IpsetDataplane.open(runner);
+        return new ReconcilerFirewall(new Reconciler(dataplane, sets,
+                ReconcilerOptions.defaults().withVerify(VerifyMode.ON_NEXT_READ).withFamilies(families)), dataplane, Optional.of(sets));
     }
 
     @Override
@@ -124,7 +134,16 @@ public final class ReconcilerFirewall implements FirewallSync {
                     new KernelRuleState(family.label(), r.chain(), 0, Optional.of(r.id()), KernelRuleState.Status.MISSING,
                             r.spec(), Optional.empty(), Optional.empty())));
         }
-        return new KernelState(out);
+        var kernelSets = sets.map(IpsetDataplane::read).orElse(KernelSets.empty());
+        var setStates = new ArrayList<KernelSetState>();
+        for (var s : plan.sets().changes()) {
+            desired.sets().stream().filter(d -> d.name().equals(s.name())).findFirst().ifPresent(d -> setStates.add(
+                    new KernelSetState(d.name(), d.family().label(), d.policy(), d.set(),
+                            s.kind() != SetChange.Kind.CREATED && s.kind() != SetChange.Kind.REPAIRED && s.kind() != SetChange.Kind.RECREATED
+                                    && s.kind() != SetChange.Kind.BLOCKED,
+                            d.members().size(), s.missingMembers(), s.extraMembers())));
+        }
+        return new KernelState(out, setStates, kernelSets);
     }
 
     @Override
@@ -162,6 +181,6 @@ public final class ReconcilerFirewall implements FirewallSync {
                 default -> { }
             }
         }
-        return new DriftCounts(missing, duplicate, tampered, extra, moved);
+        return new DriftCounts(missing, duplicate, tampered, extra, moved, plan.sets().missingMembers(), plan.sets().extraMembers());
     }
 }
