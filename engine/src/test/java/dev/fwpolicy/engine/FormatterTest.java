@@ -48,6 +48,36 @@ class FormatterTest {
         assertThat(format(expected)).isEqualTo(expected);
     }
 
+    @Test
+    void dynamicSetsKeepTheirSpellingAndAlign() {
+        String messy = """
+                policy db {
+                set frontend=pods "app=frontend"   in shop
+                  set scrapers = pods "app.kubernetes.io/name=prometheus" in   namespaces "team=platform"
+                  set peers = pods "tier in (web, api), !canary"
+                set shopall = pods in shop
+                  set other = pods in "1shop"
+                  set api = service   shop/api
+                  set own = service "api"
+                  set mixed = {$frontend,192.168.10.0/24}
+                }
+                """;
+        String expected = """
+                policy db {
+                  set frontend = pods "app=frontend" in shop
+                  set scrapers = pods "app.kubernetes.io/name=prometheus" in namespaces "team=platform"
+                  set peers    = pods "tier in (web, api), !canary"
+                  set shopall  = pods in shop
+                  set other    = pods in "1shop"
+                  set api      = service shop/api
+                  set own      = service "api"
+                  set mixed    = { $frontend, 192.168.10.0/24 }
+                }
+                """;
+        assertThat(format(messy)).isEqualTo(expected);
+        assertThat(format(expected)).isEqualTo(expected);
+    }
+
     private static String format(String text) {
         var file = new PolicyParser().parse(new SourceFile("f.fwpolicy", text), new Diagnostics()).orElseThrow();
         return Formatter.format(file);

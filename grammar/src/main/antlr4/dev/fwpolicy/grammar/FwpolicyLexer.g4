@@ -33,6 +33,10 @@ NOT         : 'not';
 ANY         : 'any';
 TEST        : 'test';
 EXPECT      : 'expect';
+PODS        : 'pods';
+SERVICE     : 'service';
+NAMESPACES  : 'namespaces';
+IN          : 'in';
 
 LBRACE      : '{';
 RBRACE      : '}';
@@ -47,6 +51,8 @@ IPV6        : HEX* ':' [0-9a-fA-F:.]* PREFIX?;
 PORT_RANGE  : DIGITS '-' DIGITS;
 INT         : DIGITS;
 VARIABLE    : '$' NAME_CHARS;
+// shop/api: a Service in a namespace. One token, so that no space can hide between the parts.
+QUALIFIED_NAME : NAME_CHARS '/' NAME_CHARS;
 NAME        : NAME_CHARS;
 STRING      : '"' ( ~["\\\r\n] | '\\' ~[\r\n] )* '"';
 UNTERMINATED_STRING : '"' ( ~["\\\r\n] | '\\' ~[\r\n] )*;

@@ -17,8 +17,21 @@ declaration
 policyItem
     : DEFAULT direction verdict                                              # DefaultDecl
     | SET name=NAME ASSIGN addressSet                                        # AddressSetDecl
+    | SET name=NAME ASSIGN memberSource                                      # DynamicSetDecl
     | PORTS name=NAME ASSIGN portSet                                         # PortSetDecl
     | direction LBRACE ruleDecl* RBRACE                                      # DirectionBlock
+    ;
+
+// Where a dynamic set's members come from. A selector is a quoted Kubernetes label
+// selector; without `in`, pods are looked for in the sidecar's own namespace.
+memberSource
+    : PODS selector=STRING? podNamespaces?                                   # PodsSource
+    | SERVICE service=(NAME | QUALIFIED_NAME | STRING)                       # ServiceSource
+    ;
+
+podNamespaces
+    : IN NAMESPACES selector=STRING                                          # SelectedNamespaces
+    | IN namespace=(NAME | STRING)                                           # NamedNamespace
     ;
 
 direction

@@ -1,6 +1,7 @@
 package dev.fwpolicy.engine.check;
 
 import dev.fwpolicy.engine.ast.AddressSetDecl;
+import dev.fwpolicy.engine.ast.DynamicSetDecl;
 import dev.fwpolicy.engine.ast.Name;
 import dev.fwpolicy.engine.ast.PolicyDecl;
 import dev.fwpolicy.engine.ast.PolicyItem;
@@ -23,6 +24,7 @@ final class Scope {
         var scope = new Scope();
         for (var item : policy.items()) {
             Optional<Name> name = item instanceof AddressSetDecl s ? Optional.of(s.name())
+                    : item instanceof DynamicSetDecl d ? Optional.of(d.name())
                     : item instanceof PortSetDecl p ? Optional.of(p.name())
                     : Optional.empty();
             if (name.isEmpty()) continue;

@@ -54,6 +54,11 @@ final class SetResolver {
                 out.add(Cidr.all(Family.V6));
             } else {
                 var ref = (AddressReference) m;
+                if (scope.lookup(ref.name()).orElse(null) instanceof DynamicSetDecl dynamic) {
+                    dynamicSetUsed(ref, dynamic);
+                    ok = false;
+                    continue;
+                }
                 var resolved = reference(ref.name(), ref.span(), AddressSetDecl.class, "address set")
                         .flatMap(decl -> nested(ref.name(), ref.span(), () -> addressMembers(((AddressSetDecl) decl).set().members())));
                 if (resolved.isPresent()) out.addAll(resolved.get());
@@ -98,13 +103,26 @@ final class SetResolver {
             return Optional.empty();
         }
         if (!kind.isInstance(item.get())) {
-            String actual = item.get() instanceof PortSetDecl ? "a port set" : "an address set";
+            String actual = item.get() instanceof PortSetDecl ? "a port set"
+                    : item.get() instanceof DynamicSetDecl ? "a set of cluster addresses" : "an address set";
             diagnostics.add(Diagnostic.error("wrong-kind", span, "'$" + name + "' is " + actual + ", but " + article(kindName)
                             + " is expected here")
                     .withRelated(item.get().span(), "'" + name + "' is defined here"));
             return Optional.empty();
         }
         return item;
+    }
+
+    /**
+     * Until kernel sets exist there is no way to put members that change without the
+     * policy changing into the kernel: expanding them into rules would make every pod
+     * rollout rewrite rules. Say so instead of compiling the rule without them.
+     */
+    private void dynamicSetUsed(AddressReference ref, DynamicSetDecl decl) {
+        diagnostics.add(Diagnostic.error("dynamic-set-unsupported", ref.span(), "'$" + ref.name() + "' follows the cluster ("
+                        + decl.source().text() + "): a rule using it needs kernel sets, which this build does not have yet,"
+                        + " and a source of members (--cluster-state or serve's watches)")
+                .withRelated(decl.span(), "'" + ref.name() + "' is defined here"));
     }
 
     private <T> Optional<T> nested(String name, Span span, java.util.function.Supplier<Optional<T>> body) {

@@ -42,6 +42,17 @@ public final class IptablesDataplane {
         return backend;
     }
 
+    /**
+     * The same kernel through the backend not in use: only to remove fwpolicy's rules left there
+     * by a backend switch ({@link DetectedBackend#ownRulesElsewhere()}).
+     */
+    public IptablesDataplane otherBackend() {
+        Backend other = backend.other();
+        var detected = new DetectedBackend(other, new BackendDetector(runner).version(other),
+                "holds fwpolicy rules from before a switch to " + backend.backend().label());
+        return new IptablesDataplane(runner, detected, timeout);
+    }
+
     public KernelTable read(Family family) {
         return read(family, false);
     }

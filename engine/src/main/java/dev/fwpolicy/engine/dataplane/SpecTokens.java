@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * Splits a rule spec as iptables-save prints it into argv words: spaces separate, double
  * quotes group (a comment or log prefix), a backslash takes the next character literally.
- * The one place that turns printed rules back into arguments: the kernel view, tools that
- * replay rules one by one, and tests all use it.
+ * Used by the evaluator's kernel view ({@code eval.KernelRules}); the reconciler's
+ * {@code SaveParser} keeps each rule as the text iptables-save printed and does not split it.
  */
 public final class SpecTokens {
     private SpecTokens() {}

@@ -34,7 +34,10 @@ public final class Formatter {
         return f.render();
     }
 
-    /** One output line before alignment; {@code column} groups cells that are aligned together. */
+    /**
+     * One output line before alignment. Consecutive {@code alignable} rows at one depth form a group:
+     * their heads are padded to one width, and so are their bodies when a note or comment follows.
+     */
     private record Row(int depth, String head, String body, String note, String trailing, boolean blankBefore, boolean alignable) {}
 
     private void file(PolicyFile file) {
@@ -62,6 +65,8 @@ public final class Formatter {
             leaf(1, "", "default " + d.direction().keyword() + " " + d.verdict().keyword(), null, d.span());
         } else if (item instanceof AddressSetDecl s) {
             leaf(1, "set " + s.name().text(), "= " + addressSet(s.set()), null, s.span());
+        } else if (item instanceof DynamicSetDecl d) {
+            leaf(1, "set " + d.name().text(), "= " + d.source().text(), null, d.span());
         } else if (item instanceof PortSetDecl ps) {
             leaf(1, "ports " + ps.name().text(), "= " + portSet(ps.set()), null, ps.span());
         } else {

@@ -24,10 +24,12 @@ import org.antlr.v4.runtime.tree.TerminalNode;
 final class AstBuilder {
     private final String file;
     private final Diagnostics diagnostics;
+    private final ClusterLiterals clusterLiterals;
 
     AstBuilder(String file, Diagnostics diagnostics) {
         this.file = file;
         this.diagnostics = diagnostics;
+        this.clusterLiterals = new ClusterLiterals(file, diagnostics);
     }
 
     List<Declaration> build(PolicyFileContext ctx) {
@@ -59,6 +61,9 @@ final class AstBuilder {
         if (ctx instanceof AddressSetDeclContext s) {
             return new AddressSetDecl(name(s.name), addressSet(s.addressSet()), span(s));
         }
+        if (ctx instanceof DynamicSetDeclContext d) {
+            return new DynamicSetDecl(name(d.name), clusterSource(d.memberSource()), span(d));
+        }
         if (ctx instanceof PortSetDeclContext p) {
             return new PortSetDecl(name(p.name), portSet(p.portSet()), span(p));
         }
@@ -66,6 +71,18 @@ final class AstBuilder {
         var rules = new ArrayList<RuleDecl>();
         for (var r : b.ruleDecl()) rules.add(rule(r));
         return new DirectionBlock(direction(b.direction()), rules, span(b));
+    }
+
+    private ClusterSource clusterSource(MemberSourceContext ctx) {
+        if (ctx instanceof ServiceSourceContext s) return clusterLiterals.service(s.service, span(s));
+        var p = (PodsSourceContext) ctx;
+        Optional<NamespaceRef> namespaces = Optional.empty();
+        if (p.podNamespaces() instanceof SelectedNamespacesContext sel) {
+            namespaces = Optional.of(new NamespaceSelector(clusterLiterals.selector(sel.selector), span(sel)));
+        } else if (p.podNamespaces() instanceof NamedNamespaceContext named) {
+            namespaces = Optional.of(clusterLiterals.namespace(named.namespace));
+        }
+        return new PodsSource(Optional.ofNullable(p.selector).map(clusterLiterals::selector), namespaces, span(p));
     }
 
     private RuleDecl rule(RuleDeclContext ctx) {

@@ -13,7 +13,8 @@ final class TokenNames {
             FwpolicyLexer.IPV6, "an IPv6 address",
             FwpolicyLexer.PORT_RANGE, "a port range",
             FwpolicyLexer.VARIABLE, "a $reference",
-            FwpolicyLexer.STRING, "a \"note\"",
+            FwpolicyLexer.STRING, "a \"string\"",
+            FwpolicyLexer.QUALIFIED_NAME, "a namespace/name",
             Token.EOF, "end of file");
 
     private TokenNames() {}

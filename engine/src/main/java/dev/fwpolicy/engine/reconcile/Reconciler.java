@@ -52,6 +52,8 @@ public final class Reconciler {
 
     private final ReconcilerOptions options;
     private final ExpectedPrints prints = new ExpectedPrints();
+    /** fwpolicy rules detection found in the backend not in use; removed after the first successful sync. */
+    private boolean leftoverInOtherBackend;
     /** What the last sync wrote without reading it back ({@link VerifyMode#ON_NEXT_READ}). */
     private Optional<Unverified> unverified = Optional.empty();
 
@@ -86,6 +88,7 @@ public final class Reconciler {
         this.dataplane = dataplane;
         this.sets = sets;
         this.options = options;
+        this.leftoverInOtherBackend = dataplane.backend().ownRulesElsewhere() > 0;
     }
 
     /**
@@ -133,6 +136,29 @@ public final class Reconciler {
      * there was needs no dry run of its own, which would cost another read-back.
      */
     public synchronized SyncReport sync(RuleSet desired, java.util.function.Consumer<Plan> firstPlan) {
+        SyncReport report = syncThisBackend(desired, firstPlan);
+        return leftoverInOtherBackend ? removeLeftover(report) : report;
+    }
+
+    /**
+     * After a backend switch the old backend still holds fwpolicy's previous rules, in force
+     * beside the new ones (a packet must pass both) and invisible to the new backend's tools.
+     * Once this backend holds the rule set, the other is reconciled to an empty rule set: the
+     * same planner removes exactly fwpolicy's jumps (by spec) and FWP- chains there, nothing else.
+     * Done after, not before, so the host is never without a policy.
+     */
+    private SyncReport removeLeftover(SyncReport report) {
+        var other = dataplane.otherBackend();
+        var cleaner = new Reconciler(other, options.withVerify(VerifyMode.AFTER_WRITE));
+        cleaner.leftoverInOtherBackend = false;
+        var removed = cleaner.sync(new RuleSet(List.of(), List.of(), "none"));
+        leftoverInOtherBackend = false;
+        return report.withWarning("found " + dataplane.backend().ownRulesElsewhere() + " fwpolicy rule(s) in the "
+                + other.backend().backend().label() + " backend (left from before a switch to " + backend().backend().label()
+                + "); removed " + removed.counts().removed() + " rule(s) there");
+    }
+
+    private SyncReport syncThisBackend(RuleSet desired, java.util.function.Consumer<Plan> firstPlan) {
         long start = System.nanoTime();
         Map<Family, KernelTable> tables = readAll();
         int mismatches = learnUnverified(tables);

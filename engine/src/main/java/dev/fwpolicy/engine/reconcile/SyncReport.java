@@ -21,10 +21,34 @@ import java.time.Duration;
  *                           sync that wrote nothing or verified after writing; false when it trusted
  *                           the committed transaction and left the check to the next read
  *                           ({@link VerifyMode#ON_NEXT_READ})
+ * @param warnings           what the operator should know although the sync succeeded, e.g. that
+ *                           fwpolicy's rules were found in the other backend and removed there
  * @param sets               the kernel sets' part: what the first plan found and what was written
  */
 public record SyncReport(DetectedBackend backend, ChangeCounts counts, int restoreInvocations, int payloadLines,
-                         int attempts, int renderMismatches, Duration duration, boolean verified, SetSync sets) {
+                         int attempts, int renderMismatches, Duration duration, boolean verified, java.util.List<String> warnings,
+                         SetSync sets) {
+
+    public SyncReport {
+        warnings = java.util.List.copyOf(warnings);
+    }
+
+    public SyncReport(DetectedBackend backend, ChangeCounts counts, int restoreInvocations, int payloadLines,
+                      int attempts, int renderMismatches, Duration duration, boolean verified, java.util.List<String> warnings) {
+        this(backend, counts, restoreInvocations, payloadLines, attempts, renderMismatches, duration, verified, warnings, SetSync.NONE);
+    }
+
+    /** With the kernel sets' part and no warnings. */
+    public SyncReport(DetectedBackend backend, ChangeCounts counts, int restoreInvocations, int payloadLines,
+                      int attempts, int renderMismatches, Duration duration, boolean verified, SetSync sets) {
+        this(backend, counts, restoreInvocations, payloadLines, attempts, renderMismatches, duration, verified, java.util.List.of(), sets);
+    }
+
+    SyncReport withWarning(String warning) {
+        var all = new java.util.ArrayList<>(warnings);
+        all.add(warning);
+        return new SyncReport(backend, counts, restoreInvocations, payloadLines, attempts, renderMismatches, duration, verified, all, sets);
+    }
 
     /**
      * @param missingMembers desired members the kernel sets lacked (all members of a missing set)
@@ -36,10 +60,10 @@ public record SyncReport(DetectedBackend backend, ChangeCounts counts, int resto
         public static final SetSync NONE = new SetSync(0, 0, 0, 0);
     }
 
-    /** No kernel sets involved. */
+    /** No kernel sets involved, no warnings. */
     public SyncReport(DetectedBackend backend, ChangeCounts counts, int restoreInvocations, int payloadLines,
                       int attempts, int renderMismatches, Duration duration, boolean verified) {
-        this(backend, counts, restoreInvocations, payloadLines, attempts, renderMismatches, duration, verified, SetSync.NONE);
+        this(backend, counts, restoreInvocations, payloadLines, attempts, renderMismatches, duration, verified, java.util.List.of(), SetSync.NONE);
     }
 
     /** Nothing was written: no iptables restore and no ipset restore. */
@@ -54,6 +78,7 @@ public record SyncReport(DetectedBackend backend, ChangeCounts counts, int resto
         return "added %d, removed %d, moved %d, repaired %d, unchanged %d (%d restore call(s), %d payload line(s), %d ms, %s%s)%s"
                 .formatted(counts.added(), counts.removed(), counts.moved(), counts.repaired(), counts.unchanged(),
                         restoreInvocations, payloadLines, duration.toMillis(), backend.backend().label(),
-                        verified ? "" : ", verified on the next read", setPart);
+                        verified ? "" : ", verified on the next read", setPart)
+                + warnings.stream().map(w -> "; warning: " + w).collect(java.util.stream.Collectors.joining());
     }
 }

@@ -55,6 +55,7 @@ public final class ApplyCommand implements Callable<Integer> {
                     out.println(PlanPrinter.counts(report.wroteNothing() ? "in sync" : "applied", report.counts())
                             + " (" + report.restoreInvocations() + " restore call(s), " + report.payloadLines()
                             + " payload line(s), " + report.duration().toMillis() + " ms)");
+                    report.warnings().forEach(w -> out.println("warning: " + w));
                 }
             }
             out.flush();

@@ -9,6 +9,7 @@ import dev.fwpolicy.engine.reconcile.SyncReport;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 
 /** How {@code diff} and {@code apply} show plans and results, as text or JSON. */
 final class PlanPrinter {
@@ -98,7 +99,8 @@ final class PlanPrinter {
                 .put("renderMismatches", r.renderMismatches())
                 .put("sets", new JsonObject().put("missing-member", r.sets().missingMembers()).put("extra-member", r.sets().extraMembers())
                         .put("restoreInvocations", r.sets().restoreInvocations()).put("payloadLines", r.sets().payloadLines()))
-                .put("durationMillis", r.duration().toMillis());
+                .put("durationMillis", r.duration().toMillis())
+                .put("warnings", new JsonArray(new ArrayList<Object>(r.warnings())));
     }
 
     private static JsonObject backend(DetectedBackend b) {

@@ -6,11 +6,14 @@ import dev.fwpolicy.sidecar.loop.FirewallSync;
 import dev.fwpolicy.sidecar.loop.LoopSettings;
 import dev.fwpolicy.sidecar.loop.PrimedCompile;
 import dev.fwpolicy.sidecar.loop.ReconcilerFirewall;
+import dev.fwpolicy.sidecar.serve.SidecarOptions;
 import dev.fwpolicy.sidecar.serve.SidecarService;
 import dev.fwpolicy.sidecar.source.ConfigMapSource;
 import dev.fwpolicy.sidecar.source.DirectorySource;
 import dev.fwpolicy.sidecar.source.PolicyInputs;
 import dev.fwpolicy.sidecar.source.PolicySource;
+import dev.fwpolicy.sidecar.http.ApiLimits;
+import dev.fwpolicy.sidecar.http.TlsFiles;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
@@ -39,6 +42,7 @@ import picocli.CommandLine.Option;
             "",
             "Endpoints: GET /v1/status /v1/rules /v1/state /v1/diff /metrics /healthz /readyz,",
             "POST /v1/check (never applied), POST /v1/evaluate, POST /v1/sync (bearer token when --token-file is set).",
+            "Limits (connections, timeouts, bodies, flows): see docs/sidecar.md.",
             "",
             "On SIGTERM the rules stay in force (a restart must not open the firewall); pass",
             "--remove-on-exit to take them out."},
@@ -65,7 +69,7 @@ public final class ServeCommand implements Callable<Integer> {
     KernelOptions kernel;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9464", converter = ListenAddress.Converter.class,
-            description = "HTTP API address (default: ${DEFAULT-VALUE}). Keep it on loopback unless --token-file is set.")
+            description = "HTTP API address (default: ${DEFAULT-VALUE}). Any other than loopback needs --token-file.")
     ListenAddress listen;
 
     @Option(names = "--resync", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
@@ -90,11 +94,20 @@ public final class ServeCommand implements Callable<Integer> {
     Duration debounce;
 
     @Option(names = "--token-file", paramLabel = "FILE",
-            description = "File holding the bearer token POST /v1/sync requires; re-read every 5 s, so a rotated Secret takes effect without a restart.")
+            description = "File holding the bearer token: POST /v1/sync needs it, and so does every /v1/* endpoint for clients "
+                    + "outside the pod (not on loopback); /healthz, /readyz, /metrics stay open. Re-read every 5 s, "
+                    + "so a rotated Secret takes effect without a restart.")
     Path tokenFile;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "PEM certificate chain to serve HTTPS with (needs --tls-key); re-read every 5 s, so a renewed certificate takes effect without a restart.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key (PKCS#8 or PKCS#1) for --tls-cert.")
+    Path tlsKey;
+
     @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "1048576",
-            description = "Largest request body the API accepts (default: ${DEFAULT-VALUE}).")
+            description = "Largest request body of POST /v1/check and /v1/evaluate (default: ${DEFAULT-VALUE}); other endpoints take at most 4096 bytes.")
     long maxBody;
 
     @Option(names = "--remove-on-exit", description = "On shutdown, remove fwpolicy's rules and chains instead of leaving them in force.")
@@ -105,8 +118,18 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Refusals first: nothing is started, nothing touches the kernel.
+        if (!ApiSettings.isLoopback(listen.host()) && tokenFile == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--listen " + listen.host()
+                    + " is reachable from outside the pod: set --token-file, so that only holders of the token can use /v1/*");
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+        }
         var loopSettings = new LoopSettings(resync, minSyncInterval, syncBurst, verifyAfter);
-        var apiSettings = new ApiSettings(listen.host(), listen.port(), readToken(), maxBody);
+        var tls = tlsCert == null ? Optional.<TlsFiles>empty() : Optional.of(new TlsFiles(tlsCert, tlsKey, TlsFiles.DEFAULT_RELOAD));
+        tls.ifPresent(TlsFiles::read); // unreadable files stop us here, not at the first handshake
+        var apiSettings = new ApiSettings(listen.host(), listen.port(), readToken(), maxBody, ApiLimits.DEFAULT, tls);
         // The first compile of a big policy is most of the time to ready in a cold JVM: start it
         // now, on its own thread, while the backend is detected and Vert.x starts on the other core.
         var compiler = new PrimedCompile();
@@ -130,7 +153,8 @@ public final class ServeCommand implements Callable<Integer> {
 
         SidecarService service;
         try {
-            service = SidecarService.start(vertx, registry, firewall, policySource, loopSettings, apiSettings, removeOnExit, compiler)
+            service = SidecarService.start(vertx, registry, firewall, policySource,
+                            SidecarOptions.of(loopSettings, apiSettings).withRemoveOnExit(removeOnExit).withCompiler(compiler))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             kube.ifPresent(KubernetesClient::close);

@@ -1,16 +1,21 @@
 package dev.fwpolicy.sidecar.http;
 
+import dev.fwpolicy.engine.compile.Compiler;
 import dev.fwpolicy.sidecar.json.ApiJson;
 import dev.fwpolicy.sidecar.loop.ActivePolicy;
 import dev.fwpolicy.sidecar.loop.NoPolicyException;
 import dev.fwpolicy.sidecar.loop.ReconcileLoop;
+import dev.fwpolicy.sidecar.loop.SyncTrigger;
 import dev.fwpolicy.sidecar.source.PolicyProblem;
 import dev.fwpolicy.engine.source.SourceFile;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,12 +28,23 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP API. Reads come from the loop's immutable snapshot; kernel questions (/v1/state,
  * /v1/diff) read the kernel on a worker thread; nothing here waits for a sync except
  * POST /v1/sync, whose answer is the sync. Every failure is JSON
  * {@code {code, message, errors:[…]}}; a bad request is a 4xx, never a 5xx.
+ *
+ * <p>Hostile or careless clients meet the bounds of {@link ApiLimits}: connection caps and a
+ * deadline for reading each request ({@link ConnectionGuard}), a body limit per endpoint, and
+ * heavy work (compiling for /v1/check, evaluating, reading the kernel) admitted a few requests
+ * at a time and run on the API's own worker threads, never the loop's or the event loop.
+ * With a token, every /v1/* endpoint needs it from a client outside the pod's network namespace
+ * (POST /v1/sync from every client); /healthz, /readyz and /metrics stay open for the kubelet
+ * and Prometheus.
  */
 public final class ApiVerticle extends VerticleBase {
     private static final System.Logger LOG = System.getLogger("fwpolicy.api");
@@ -37,8 +53,14 @@ public final class ApiVerticle extends VerticleBase {
     private final ReconcileLoop loop;
     private final ApiSettings settings;
     private final PrometheusMeterRegistry registry;
+    private final Compiler compiler = new Compiler();
     private HttpServer server;
     private EvaluateApi evaluateApi;
+    private WorkerExecutor workers;
+    private ConnectionGuard guard;
+    /** Heavy requests admitted and not yet finished (event loop only). */
+    private int heavyInFlight;
+    private byte[] tlsDigest;
 
     public ApiVerticle(ReconcileLoop loop, ApiSettings settings, PrometheusMeterRegistry registry) {
         this.loop = loop;
@@ -51,11 +73,31 @@ public final class ApiVerticle extends VerticleBase {
         return server.actualPort();
     }
 
+    /** Endpoints whose bodies carry real input (policy text, flows); every other body is tiny. */
+    private static final Set<String> LARGE_BODIES = Set.of("/v1/check", "/v1/evaluate");
+
     @Override
     public Future<?> start() {
+        var limits = settings.limits();
+        workers = vertx.createSharedWorkerExecutor("fwpolicy-api-" + System.identityHashCode(this), limits.heavyWorkers());
+        guard = new ConnectionGuard(vertx, limits, registry);
         var router = Router.router(vertx);
-        router.route().handler(BodyHandler.create(false).setBodyLimit(settings.bodyLimit()).setHandleFileUploads(false));
-        router.get("/healthz").handler(ctx -> send(ctx, 200, new JsonObject().put("status", "ok")));
+        router.route().handler(ctx -> {
+            var conn = ctx.request().connection();
+            ctx.addEndHandler(v -> guard.responded(conn));
+            ctx.next();
+        });
+        // Before the body is read: an unauthenticated client does not get to upload a megabyte.
+        // (A route without a path: one with a path would become every request's route label.)
+        router.route().handler(this::authorize);
+        var large = BodyHandler.create(false).setBodyLimit(settings.bodyLimit()).setHandleFileUploads(false);
+        var small = BodyHandler.create(false).setBodyLimit(limits.smallBodyLimit()).setHandleFileUploads(false);
+        router.route().handler(ctx -> (LARGE_BODIES.contains(ctx.request().path()) ? large : small).handle(ctx));
+        router.route().handler(ctx -> {
+            guard.requestRead(ctx.request().connection());
+            ctx.next();
+        });
+        router.get("/healthz").handler(this::healthy);
         router.get("/readyz").handler(this::ready);
         router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
         router.get("/v1/status").handler(ctx -> send(ctx, 200, ApiJson.status(loop.snapshot())));
@@ -64,38 +106,142 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/v1/diff").handler(this::diff);
         router.post("/v1/check").handler(this::check);
         router.post("/v1/sync").handler(this::sync);
-        evaluateApi = new EvaluateApi(vertx, loop);
+        evaluateApi = new EvaluateApi(workers, loop);
         router.post("/v1/evaluate").handler(this::evaluate);
 
         router.errorHandler(400, ctx -> fail(ctx, 400, "BadRequest", "the request could not be read"));
         router.errorHandler(404, ctx -> fail(ctx, 404, "NotFound", "no such endpoint: " + ctx.request().path()));
         router.errorHandler(405, ctx -> fail(ctx, 405, "MethodNotAllowed",
                 ctx.request().method() + " is not allowed on " + ctx.request().path()));
-        router.errorHandler(413, ctx -> fail(ctx, 413, "BodyTooLarge",
-                "request body larger than " + settings.bodyLimit() + " bytes"));
+        router.errorHandler(413, ctx -> fail(ctx, 413, "BodyTooLarge", "request body larger than "
+                + (LARGE_BODIES.contains(ctx.request().path()) ? settings.bodyLimit() : limits.smallBodyLimit()) + " bytes"));
         router.errorHandler(415, ctx -> fail(ctx, 415, "UnsupportedMediaType", "unsupported content type"));
         router.errorHandler(500, ctx -> {
             LOG.log(Level.ERROR, "unhandled failure on " + ctx.request().path(), ctx.failure());
             fail(ctx, 500, "InternalError", String.valueOf(ctx.failure()));
         });
 
-        return vertx.createHttpServer().requestHandler(router).listen(settings.port(), settings.host())
+        var options = new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
+                .setIdleTimeout((int) Math.max(1, limits.idleTimeout().toSeconds())).setIdleTimeoutUnit(TimeUnit.SECONDS)
+                .setMaxInitialLineLength(4096).setMaxHeaderSize(8192)
+                // HTTP/1.1 only: h2c would multiply requests per connection past the connection caps.
+                .setHttp2ClearTextEnabled(false);
+        Future<HttpServerOptions> ready = settings.tls().isEmpty() ? Future.succeededFuture(options)
+                : vertx.executeBlocking(() -> settings.tls().get().read(), false).map(pair -> {
+                    tlsDigest = pair.digest();
+                    return options.setSsl(true).setKeyCertOptions(pair.options()).setSslHandshakeTimeout(limits.requestReadTimeout().toMillis())
+                            .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
+                });
+        return ready.compose(o -> vertx.createHttpServer(o).connectionHandler(guard::connected).requestHandler(router).listen())
                 .onSuccess(s -> {
                     server = s;
                     settings.token().filter(BearerToken::reloads).ifPresent(token ->
                             vertx.setPeriodic(token.reloadEvery().toMillis(), id -> vertx.executeBlocking(token::reload, false)));
-                    if (!isLoopback(settings.host()) && settings.token().isEmpty()) {
-                        LOG.log(Level.WARNING, "listening on {0} without --token-file: anyone who reaches the port can trigger syncs",
+                    settings.tls().ifPresent(tls -> vertx.setPeriodic(tls.reloadEvery().toMillis(), id -> reloadTls(tls)));
+                    if (!ApiSettings.isLoopback(settings.host()) && settings.token().isEmpty()) {
+                        LOG.log(Level.WARNING, "listening on {0} without --token-file: anyone who reaches the port can use the API",
                                 settings.host());
                     }
-                    LOG.log(Level.INFO, "HTTP API on http://{0}:{1,number,#}{2}", settings.host(), s.actualPort(),
-                            settings.token().isPresent() ? " (POST /v1/sync needs the bearer token)" : "");
+                    LOG.log(Level.INFO, "HTTP API on {0}://{1}:{2,number,#}{3}", settings.tls().isPresent() ? "https" : "http",
+                            settings.host(), s.actualPort(), settings.token().isPresent()
+                                    ? " (/v1/* needs the bearer token from outside the pod, POST /v1/sync from everywhere)" : "");
                 });
+    }
+
+    /** A changed certificate or key is served to new connections; a pair that does not load keeps the one in force. */
+    private void reloadTls(TlsFiles tls) {
+        vertx.executeBlocking(tls::read, false).onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.log(Level.WARNING, "cannot re-read the TLS files ({0}); the certificate in force stays", ar.cause().getMessage());
+                return;
+            }
+            var pair = ar.result();
+            if (pair.sameAs(tlsDigest)) return;
+            server.updateSSLOptions(new ServerSSLOptions().setKeyCertOptions(pair.options()), true).onComplete(up -> {
+                if (up.succeeded()) {
+                    tlsDigest = pair.digest();
+                    LOG.log(Level.INFO, "TLS certificate reloaded from {0}", tls.cert());
+                } else {
+                    LOG.log(Level.WARNING, "the new TLS certificate or key does not load ({0}); the one in force stays",
+                            up.cause().getMessage());
+                }
+            });
+        });
     }
 
     @Override
     public Future<?> stop() {
-        return server == null ? Future.succeededFuture() : server.close();
+        Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+        return closed.compose(v -> workers == null ? Future.<Void>succeededFuture() : workers.close());
+    }
+
+    /**
+     * Liveness: this answer shows the HTTP side works; the reconcile loop's own thread must have
+     * ticked recently too, or the sidecar would look healthy while nothing repairs the rules.
+     */
+    private void healthy(RoutingContext ctx) {
+        var since = loop.sinceLastTick();
+        if (since.compareTo(settings.limits().loopStallAfter()) > 0) {
+            fail(ctx, 503, "LoopStalled", "the reconcile loop has not run for " + since.toMillis() + " ms");
+        } else {
+            send(ctx, 200, new JsonObject().put("status", "ok").put("loopTickedMsAgo", since.toMillis()));
+        }
+    }
+
+    /**
+     * With a token: POST /v1/sync always needs it; the other /v1/* endpoints need it from a client
+     * that is not on loopback (inside the pod, the containers share loopback and the rules anyway).
+     */
+    private void authorize(RoutingContext ctx) {
+        var token = settings.token();
+        if (token.isEmpty() || !ctx.request().path().startsWith("/v1/")) {
+            ctx.next();
+            return;
+        }
+        boolean local = ApiSettings.isLoopback(ctx.request().remoteAddress().hostAddress());
+        if (local && !ctx.request().path().equals("/v1/sync")) {
+            ctx.next();
+            return;
+        }
+        var header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer");
+            fail(ctx, 401, "Unauthorized", ctx.request().path() + " needs Authorization: Bearer <token>");
+            return;
+        }
+        byte[] given = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
+        byte[] expected = token.get().current().getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(given, expected)) { // constant time
+            fail(ctx, 403, "Forbidden", "wrong token");
+            return;
+        }
+        ctx.next();
+    }
+
+    /**
+     * Admits one heavy request (compile, evaluate, kernel read) or answers 429: at most
+     * {@code heavyQueue} at once, whatever the number of connections. {@code work} is counted
+     * until it completes, not until the client leaves: an abandoned request still holds a worker.
+     */
+    private <T> void heavy(RoutingContext ctx, java.util.function.Supplier<Future<T>> work,
+                           java.util.function.Consumer<io.vertx.core.AsyncResult<T>> answer) {
+        if (heavyInFlight >= settings.limits().heavyQueue()) {
+            ctx.response().putHeader("Retry-After", "1");
+            fail(ctx, 429, "Busy", "at most " + settings.limits().heavyQueue()
+                    + " requests that compile, evaluate or read the kernel at once; try again shortly");
+            return;
+        }
+        heavyInFlight++;
+        Future<T> f;
+        try {
+            f = work.get();
+        } catch (RuntimeException e) {
+            f = Future.failedFuture(e);
+        }
+        f.onComplete(ar -> {
+            heavyInFlight--;
+            answer.accept(ar);
+        });
     }
 
     private void ready(RoutingContext ctx) {
@@ -113,7 +259,7 @@ public final class ApiVerticle extends VerticleBase {
 
     private void state(RoutingContext ctx) {
         var revision = loop.snapshot().policy().map(ActivePolicy::revision).orElse(null);
-        loop.kernelState().onComplete(ar -> {
+        heavy(ctx, loop::kernelState, ar -> {
             if (ar.succeeded()) send(ctx, 200, ApiJson.state(revision, ar.result()));
             else kernelFailure(ctx, ar.cause());
         });
@@ -121,7 +267,7 @@ public final class ApiVerticle extends VerticleBase {
 
     private void diff(RoutingContext ctx) {
         var revision = loop.snapshot().policy().map(ActivePolicy::revision).orElse(null);
-        loop.diff().onComplete(ar -> {
+        heavy(ctx, loop::diff, ar -> {
             if (ar.succeeded()) send(ctx, 200, ApiJson.diff(revision, ar.result()));
             else kernelFailure(ctx, ar.cause());
         });
@@ -136,10 +282,43 @@ public final class ApiVerticle extends VerticleBase {
             return;
         }
         int count = files.size();
-        loop.check(files).onComplete(ar -> {
+        heavy(ctx, () -> workers.executeBlocking(guarded(() -> compiler.compile(files)), false), ar -> {
             if (ar.succeeded()) send(ctx, 200, ApiJson.check(ar.result(), count));
-            else ctx.fail(500, ar.cause());
+            else workFailure(ctx, ar.cause());
         });
+    }
+
+    /**
+     * Turns running out of memory into an answer. The compiler's own limits come first and
+     * answer with diagnostics; this is the last line, so a request that still does not fit
+     * costs its client a 503 and leaves the sidecar serving.
+     */
+    static <T> Callable<T> guarded(Callable<T> work) {
+        return () -> {
+            try {
+                return work.call();
+            } catch (OutOfMemoryError e) {
+                throw new TooMuchWork("the request needs more memory than the sidecar has (max heap "
+                        + (Runtime.getRuntime().maxMemory() >> 20) + " MB); send less at once");
+            }
+        };
+    }
+
+    /** Work a request asked for could not be done within the sidecar's memory: the client's to shrink. */
+    static final class TooMuchWork extends RuntimeException {
+        TooMuchWork(String message) {
+            super(message);
+        }
+    }
+
+    private void workFailure(RoutingContext ctx, Throwable cause) {
+        if (cause instanceof TooMuchWork) {
+            fail(ctx, 503, "TooMuchWork", cause.getMessage());
+        } else if (cause instanceof NoPolicyException) {
+            noPolicy(ctx);
+        } else {
+            ctx.fail(500, cause);
+        }
     }
 
     /**
@@ -180,37 +359,24 @@ public final class ApiVerticle extends VerticleBase {
     private void evaluate(RoutingContext ctx) {
         EvaluateApi.Request request;
         try {
-            request = EvaluateApi.parse(ctx);
+            request = EvaluateApi.parse(ctx, settings.limits());
         } catch (EvaluateApi.BadRequest e) {
             fail(ctx, 400, e.code, e.getMessage());
             return;
         }
-        evaluateApi.evaluate(request).onComplete(ar -> {
+        heavy(ctx, () -> evaluateApi.evaluate(request), ar -> {
             if (ar.succeeded()) send(ctx, 200, ar.result());
-            else kernelFailure(ctx, ar.cause());
+            else if (ar.cause() instanceof EvaluateApi.KernelReadFailed k) kernelFailure(ctx, k.getCause());
+            else workFailure(ctx, ar.cause());
         });
     }
 
     private void sync(RoutingContext ctx) {
-        if (settings.token().isPresent()) {
-            var header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-            if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                ctx.response().putHeader("WWW-Authenticate", "Bearer");
-                fail(ctx, 401, "Unauthorized", "POST /v1/sync needs Authorization: Bearer <token>");
-                return;
-            }
-            byte[] given = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
-            byte[] expected = settings.token().get().current().getBytes(StandardCharsets.UTF_8);
-            if (!MessageDigest.isEqual(given, expected)) { // constant time
-                fail(ctx, 403, "Forbidden", "wrong token");
-                return;
-            }
-        }
         if (loop.snapshot().policy().isEmpty()) {
             noPolicy(ctx);
             return;
         }
-        loop.syncNow("api").onComplete(ar -> {
+        loop.syncNow(SyncTrigger.API).onComplete(ar -> {
             if (ar.failed()) {
                 kernelFailure(ctx, ar.cause());
             } else if (ar.result().ok()) {
@@ -235,10 +401,6 @@ public final class ApiVerticle extends VerticleBase {
             LOG.log(Level.WARNING, "kernel query failed on " + ctx.request().path(), cause);
             fail(ctx, 502, "KernelUnavailable", "could not read the kernel: " + cause.getMessage());
         }
-    }
-
-    private static boolean isLoopback(String host) {
-        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
     }
 
     private static String firstLine(String s) {

@@ -14,7 +14,7 @@ import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.ir.Target;
 import dev.fwpolicy.engine.net.Family;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -34,11 +34,14 @@ import java.util.Locale;
  * default true for one flow, false for a batch). {@code desired} walks the policy in force;
  * {@code kernel} reads fwpolicy's chains back and walks what the kernel holds, listing how it
  * differs from the policy. The evaluator for the policy in force is built once per revision.
+ *
+ * <p>Bounded by {@link ApiLimits}: at most {@code maxFlows} flows, and {@code maxExplainedFlows}
+ * with traces (a trace lists every rule consulted: thousands of them for one flow through a
+ * large policy); past either the client gets 400 {@code TooManyFlows} naming the limit, before
+ * any work is done.
  */
 final class EvaluateApi {
-    static final int MAX_FLOWS = 10_000;
-
-    private final Vertx vertx;
+    private final WorkerExecutor workers;
     private final ReconcileLoop loop;
     private volatile Cached cached;
 
@@ -54,14 +57,21 @@ final class EvaluateApi {
         }
     }
 
+    /** Reading the kernel failed (a 502 for the client), as opposed to evaluating what was read. */
+    static final class KernelReadFailed extends Exception {
+        KernelReadFailed(Throwable cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
     record Request(List<Flow> flows, boolean kernel, boolean explain) {}
 
-    EvaluateApi(Vertx vertx, ReconcileLoop loop) {
-        this.vertx = vertx;
+    EvaluateApi(WorkerExecutor workers, ReconcileLoop loop) {
+        this.workers = workers;
         this.loop = loop;
     }
 
-    static Request parse(RoutingContext ctx) throws BadRequest {
+    static Request parse(RoutingContext ctx, ApiLimits limits) throws BadRequest {
         var body = ctx.body().buffer();
         if (body == null || body.length() == 0) throw new BadRequest("EmptyBody", "expected {\"flow\": \"…\"} or {\"flows\": [\"…\"]}");
         JsonObject json;
@@ -77,7 +87,9 @@ final class EvaluateApi {
             texts.add(one);
         } else if (json.getValue("flows") instanceof JsonArray many && !many.isEmpty()) {
             batch = true;
-            if (many.size() > MAX_FLOWS) throw new BadRequest("TooManyFlows", "at most " + MAX_FLOWS + " flows per request");
+            if (many.size() > limits.maxFlows()) {
+                throw new BadRequest("TooManyFlows", "at most " + limits.maxFlows() + " flows per request (got " + many.size() + ")");
+            }
             for (int i = 0; i < many.size(); i++) {
                 if (!(many.getValue(i) instanceof String s)) throw new BadRequest("BadField", "flows[" + i + "] must be a string");
                 texts.add(s);
@@ -92,6 +104,10 @@ final class EvaluateApi {
             throw new BadRequest("BadField", "against must be \"desired\" or \"kernel\", not \"" + against + "\"");
         }
         boolean explain = json.getValue("explain") instanceof Boolean b ? b : !batch;
+        if (explain && texts.size() > limits.maxExplainedFlows()) {
+            throw new BadRequest("TooManyFlows", "at most " + limits.maxExplainedFlows() + " flows per request with \"explain\": true (got "
+                    + texts.size() + "); ask without explain, or in smaller batches");
+        }
         var flows = new ArrayList<Flow>();
         for (int i = 0; i < texts.size(); i++) {
             try {
@@ -103,18 +119,23 @@ final class EvaluateApi {
         return new Request(flows, against.equals("kernel"), explain);
     }
 
-    /** Evaluates off the event loop (a batch with traces of a 10,000-rule set takes a while). */
+    /**
+     * Evaluates on the API's workers (a batch over a 10,000-rule set takes a while). Only a
+     * failure to read the kernel comes back as {@link KernelReadFailed}.
+     */
     Future<JsonObject> evaluate(Request request) {
         var policy = loop.snapshot().policy();
         if (policy.isEmpty()) return Future.failedFuture(new NoPolicyException("no policy has been loaded yet"));
         var desired = policy.get().ruleSet();
         if (!request.kernel()) {
-            return vertx.executeBlocking(() -> answer("desired", desired.revision(), evaluator(desired), request, List.of()), false);
+            return workers.executeBlocking(ApiVerticle.guarded(
+                    () -> answer("desired", desired.revision(), evaluator(desired), request, List.of())), false);
         }
-        return loop.kernelState().compose(state -> vertx.executeBlocking(() -> {
-            var back = KernelRules.read(dumps(state, request, desired), state.kernelSets(), desired);
-            return answer("kernel", desired.revision(), new Evaluator(back.ruleSet()), request, back.drift());
-        }, false));
+        return loop.kernelState().recover(e -> Future.failedFuture(e instanceof NoPolicyException ? e : new KernelReadFailed(e)))
+                .compose(state -> workers.executeBlocking(ApiVerticle.guarded(() -> {
+                    var back = KernelRules.read(dumps(state, request, desired), state.kernelSets(), desired);
+                    return answer("kernel", desired.revision(), new Evaluator(back.ruleSet()), request, back.drift());
+                }), false));
     }
 
     private Evaluator evaluator(RuleSet desired) {

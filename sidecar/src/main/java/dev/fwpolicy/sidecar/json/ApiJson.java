@@ -45,7 +45,7 @@ public final class ApiJson {
                         .put("reason", s.backend().reason()))
                 .put("policy", s.policy().map(ApiJson::policy).orElse(null))
                 .put("appliedRevision", s.applied().orElse(null))
-                .put("inForce", s.policy().isPresent() && s.applied().equals(s.policy().map(ActivePolicy::revision)))
+                .put("inForce", s.inForce())
                 .put("lastSync", s.lastSync().map(ApiJson::sync).orElse(null))
                 .put("lastSuccessfulSync", s.lastSuccess().map(ApiJson::sync).orElse(null))
                 .put("lastError", s.problem().map(ApiJson::problem).orElse(null));

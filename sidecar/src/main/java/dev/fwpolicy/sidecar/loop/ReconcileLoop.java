@@ -4,7 +4,6 @@ import dev.fwpolicy.sidecar.source.PolicyProblem;
 import dev.fwpolicy.sidecar.source.PolicySource;
 import dev.fwpolicy.sidecar.source.SourceUpdate;
 import dev.fwpolicy.engine.compile.CompileResult;
-import dev.fwpolicy.engine.compile.Compiler;
 import dev.fwpolicy.engine.diag.Diagnostic;
 import dev.fwpolicy.engine.source.SourceFile;
 import io.vertx.core.Context;
@@ -38,8 +37,9 @@ public final class ReconcileLoop extends VerticleBase {
     private final PolicySource source;
     private final LoopSettings settings;
     private final LoopEvents metrics;
-    private final Compiler compiler = new Compiler();
     private final PrimedCompile policyCompiler;
+    private final LoopTime time;
+    private final SyncRateLimit rateLimit;
 
     private volatile ServiceSnapshot snapshot;
     private Context loopContext;
@@ -47,32 +47,31 @@ public final class ReconcileLoop extends VerticleBase {
     private Optional<ActivePolicy> desired = Optional.empty();
     private boolean syncing;
     private boolean wanted;
-    private final Set<String> wantedBy = new LinkedHashSet<>();
+    private final Set<SyncTrigger> wantedBy = new LinkedHashSet<>();
     private List<Promise<SyncRecord>> waiters = new ArrayList<>();
-    /** Sync tokens available (see {@link LoopSettings}); refilled lazily from the time elapsed. */
-    private double tokens;
-    private long refilledAtNanos;
     private long timerId = -1;
     private long periodicId = -1;
     private long retryId = -1;
     private long verifyId = -1;
+    private long heartbeatId = -1;
+    private volatile long lastTickNanos = System.nanoTime();
     private int consecutiveFailures;
     private Promise<Void> idle = promiseDone();
 
+    /**
+     * @param policyCompiler possibly already compiling the first policy (see {@link PrimedCompile})
+     * @param time           the clock and timers ({@link LoopTime#system()} outside tests)
+     */
     public ReconcileLoop(FirewallSync firewall, PolicySource source, LoopSettings settings, LoopEvents metrics,
-                         BackendInfo backend) {
-        this(firewall, source, settings, metrics, backend, new PrimedCompile());
-    }
-
-    /** As above, with {@code policyCompiler} possibly already compiling the first policy (see {@link PrimedCompile}). */
-    public ReconcileLoop(FirewallSync firewall, PolicySource source, LoopSettings settings, LoopEvents metrics,
-                         BackendInfo backend, PrimedCompile policyCompiler) {
+                         BackendInfo backend, PrimedCompile policyCompiler, LoopTime time) {
         this.policyCompiler = policyCompiler;
+        this.time = time;
+        this.rateLimit = new SyncRateLimit(settings.minSyncInterval(), settings.burst(), time::nanoTime);
         this.firewall = firewall;
         this.source = source;
         this.settings = settings;
         this.metrics = metrics;
-        this.snapshot = ServiceSnapshot.initial(source.description(), backend);
+        this.snapshot = ServiceSnapshot.initial(time.now(), source.description(), backend);
     }
 
     private static Promise<Void> promiseDone() {
@@ -84,23 +83,30 @@ public final class ReconcileLoop extends VerticleBase {
     @Override
     public Future<?> start() {
         loopContext = context;
-        tokens = settings.burst();
-        refilledAtNanos = System.nanoTime();
-        periodicId = vertx.setPeriodic(settings.resync().toMillis(), id -> {
-            source.poll();
-            want("resync", Optional.empty());
-        });
+        lastTickNanos = System.nanoTime();
+        // Real time, not the loop's (possibly virtual) clock: liveness is about this thread running.
+        heartbeatId = vertx.setPeriodic(1000, id -> lastTickNanos = System.nanoTime());
+        scheduleResync();
         LOG.log(Level.INFO, "watching {0}; resync every {1} s; up to {2} syncs back to back, then one per {3} ms",
                 source.description(), settings.resync().toSeconds(), settings.burst(), settings.minSyncInterval().toMillis());
         return source.start(vertx, this::onSourceUpdate);
     }
 
+    private void scheduleResync() {
+        periodicId = time.setTimer(settings.resync(), () -> {
+            source.poll();
+            want(SyncTrigger.RESYNC, Optional.empty());
+            scheduleResync();
+        });
+    }
+
     @Override
     public Future<?> stop() {
-        vertx.cancelTimer(periodicId);
-        if (timerId != -1) vertx.cancelTimer(timerId);
-        if (retryId != -1) vertx.cancelTimer(retryId);
-        if (verifyId != -1) vertx.cancelTimer(verifyId);
+        time.cancelTimer(periodicId);
+        if (timerId != -1) time.cancelTimer(timerId);
+        if (retryId != -1) time.cancelTimer(retryId);
+        if (verifyId != -1) time.cancelTimer(verifyId);
+        vertx.cancelTimer(heartbeatId);
         wanted = false;
         // A sync in flight finishes (it is one transaction either way); the rules stay in force.
         return source.stop().recover(e -> Future.succeededFuture()).compose(v -> idle.future());
@@ -112,7 +118,7 @@ public final class ReconcileLoop extends VerticleBase {
     }
 
     /** Asks for a sync and completes with its record (which may fold in other requests). */
-    public Future<SyncRecord> syncNow(String trigger) {
+    public Future<SyncRecord> syncNow(SyncTrigger trigger) {
         Promise<SyncRecord> promise = Promise.promise();
         loopContext.runOnContext(v -> want(trigger, Optional.of(promise)));
         return promise.future();
@@ -128,9 +134,13 @@ public final class ReconcileLoop extends VerticleBase {
         return withPolicy().compose(p -> vertx.executeBlocking(() -> firewall.state(p.ruleSet()), false));
     }
 
-    /** Compiles text that is never applied (POST /v1/check). */
-    public Future<CompileResult> check(List<SourceFile> files) {
-        return vertx.executeBlocking(() -> compiler.compile(files), false);
+    /**
+     * How long ago this loop's thread last ran its heartbeat (every second). Liveness: the loop
+     * must keep repairing whatever the HTTP side suffers, and a loop whose thread is stuck or gone
+     * must show in /healthz. Wall time on purpose: a stalled thread is a real-world fact.
+     */
+    public Duration sinceLastTick() {
+        return Duration.ofNanos(Math.max(0, System.nanoTime() - lastTickNanos));
     }
 
     private Future<ActivePolicy> withPolicy() {
@@ -148,7 +158,7 @@ public final class ReconcileLoop extends VerticleBase {
                     desired.map(p -> " (revision " + p.revision() + ")").orElse(""));
             snapshot = snapshot.withSourceGone(gone.reason());
         } else if (update instanceof SourceUpdate.Unreadable bad) {
-            reject(new PolicyProblem(Instant.now(), "SourceUnreadable", bad.message(), List.of()));
+            reject(new PolicyProblem(time.now(), "SourceUnreadable", bad.message(), List.of()));
         }
     }
 
@@ -160,19 +170,19 @@ public final class ReconcileLoop extends VerticleBase {
                         ? "the compiler ran out of memory (max heap " + (Runtime.getRuntime().maxMemory() >> 20)
                                 + " MB; sidecar/jvm.options sets it to half the container's memory): raise the memory limit"
                         : "compiler failed: " + ar.cause();
-                reject(new PolicyProblem(Instant.now(), "PolicyInvalid", why, List.of()));
+                reject(new PolicyProblem(time.now(), "PolicyInvalid", why, List.of()));
                 return;
             }
             CompileResult result = ar.result();
             if (result.hasErrors() || result.ruleSet().isEmpty()) {
-                reject(new PolicyProblem(Instant.now(), "PolicyInvalid",
+                reject(new PolicyProblem(time.now(), "PolicyInvalid",
                         result.errorCount() + " error(s) in " + loaded.description() + "; the last good rules stay in force",
                         result.diagnostics()));
                 return;
             }
             var ruleSet = result.ruleSet().get();
             var policy = new ActivePolicy(ruleSet, loaded.files().stream().map(SourceFile::name).toList(),
-                    loaded.description(), Instant.now(), result.diagnostics());
+                    loaded.description(), time.now(), result.diagnostics());
             boolean same = desired.map(p -> p.revision().equals(ruleSet.revision())).orElse(false);
             desired = Optional.of(policy);
             snapshot = snapshot.withPolicy(policy);
@@ -180,7 +190,7 @@ public final class ReconcileLoop extends VerticleBase {
             if (same) return; // e.g. a symlink swap to identical content, or the informer's resync
             LOG.log(Level.INFO, "policy revision {0} loaded from {1}: {2} rule(s), {3} warning(s)", ruleSet.revision(),
                     loaded.description(), ruleSet.ruleCount(), result.warningCount());
-            want("policy", Optional.empty());
+            want(SyncTrigger.POLICY, Optional.empty());
         });
     }
 
@@ -195,7 +205,7 @@ public final class ReconcileLoop extends VerticleBase {
 
     // ---- the sync machine (on the loop) ----
 
-    private void want(String trigger, Optional<Promise<SyncRecord>> waiter) {
+    private void want(SyncTrigger trigger, Optional<Promise<SyncRecord>> waiter) {
         wanted = true;
         wantedBy.add(trigger);
         waiter.ifPresent(waiters::add);
@@ -204,13 +214,11 @@ public final class ReconcileLoop extends VerticleBase {
 
     private void schedule() {
         if (!wanted || syncing || timerId != -1) return;
-        refill();
-        // Rounded up: a timer that fires a fraction of a millisecond early must not find the bucket empty.
-        long waitMillis = tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) * settings.minSyncInterval().toNanos() / 1e6) + 1;
-        if (waitMillis == 0) {
+        var wait = rateLimit.untilNext();
+        if (wait.isZero()) {
             runSync();
         } else {
-            timerId = vertx.setTimer(waitMillis, id -> {
+            timerId = time.setTimer(wait, () -> {
                 timerId = -1;
                 runSync();
             });
@@ -224,10 +232,10 @@ public final class ReconcileLoop extends VerticleBase {
     private void scheduleRetry() {
         consecutiveFailures++;
         long delay = Math.min(settings.resync().toMillis(), 1000L << Math.min(consecutiveFailures - 1, 16));
-        if (retryId != -1) vertx.cancelTimer(retryId);
-        retryId = vertx.setTimer(delay, id -> {
+        if (retryId != -1) time.cancelTimer(retryId);
+        retryId = time.setTimer(Duration.ofMillis(delay), () -> {
             retryId = -1;
-            want("retry", Optional.empty());
+            want(SyncTrigger.RETRY, Optional.empty());
         });
     }
 
@@ -240,13 +248,13 @@ public final class ReconcileLoop extends VerticleBase {
      */
     private void scheduleVerify(boolean wrote) {
         if (verifyId != -1) {
-            vertx.cancelTimer(verifyId);
+            time.cancelTimer(verifyId);
             verifyId = -1;
         }
         if (!wrote) return;
-        verifyId = vertx.setTimer(Math.max(1, settings.verifyDelay().toMillis()), id -> {
+        verifyId = time.setTimer(settings.verifyDelay(), () -> {
             verifyId = -1;
-            want("verify", Optional.empty());
+            want(SyncTrigger.VERIFY, Optional.empty());
         });
     }
 
@@ -255,25 +263,16 @@ public final class ReconcileLoop extends VerticleBase {
         return message.length() <= 8192 ? message : message.substring(0, 8192) + "\n… (truncated; the full text is in the log)";
     }
 
-    private void refill() {
-        long now = System.nanoTime();
-        long interval = settings.minSyncInterval().toNanos();
-        tokens = interval == 0 ? settings.burst()
-                : Math.min(settings.burst(), tokens + (double) (now - refilledAtNanos) / interval);
-        refilledAtNanos = now;
-    }
-
     private void runSync() {
         if (!wanted || syncing) return;
-        refill();
-        if (tokens < 1) {
+        if (!rateLimit.untilNext().isZero()) {
             schedule();
             return;
         }
-        var triggers = String.join(",", wantedBy);
+        var triggers = List.copyOf(wantedBy);
         // A verify alone is charged only if it writes (below): verifies are bounded by the writes,
         // which are charged, and a free one does not hold back the next policy change.
-        boolean verifyOnly = wantedBy.size() == 1 && wantedBy.contains("verify");
+        boolean verifyOnly = wantedBy.equals(Set.of(SyncTrigger.VERIFY));
         var promises = waiters;
         wanted = false;
         wantedBy.clear();
@@ -287,11 +286,11 @@ public final class ReconcileLoop extends VerticleBase {
         boolean policyUnchanged = snapshot.applied().map(policy.revision()::equals).orElse(false);
         syncing = true;
         idle = Promise.promise();
-        long startNanos = System.nanoTime();
-        if (!verifyOnly) tokens -= 1;
-        Instant at = Instant.now();
+        long startNanos = time.nanoTime();
+        if (!verifyOnly) rateLimit.take();
+        Instant at = time.now();
         vertx.executeBlocking(() -> firewall.sync(policy.ruleSet()), false).onComplete(ar -> {
-            var took = Duration.ofNanos(System.nanoTime() - startNanos);
+            var took = Duration.ofNanos(time.nanoTime() - startNanos);
             SyncRecord record;
             if (ar.succeeded()) {
                 record = new SyncRecord(at, took, triggers, policy.revision(), Optional.of(ar.result()), Optional.empty(),
@@ -300,13 +299,13 @@ public final class ReconcileLoop extends VerticleBase {
                 var c = ar.result().counts();
                 if (!c.isQuiet() || !policyUnchanged) {
                     LOG.log(Level.INFO, "sync ({0}) revision {1}: added {2}, removed {3}, moved {4}, repaired {5}, unchanged {6} in {7} ms",
-                            triggers, policy.revision(), c.added(), c.removed(), c.moved(), c.repaired(), c.unchanged(), took.toMillis());
+                            record.trigger(), policy.revision(), c.added(), c.removed(), c.moved(), c.repaired(), c.unchanged(), took.toMillis());
                 }
             } else {
                 record = new SyncRecord(at, took, triggers, policy.revision(), Optional.empty(),
                         Optional.of(capped(String.valueOf(ar.cause().getMessage()))), policyUnchanged);
                 metrics.syncFailed(record);
-                LOG.log(Level.ERROR, "sync (" + triggers + ") of revision " + policy.revision()
+                LOG.log(Level.ERROR, "sync (" + record.trigger() + ") of revision " + policy.revision()
                         + " failed; the rules of the last successful sync stay in force", ar.cause());
                 scheduleRetry();
             }
@@ -315,13 +314,11 @@ public final class ReconcileLoop extends VerticleBase {
                 boolean wrote = ar.result().restoreInvocations() > 0;
                 if (verifyOnly && wrote) {
                     // It repaired drift: pay for it, so a program fighting us meets the rate limit.
-                    refill();
-                    tokens -= 1;
+                    rateLimit.take();
                 }
                 scheduleVerify(wrote);
             } else if (verifyOnly) {
-                refill();
-                tokens -= 1;
+                rateLimit.take();
             }
             snapshot = snapshot.withSync(record);
             syncing = false;

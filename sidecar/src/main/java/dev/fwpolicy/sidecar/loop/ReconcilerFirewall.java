@@ -80,6 +80,7 @@ public final class ReconcilerFirewall implements FirewallSync {
         long start = System.nanoTime();
         var first = new java.util.concurrent.atomic.AtomicReference<Plan>();
         var report = reconciler.sync(desired, first::set);
+        report.warnings().forEach(w -> System.getLogger("fwpolicy.sync").log(System.Logger.Level.WARNING, w));
         Plan plan = first.get();
         var drift = report.wroteNothing() ? DriftCounts.NONE : changes(plan, desired);
         return new SyncResult(counts(report.counts()), drift, report.restoreInvocations(), desired.ruleCount(),

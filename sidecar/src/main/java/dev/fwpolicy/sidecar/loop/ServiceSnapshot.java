@@ -20,9 +20,14 @@ public record ServiceSnapshot(Instant startedAt, String source, BackendInfo back
                               Optional<String> applied, Optional<SyncRecord> lastSync, Optional<SyncRecord> lastSuccess,
                               Optional<PolicyProblem> problem, Optional<String> sourceGone, boolean ready) {
 
-    public static ServiceSnapshot initial(String source, BackendInfo backend) {
-        return new ServiceSnapshot(Instant.now(), source, backend, Optional.empty(), Optional.empty(), Optional.empty(),
+    public static ServiceSnapshot initial(Instant startedAt, String source, BackendInfo backend) {
+        return new ServiceSnapshot(startedAt, source, backend, Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), false);
+    }
+
+    /** The loaded policy is the one the last successful sync put in the kernel. */
+    public boolean inForce() {
+        return policy.isPresent() && applied.equals(policy.map(ActivePolicy::revision));
     }
 
     public ServiceSnapshot withPolicy(ActivePolicy p) {

@@ -3,8 +3,6 @@ package dev.fwpolicy.sidecar.serve;
 import dev.fwpolicy.sidecar.http.ApiSettings;
 import dev.fwpolicy.sidecar.http.ApiVerticle;
 import dev.fwpolicy.sidecar.loop.FirewallSync;
-import dev.fwpolicy.sidecar.loop.LoopSettings;
-import dev.fwpolicy.sidecar.loop.PrimedCompile;
 import dev.fwpolicy.sidecar.loop.ReconcileLoop;
 import dev.fwpolicy.sidecar.metrics.ServiceMetrics;
 import dev.fwpolicy.sidecar.source.PolicySource;
@@ -13,8 +11,14 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.Match;
+import io.vertx.micrometer.MatchType;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.EnumSet;
 import java.lang.System.Logger.Level;
 import java.util.UUID;
 
@@ -42,10 +46,27 @@ public final class SidecarService {
         this.removeOnExit = removeOnExit;
     }
 
-    /** A Vert.x instance whose metrics (HTTP server and the service's own) go to {@code registry}. */
+    /** Methods that keep their own label value; any other method name a client sends is counted as {@code OTHER}. */
+    static final String KNOWN_METHODS = "GET|HEAD|POST|PUT|DELETE|OPTIONS|PATCH";
+    /** Backstop: distinct values per label of the HTTP meters beyond which new series are dropped. */
+    static final int MAX_LABEL_VALUES = 64;
+
+    /**
+     * A Vert.x instance whose metrics (HTTP server and the service's own) go to {@code registry}.
+     * HTTP series are labelled by method, status code and route template only, never by what a
+     * client can choose freely (path, remote address): every method name a client invents would
+     * otherwise become new series until the heap is full.
+     */
     public static Vertx newVertx(PrometheusMeterRegistry registry) {
         var metrics = new MicrometerMetricsOptions().setEnabled(true)
-                .setRegistryName("fwpolicy-" + UUID.randomUUID()); // one per instance: tests run several
+                .setRegistryName("fwpolicy-" + UUID.randomUUID()) // one per instance: tests run several
+                .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE))
+                .addLabelMatch(new Match().setDomain(MetricsDomain.HTTP_SERVER).setLabel(Label.HTTP_METHOD.toString())
+                        .setType(MatchType.REGEX).setValue("(?!(" + KNOWN_METHODS + ")$).*").setAlias("OTHER"));
+        for (var label : new Label[] {Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE}) {
+            registry.config().meterFilter(MeterFilter.maximumAllowableTags(MetricsDomain.HTTP_SERVER.getPrefix(), label.toString(),
+                    MAX_LABEL_VALUES, MeterFilter.deny()));
+        }
         return Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics))
                 .withMetrics(new MicrometerMetricsFactory(registry)).build();
     }
@@ -54,20 +75,14 @@ public final class SidecarService {
         return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     }
 
+    /** Deploys the loop and the API on {@code vertx}, whose metrics go to {@code registry}. */
     public static Future<SidecarService> start(Vertx vertx, PrometheusMeterRegistry registry, FirewallSync firewall,
-                                               PolicySource source, LoopSettings loopSettings, ApiSettings apiSettings,
-                                               boolean removeOnExit) {
-        return start(vertx, registry, firewall, source, loopSettings, apiSettings, removeOnExit, new PrimedCompile());
-    }
-
-    /** As above, with the first policy's compile possibly already under way in {@code compiler}. */
-    public static Future<SidecarService> start(Vertx vertx, PrometheusMeterRegistry registry, FirewallSync firewall,
-                                               PolicySource source, LoopSettings loopSettings, ApiSettings apiSettings,
-                                               boolean removeOnExit, PrimedCompile compiler) {
+                                               PolicySource source, SidecarOptions options) {
         var metrics = new ServiceMetrics(registry);
-        var loop = new ReconcileLoop(firewall, source, loopSettings, metrics, firewall.backend(), compiler);
-        var api = new ApiVerticle(loop, apiSettings, registry);
-        var service = new SidecarService(vertx, firewall, loop, api, removeOnExit);
+        var loop = new ReconcileLoop(firewall, source, options.loop(), metrics, firewall.backend(), options.compiler(),
+                options.time());
+        var api = new ApiVerticle(loop, options.api(), registry);
+        var service = new SidecarService(vertx, firewall, loop, api, options.removeOnExit());
         // The API first, so /healthz and /v1/status answer while the first policy loads.
         return vertx.deployVerticle(api)
                 .compose(id -> {

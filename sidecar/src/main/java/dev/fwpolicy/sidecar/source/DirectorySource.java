@@ -12,11 +12,13 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -28,6 +30,12 @@ import java.util.stream.Stream;
  * modify, delete; a rename arrives as delete + create) starts a debounce timer; when it fires
  * the whole directory is read again and delivered only if the content differs from what was
  * delivered last. One swap therefore makes one update, however many events it fires.
+ *
+ * <p>A watch follows a directory's inode, not its path: after {@code mv pol pol.old; mkdir pol}
+ * it would keep reporting {@code pol.old}. So the parent directory is watched too (for entries
+ * named like ours), every reload compares each watched path's file key with the one registered
+ * and registers the path again when they differ, and a directory moved or deleted away is
+ * reported as gone on that same event rather than at the next resync.
  */
 public final class DirectorySource implements PolicySource {
     private static final System.Logger LOG = System.getLogger("fwpolicy.source.dir");
@@ -40,10 +48,14 @@ public final class DirectorySource implements PolicySource {
     private WatchService watcher;
     private Thread watchThread;
     // Touched from the watch thread and from workers.
-    private final Set<Path> watched = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Map<Path, Registration> watched = new java.util.concurrent.ConcurrentHashMap<>();
+    private Optional<WatchKey> parentKey = Optional.empty();
     private long debounceTimer = -1;
     private Optional<List<SourceFile>> lastDelivered = Optional.empty();
     private boolean gone;
+
+    /** A watched directory: which inode ({@code fileKey}) the watch follows. */
+    private record Registration(Object fileKey, WatchKey key) {}
 
     public DirectorySource(Path dir, Duration debounce) {
         this.dir = dir.toAbsolutePath().normalize();
@@ -64,6 +76,15 @@ public final class DirectorySource implements PolicySource {
             watcher = FileSystems.getDefault().newWatchService();
         } catch (IOException e) {
             return Future.failedFuture(e);
+        }
+        Path parent = dir.getParent();
+        if (parent != null) {
+            try {
+                parentKey = Optional.of(parent.register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
+                        StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY));
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "cannot watch " + parent + " for " + dir.getFileName() + " being replaced: " + e.getMessage());
+            }
         }
         watchThread = new Thread(this::watchLoop, "fwpolicy-dir-watch");
         watchThread.setDaemon(true);
@@ -92,10 +113,16 @@ public final class DirectorySource implements PolicySource {
         try {
             while (true) {
                 var key = watcher.take();
-                key.pollEvents();
+                var events = key.pollEvents();
+                // In the parent only our own entry matters (created, moved in or out, deleted).
+                boolean relevant = parentKey.map(p -> p != key).orElse(true) || events.stream().anyMatch(e ->
+                        e.kind() == StandardWatchEventKinds.OVERFLOW || dir.getFileName().equals(e.context()));
                 // An invalid key means the directory itself went away: register it again when it is back.
-                if (!key.reset()) watched.remove((Path) key.watchable());
-                context.runOnContext(v -> changed());
+                if (!key.reset()) {
+                    Path where = (Path) key.watchable();
+                    watched.computeIfPresent(where, (p, r) -> r.key() == key ? null : r);
+                }
+                if (relevant) context.runOnContext(v -> changed());
             }
         } catch (ClosedWatchServiceException | InterruptedException e) {
             // stopped
@@ -129,7 +156,11 @@ public final class DirectorySource implements PolicySource {
     }
 
     private SourceUpdate readAndWatch() {
-        if (!Files.isDirectory(dir)) return new SourceUpdate.Gone("directory " + dir + " does not exist");
+        if (!Files.isDirectory(dir)) {
+            watched.values().forEach(r -> r.key().cancel()); // a moved-away copy is no longer the policy
+            watched.clear();
+            return new SourceUpdate.Gone("directory " + dir + " does not exist");
+        }
         registerDirectories();
         try {
             List<SourceFile> files = PolicyInputs.read(List.of(dir));
@@ -139,18 +170,32 @@ public final class DirectorySource implements PolicySource {
         }
     }
 
-    /** The directory and its visible subdirectories (hidden ones are the kubelet's internals). */
+    /**
+     * The directory and its visible subdirectories (hidden ones are the kubelet's internals),
+     * each watched on the inode its path names now: a path whose inode changed (replaced by
+     * {@code mv} + {@code mkdir}) is registered again, and watches on inodes no longer under the
+     * path (a moved-away old copy) are cancelled.
+     */
     private void registerDirectories() {
+        var seen = new java.util.HashSet<Path>();
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) walk.filter(Files::isDirectory)
                     .filter(p -> p.equals(dir) || !dir.relativize(p).toString().startsWith("."))::iterator) {
-                if (watched.add(p)) {
-                    p.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                            StandardWatchEventKinds.ENTRY_DELETE);
-                }
+                seen.add(p);
+                Object fileKey = Files.readAttributes(p, BasicFileAttributes.class).fileKey();
+                var current = watched.get(p);
+                if (current != null && current.key().isValid() && java.util.Objects.equals(current.fileKey(), fileKey)) continue;
+                if (current != null) current.key().cancel();
+                watched.put(p, new Registration(fileKey, p.register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
+                        StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE)));
             }
         } catch (IOException | ClosedWatchServiceException e) {
             LOG.log(Level.WARNING, "cannot watch " + dir + ": " + e.getMessage());
         }
+        watched.entrySet().removeIf(e -> {
+            if (seen.contains(e.getKey())) return false;
+            e.getValue().key().cancel();
+            return true;
+        });
     }
 }

@@ -100,6 +100,33 @@ class K8sExamplesTest {
         }
     }
 
+    /**
+     * docs/sidecar.md, "The xtables lock in a pod": iptables-legacy's lock is /run/xtables.lock,
+     * shared only by containers that mount the same volume at /run. fwpolicy has one (writable,
+     * the root file system being read-only), and every other container that may run iptables
+     * (NET_ADMIN or NET_RAW) mounts that same volume there.
+     */
+    @Test
+    void everyContainerThatMayRunIptablesSharesFwpolicysRunVolume() {
+        for (var d : all(Deployment.class)) {
+            var spec = d.getSpec().getTemplate().getSpec();
+            var run = sidecar(d).getVolumeMounts().stream().filter(m -> m.getMountPath().equals("/run")).findFirst()
+                    .orElseThrow(() -> new AssertionError(d.getMetadata().getName() + ": fwpolicy has no volume at /run"));
+            assertThat(run.getReadOnly()).isNotEqualTo(Boolean.TRUE);
+            var volume = spec.getVolumes().stream().filter(v -> v.getName().equals(run.getName())).findFirst().orElseThrow();
+            assertThat(volume.getEmptyDir()).as("an emptyDir, private to the pod").isNotNull();
+            var containers = new ArrayList<>(spec.getInitContainers());
+            containers.addAll(spec.getContainers());
+            for (var c : containers) {
+                var caps = c.getSecurityContext() == null || c.getSecurityContext().getCapabilities() == null ? List.<String>of()
+                        : c.getSecurityContext().getCapabilities().getAdd();
+                if (caps.stream().noneMatch(x -> x.equals("NET_ADMIN") || x.equals("NET_RAW"))) continue;
+                assertThat(c.getVolumeMounts()).as("%s/%s mounts the lock's volume at /run", d.getMetadata().getName(), c.getName())
+                        .anyMatch(m -> m.getName().equals(run.getName()) && m.getMountPath().equals("/run"));
+            }
+        }
+    }
+
     @Test
     void configMapModePointsAtTheConfigMapAndMayReadItAndRecordEvents() {
         var d = one(Deployment.class, "web");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.TypeConversionException;
 
@@ -36,6 +37,18 @@ class ServeCommandTest {
         var resync = CliRun.of("serve", "--policy-dir", "/tmp", "--resync", "soon");
         assertThat(resync.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(resync.err()).contains("not a duration: 'soon'");
+    }
+
+    @Test
+    void listeningBeyondLoopbackNeedsATokenAndTlsNeedsBothFiles() {
+        for (var address : List.of("0.0.0.0:9464", "10.1.2.3:9464", "[::]:9464")) {
+            var open = CliRun.of("serve", "--policy-dir", "/nonexistent", "--listen", address);
+            assertThat(open.exitCode()).as(address).isEqualTo(ExitCodes.USAGE);
+            assertThat(open.err()).contains("--token-file").contains("--listen");
+        }
+        var certOnly = CliRun.of("serve", "--policy-dir", "/nonexistent", "--tls-cert", "/nonexistent.pem");
+        assertThat(certOnly.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(certOnly.err()).contains("--tls-cert and --tls-key go together");
     }
 
     @Test

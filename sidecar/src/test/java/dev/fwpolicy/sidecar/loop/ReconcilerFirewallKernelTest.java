@@ -1,6 +1,7 @@
 package dev.fwpolicy.sidecar.loop;
 
 import dev.fwpolicy.sidecar.http.ApiSettings;
+import dev.fwpolicy.sidecar.serve.SidecarOptions;
 import dev.fwpolicy.sidecar.serve.SidecarService;
 import dev.fwpolicy.sidecar.testing.ManualSource;
 import dev.fwpolicy.sidecar.testing.ServiceHarness;
@@ -28,8 +29,9 @@ class ReconcilerFirewallKernelTest {
     private static SidecarService start(io.vertx.core.Vertx vertx, io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry,
                                         FirewallSync firewall, boolean removeOnExit) throws Exception {
         var service = SidecarService.start(vertx, registry, firewall,
-                new ManualSource(List.of(new SourceFile("web.fwpolicy", TestPolicies.WEB))), ServiceHarness.fastLoop(),
-                new ApiSettings("127.0.0.1", 0, Optional.empty(), 4096), removeOnExit)
+                new ManualSource(List.of(new SourceFile("web.fwpolicy", TestPolicies.WEB))),
+                SidecarOptions.of(ServiceHarness.fastLoop(), new ApiSettings("127.0.0.1", 0, Optional.empty(), 4096))
+                        .withRemoveOnExit(removeOnExit))
                 .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(30)).until(() -> service.loop().snapshot().ready());
         return service;

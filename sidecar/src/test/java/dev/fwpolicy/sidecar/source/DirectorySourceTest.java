@@ -104,4 +104,50 @@ class DirectorySourceTest {
             assertThat(firewall.appliedRevision).hasValue(revision(TestPolicies.WEB));
         }
     }
+
+    /**
+     * Issue 11 part 2: {@code mv pol pol.old; mkdir pol; cp new pol/}. The resync is 10 minutes
+     * away, so only the watch can deliver: the new directory is read at once, every later edit in
+     * it too, and edits in the moved-away copy are no longer the policy.
+     */
+    @Test
+    void aReplacedDirectoryIsWatchedAgainAtOnce() throws Exception {
+        dir = Files.createDirectories(tmp.resolve("pol"));
+        Files.writeString(dir.resolve("web.fwpolicy"), TestPolicies.WEB);
+        var firewall = new FakeFirewall();
+        try (var svc = new ServiceHarness(firewall, new DirectorySource(dir, Duration.ofMillis(50)),
+                ServiceHarness.fastLoop(), Optional.empty(), 4096)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> svc.snapshot().ready());
+            Path old = Files.move(dir, tmp.resolve("pol.old"));
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("web.fwpolicy"), TestPolicies.WEB_AND_SSH);
+            await().atMost(Duration.ofSeconds(5)).until(() -> firewall.appliedRevision.equals(Optional.of(revision(TestPolicies.WEB_AND_SSH))));
+
+            Files.writeString(old.resolve("web.fwpolicy"), TestPolicies.BROKEN);
+            Thread.sleep(300);
+            assertThat(svc.snapshot().problem()).as("an edit of the moved-away copy").isEmpty();
+            Files.writeString(dir.resolve("web.fwpolicy"), TestPolicies.WEB);
+            await().atMost(Duration.ofSeconds(5)).until(() -> firewall.appliedRevision.equals(Optional.of(revision(TestPolicies.WEB))));
+            assertThat(svc.snapshot().sourceGone()).isEmpty();
+        }
+    }
+
+    /** Moved away (no event inside the directory itself): reported at once, the rules stay. */
+    @Test
+    void aDirectoryMovedAwayIsReportedAtOnce() throws Exception {
+        dir = Files.createDirectories(tmp.resolve("pol"));
+        Files.writeString(dir.resolve("web.fwpolicy"), TestPolicies.WEB);
+        var firewall = new FakeFirewall();
+        try (var svc = new ServiceHarness(firewall, new DirectorySource(dir, Duration.ofMillis(50)),
+                ServiceHarness.fastLoop(), Optional.empty(), 4096)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> svc.snapshot().ready());
+            Files.move(dir, tmp.resolve("pol.old"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> svc.snapshot().sourceGone().isPresent());
+            assertThat(firewall.appliedRevision).hasValue(revision(TestPolicies.WEB));
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("web.fwpolicy"), TestPolicies.WEB_AND_SSH);
+            await().atMost(Duration.ofSeconds(5)).until(() -> firewall.appliedRevision.equals(Optional.of(revision(TestPolicies.WEB_AND_SSH))));
+            assertThat(svc.snapshot().sourceGone()).isEmpty();
+        }
+    }
 }

@@ -32,7 +32,10 @@ public final class FakeFirewall implements FirewallSync {
     public final AtomicInteger maxConcurrent = new AtomicInteger();
     public final AtomicInteger syncs = new AtomicInteger();
     public final List<Long> syncStartsNanos = java.util.Collections.synchronizedList(new ArrayList<>());
-    public volatile Duration syncDelay = Duration.ZERO;
+    /** The clock {@link #syncStartsNanos} is read from: the loop's virtual time in tests that use it. */
+    public volatile java.util.function.LongSupplier clock = System::nanoTime;
+    /** While held, a sync waits after it is counted, so a test can keep one in flight. */
+    private volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
     public volatile Optional<String> failWith = Optional.empty();
     public volatile Optional<String> appliedRevision = Optional.empty();
 
@@ -46,9 +49,9 @@ public final class FakeFirewall implements FirewallSync {
         int now = running.incrementAndGet();
         maxConcurrent.accumulateAndGet(now, Math::max);
         syncs.incrementAndGet();
-        syncStartsNanos.add(System.nanoTime());
+        syncStartsNanos.add(clock.getAsLong());
         try {
-            sleep(syncDelay);
+            if (!gate.await(30, java.util.concurrent.TimeUnit.SECONDS)) throw new IllegalStateException("held for 30 s");
             if (failWith.isPresent()) throw new IllegalStateException(failWith.get());
             synchronized (this) {
                 long start = System.nanoTime();
@@ -59,9 +62,26 @@ public final class FakeFirewall implements FirewallSync {
                 return new SyncResult(found.counts(), found.drift(), found.counts().isQuiet() ? 0 : 1, kernel.size(),
                         Duration.ofNanos(System.nanoTime() - start));
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         } finally {
             running.decrementAndGet();
         }
+    }
+
+    /** Syncs from now on wait until {@link #release()}. */
+    public void hold() {
+        gate = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    public void release() {
+        gate.countDown();
+    }
+
+    /** Syncs in progress now. */
+    public int running() {
+        return running.get();
     }
 
     @Override
@@ -162,14 +182,5 @@ public final class FakeFirewall implements FirewallSync {
         int unchanged = desired.ruleCount() - missing - tampered;
         return new Found(new SyncCounts(missing, duplicate + extra, 0, tampered, unchanged),
                 new DriftCounts(missing, duplicate, tampered, extra, 0), changes);
-    }
-
-    private static void sleep(Duration d) {
-        if (d.isZero()) return;
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

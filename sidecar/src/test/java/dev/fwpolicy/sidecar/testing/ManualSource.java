@@ -39,6 +39,11 @@ public final class ManualSource implements PolicySource {
         context.runOnContext(v -> updates.accept(update));
     }
 
+    /** Runs {@code action} on the loop's own context (the one that started this source). */
+    public void onLoop(Runnable action) {
+        context.runOnContext(v -> action.run());
+    }
+
     public void load(String name, String text) {
         push(new SourceUpdate.Loaded(List.of(new SourceFile(name, text)), description()));
     }

@@ -6,6 +6,7 @@ import dev.fwpolicy.sidecar.loop.FirewallSync;
 import dev.fwpolicy.sidecar.loop.LoopSettings;
 import dev.fwpolicy.sidecar.loop.PrimedCompile;
 import dev.fwpolicy.sidecar.loop.ServiceSnapshot;
+import dev.fwpolicy.sidecar.serve.SidecarOptions;
 import dev.fwpolicy.sidecar.serve.SidecarService;
 import dev.fwpolicy.sidecar.source.PolicySource;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -42,31 +43,44 @@ public final class ServiceHarness implements AutoCloseable {
     /** For sources that need the service's Vert.x instance (the fabric8 client shares it). */
     public ServiceHarness(FirewallSync firewall, java.util.function.Function<Vertx, PolicySource> sourceFactory, LoopSettings loop,
                    Optional<String> token, long bodyLimit) {
-        this(firewall, sourceFactory, loop, token.map(BearerToken::fixed), bodyLimit, new PrimedCompile());
+        this(firewall, sourceFactory, SidecarOptions.of(loop, api(token.map(BearerToken::fixed), bodyLimit)));
     }
 
     /** With a token that may change (a token file). */
     public ServiceHarness(FirewallSync firewall, PolicySource source, LoopSettings loop, BearerToken token) {
-        this(firewall, v -> source, loop, Optional.of(token), 4096, new PrimedCompile());
+        this(firewall, v -> source, SidecarOptions.of(loop, api(Optional.of(token), 4096)));
     }
 
     /** With the loop's compiler given (tests that make compiling fail). */
     public ServiceHarness(FirewallSync firewall, PolicySource source, LoopSettings loop, PrimedCompile compiler) {
-        this(firewall, v -> source, loop, Optional.empty(), 4096, compiler);
+        this(firewall, v -> source, SidecarOptions.of(loop, api(Optional.empty(), 4096)).withCompiler(compiler));
     }
 
-    private ServiceHarness(FirewallSync firewall, java.util.function.Function<Vertx, PolicySource> sourceFactory, LoopSettings loop,
-                           Optional<BearerToken> token, long bodyLimit, PrimedCompile compiler) {
+    /** With the API's settings given whole (limits, TLS). */
+    public ServiceHarness(FirewallSync firewall, PolicySource source, LoopSettings loop, ApiSettings api) {
+        this(firewall, v -> source, SidecarOptions.of(loop, api));
+    }
+
+    /** On virtual time: the loop's timers fire only when the test advances {@code time}. */
+    public ServiceHarness(FirewallSync firewall, PolicySource source, LoopSettings loop, VirtualTime time) {
+        this(firewall, v -> source, SidecarOptions.of(loop, api(Optional.empty(), 4096)).withTime(time));
+    }
+
+    public ServiceHarness(FirewallSync firewall, java.util.function.Function<Vertx, PolicySource> sourceFactory,
+                          SidecarOptions options) {
         this.firewall = firewall;
         this.source = sourceFactory.apply(vertx);
         try {
-            this.service = SidecarService.start(vertx, registry, firewall, source, loop,
-                            new ApiSettings("127.0.0.1", 0, token, bodyLimit), false, compiler)
+            this.service = SidecarService.start(vertx, registry, firewall, source, options)
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             vertx.close();
             throw new IllegalStateException("service did not start", e);
         }
+    }
+
+    private static ApiSettings api(Optional<BearerToken> token, long bodyLimit) {
+        return new ApiSettings("127.0.0.1", 0, token, bodyLimit);
     }
 
     /**

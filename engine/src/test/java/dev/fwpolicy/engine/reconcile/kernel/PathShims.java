@@ -107,6 +107,11 @@ public final class PathShims implements AutoCloseable {
         return new ProcessCommandRunner(Optional.of(path)).inNetns(netns.name());
     }
 
+    /** The directory to put first on PATH (for a child process that builds its own runner). */
+    public Path dir() {
+        return dir;
+    }
+
     public List<String> calls() {
         return lines("calls.log");
     }

@@ -1,0 +1,31 @@
+package dev.fwpolicy.engine;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The engine's shape, checked on its compiled classes: its packages form no cycle (so each can be
+ * understood and tested from the ones below it), and it knows nothing of the runnable around it.
+ */
+@AnalyzeClasses(packages = "dev.fwpolicy.engine", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+    @ArchTest
+    static final ArchRule packagesFormNoCycle = slices().matching("dev.fwpolicy.engine.(*)..")
+            .should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule noClassInTheRootPackage = noClasses().should()
+            .resideInAPackage("dev.fwpolicy.engine")
+            .because("every class has a package that says what it is part of, and the root would sit in every cycle");
+
+    @ArchTest
+    static final ArchRule engineKnowsNoRuntime = noClasses().that().resideInAPackage("dev.fwpolicy.engine..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.fwpolicy.sidecar..", "io.vertx..", "io.fabric8..",
+                    "io.micrometer..", "picocli..")
+            .because("dependencies point one way: sidecar -> engine -> grammar");
+}

@@ -1,0 +1,37 @@
+package dev.fwpolicy.sidecar.serve;
+
+import dev.fwpolicy.sidecar.http.ApiSettings;
+import dev.fwpolicy.sidecar.loop.LoopSettings;
+import dev.fwpolicy.sidecar.loop.LoopTime;
+import dev.fwpolicy.sidecar.loop.PrimedCompile;
+
+/**
+ * How {@code fwpolicy serve} runs, apart from what it syncs (the firewall) and where the policy
+ * comes from (the source).
+ *
+ * @param loop         when the loop syncs
+ * @param api          where and how the HTTP API listens
+ * @param removeOnExit take fwpolicy's rules out on stop instead of leaving them in force
+ * @param compiler     the first policy's compile, possibly already under way
+ * @param time         the loop's clock and timers (virtual in tests)
+ */
+public record SidecarOptions(LoopSettings loop, ApiSettings api, boolean removeOnExit, PrimedCompile compiler,
+                             LoopTime time) {
+
+    /** Real time, a compiler that starts when the first policy arrives, rules left in force on stop. */
+    public static SidecarOptions of(LoopSettings loop, ApiSettings api) {
+        return new SidecarOptions(loop, api, false, new PrimedCompile(), LoopTime.system());
+    }
+
+    public SidecarOptions withRemoveOnExit(boolean remove) {
+        return new SidecarOptions(loop, api, remove, compiler, time);
+    }
+
+    public SidecarOptions withCompiler(PrimedCompile primed) {
+        return new SidecarOptions(loop, api, removeOnExit, primed, time);
+    }
+
+    public SidecarOptions withTime(LoopTime clock) {
+        return new SidecarOptions(loop, api, removeOnExit, compiler, clock);
+    }
+}
