@@ -28,4 +28,10 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("dev.fwpolicy.sidecar..", "io.vertx..", "io.fabric8..",
                     "io.micrometer..", "picocli..")
             .because("dependencies point one way: sidecar -> engine -> grammar");
+
+    @ArchTest
+    static final ArchRule theAstBuilderHandlesEveryAlternative = noClasses().should().dependOnClassesThat()
+            .haveFullyQualifiedName("dev.fwpolicy.grammar.FwpolicyParserBaseVisitor")
+            .because("AstBuilder implements the generated visitor without defaults, so a new grammar alternative"
+                    + " fails to compile until it is built; the base visitor's defaults would hide it");
 }

@@ -1,6 +1,7 @@
-// Syntax of the .fwpolicy language. A rule with one alternative is named after the AST
-// record that dev.fwpolicy.engine.parser.AstBuilder builds from it; a rule with several
-// labels each alternative with the record it builds.
+// Syntax of the .fwpolicy language. Every alternative of a rule with several is labelled.
+// dev.fwpolicy.engine.parser.AstBuilder implements the generated visitor: one method per
+// label and per rule with one alternative, so an alternative added here does not compile
+// until AstBuilder builds something from it.
 parser grammar FwpolicyParser;
 
 options { tokenVocab = FwpolicyLexer; }
@@ -35,19 +36,19 @@ podNamespaces
     ;
 
 direction
-    : INBOUND
-    | OUTBOUND
+    : INBOUND                                                                # Inbound
+    | OUTBOUND                                                               # Outbound
     ;
 
 verdict
-    : ALLOW
-    | DENY
-    | REJECT
+    : ALLOW                                                                  # Allow
+    | DENY                                                                   # Deny
+    | REJECT                                                                 # Reject
     ;
 
 action
-    : verdict
-    | LOG
+    : verdict                                                                # VerdictAction
+    | LOG                                                                    # LogAction
     ;
 
 ruleDecl
@@ -56,11 +57,11 @@ ruleDecl
     ;
 
 protocol
-    : TCP
-    | UDP
-    | SCTP
-    | ICMP
-    | ICMPV6
+    : TCP                                                                    # Tcp
+    | UDP                                                                    # Udp
+    | SCTP                                                                   # Sctp
+    | ICMP                                                                   # Icmp
+    | ICMPV6                                                                 # Icmpv6
     ;
 
 // `from ADDRS [port PORTS]`: that port is the source port.
@@ -70,8 +71,8 @@ source
 
 // `to ADDRS [port PORTS]`, `to port PORTS` or `port PORTS`: the destination port.
 destination
-    : TO addresses (PORT portSet)?
-    | TO? PORT portSet
+    : TO addresses (PORT portSet)?                                           # AddressDestination
+    | TO? PORT portSet                                                       # PortOnlyDestination
     ;
 
 icmpType
@@ -114,16 +115,15 @@ flowSource
     ;
 
 flowDestination
-    : TO flowAddress (PORT INT)?
-    | TO? PORT INT
+    : TO flowAddress (PORT INT)?                                             # AddressFlowDestination
+    | TO? PORT INT                                                           # PortOnlyFlowDestination
     ;
 
 flowAddress
-    : IPV4
-    | IPV6
+    : (IPV4 | IPV6)
     ;
 
 state
-    : ESTABLISHED
-    | NEW
+    : ESTABLISHED                                                            # EstablishedState
+    | NEW                                                                    # NewState
     ;

@@ -10,18 +10,24 @@ import dev.fwpolicy.engine.source.Span;
 import dev.fwpolicy.grammar.FwpolicyParser.*;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
+import dev.fwpolicy.grammar.FwpolicyParserVisitor;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.tree.AbstractParseTreeVisitor;
 import org.antlr.v4.runtime.tree.TerminalNode;
 
 /**
  * Builds the immutable AST from a parse tree that has no syntax errors. Literal values
  * (addresses, CIDRs, ports, priorities) are checked here, where their token position is
  * known, and reported as positioned diagnostics.
+ *
+ * <p>It implements the generated visitor, one method per labelled alternative (and per rule
+ * with one alternative), with no default: an alternative added to the grammar does not compile
+ * until it is built here. Each method returns the AST type of its rule; {@link #build} and
+ * {@link #built} dispatch to the right alternative and give that type back.
  */
-final class AstBuilder {
+final class AstBuilder extends AbstractParseTreeVisitor<Object> implements FwpolicyParserVisitor<Object> {
     private final String file;
     private final Diagnostics diagnostics;
     private final ClusterLiterals clusterLiterals;
@@ -33,15 +39,33 @@ final class AstBuilder {
     }
 
     List<Declaration> build(PolicyFileContext ctx) {
-        var out = new ArrayList<Declaration>();
-        for (var d : ctx.declaration()) {
-            if (d instanceof PolicyDeclContext p) out.add(policy(p));
-            else if (d instanceof TestDeclContext t) out.add(test(t));
-        }
-        return out;
+        return visitPolicyFile(ctx);
     }
 
-    private PolicyDecl policy(PolicyDeclContext ctx) {
+    /** The AST node of a rule with several alternatives, built by the alternative's method. */
+    private <T> T build(ParserRuleContext ctx, Class<T> type) {
+        return type.cast(ctx.accept(this));
+    }
+
+    /** As {@link #build}, for the rules whose literals may be invalid (reported, then left out). */
+    @SuppressWarnings("unchecked")
+    private <T> Optional<T> built(ParserRuleContext ctx) {
+        return (Optional<T>) ctx.accept(this);
+    }
+
+    private <C extends ParserRuleContext, T> Optional<T> optional(C ctx, java.util.function.Function<C, T> build) {
+        return Optional.ofNullable(ctx).map(build);
+    }
+
+    // ---- declarations ----
+
+    @Override
+    public List<Declaration> visitPolicyFile(PolicyFileContext ctx) {
+        return ctx.declaration().stream().map(d -> build(d, Declaration.class)).toList();
+    }
+
+    @Override
+    public PolicyDecl visitPolicyDecl(PolicyDeclContext ctx) {
         Optional<PolicyDecl.Priority> priority = Optional.empty();
         if (ctx.priority != null) {
             var span = span(ctx.priority);
@@ -49,94 +73,299 @@ final class AstBuilder {
                     "priority must be a whole number from 0 to 1000000")
                     .map(v -> new PolicyDecl.Priority(v, span));
         }
-        var items = new ArrayList<PolicyItem>();
-        for (var item : ctx.policyItem()) items.add(item(item));
+        var items = ctx.policyItem().stream().map(i -> build(i, PolicyItem.class)).toList();
         return new PolicyDecl(name(ctx.name), priority, items, span(ctx));
     }
 
-    private PolicyItem item(PolicyItemContext ctx) {
-        if (ctx instanceof DefaultDeclContext d) {
-            return new DefaultDecl(direction(d.direction()), verdict(d.verdict()), span(d));
-        }
-        if (ctx instanceof AddressSetDeclContext s) {
-            return new AddressSetDecl(name(s.name), addressSet(s.addressSet()), span(s));
-        }
-        if (ctx instanceof DynamicSetDeclContext d) {
-            return new DynamicSetDecl(name(d.name), clusterSource(d.memberSource()), span(d));
-        }
-        if (ctx instanceof PortSetDeclContext p) {
-            return new PortSetDecl(name(p.name), portSet(p.portSet()), span(p));
-        }
-        var b = (DirectionBlockContext) ctx;
-        var rules = new ArrayList<RuleDecl>();
-        for (var r : b.ruleDecl()) rules.add(rule(r));
-        return new DirectionBlock(direction(b.direction()), rules, span(b));
+    @Override
+    public TestDecl visitTestDecl(TestDeclContext ctx) {
+        var expectations = ctx.expectation().stream().map(this::visitExpectation).toList();
+        return new TestDecl(name(ctx.name), expectations, span(ctx));
     }
 
-    private ClusterSource clusterSource(MemberSourceContext ctx) {
-        if (ctx instanceof ServiceSourceContext s) return clusterLiterals.service(s.service, span(s));
-        var p = (PodsSourceContext) ctx;
-        Optional<NamespaceRef> namespaces = Optional.empty();
-        if (p.podNamespaces() instanceof SelectedNamespacesContext sel) {
-            namespaces = Optional.of(new NamespaceSelector(clusterLiterals.selector(sel.selector), span(sel)));
-        } else if (p.podNamespaces() instanceof NamedNamespaceContext named) {
-            namespaces = Optional.of(clusterLiterals.namespace(named.namespace));
-        }
-        return new PodsSource(Optional.ofNullable(p.selector).map(clusterLiterals::selector), namespaces, span(p));
+    // ---- policy items ----
+
+    @Override
+    public DefaultDecl visitDefaultDecl(DefaultDeclContext ctx) {
+        return new DefaultDecl(build(ctx.direction(), Direction.class), build(ctx.verdict(), Verdict.class), span(ctx));
     }
 
-    private RuleDecl rule(RuleDeclContext ctx) {
-        if (ctx instanceof EstablishedRuleContext e) {
-            return new EstablishedRule(action(e.action()), note(e.note), span(e));
-        }
-        var m = (MatchRuleContext) ctx;
+    @Override
+    public AddressSetDecl visitAddressSetDecl(AddressSetDeclContext ctx) {
+        return new AddressSetDecl(name(ctx.name), build(ctx.addressSet(), AddressSet.class), span(ctx));
+    }
+
+    @Override
+    public DynamicSetDecl visitDynamicSetDecl(DynamicSetDeclContext ctx) {
+        return new DynamicSetDecl(name(ctx.name), build(ctx.memberSource(), ClusterSource.class), span(ctx));
+    }
+
+    @Override
+    public PortSetDecl visitPortSetDecl(PortSetDeclContext ctx) {
+        return new PortSetDecl(name(ctx.name), build(ctx.portSet(), PortSet.class), span(ctx));
+    }
+
+    @Override
+    public DirectionBlock visitDirectionBlock(DirectionBlockContext ctx) {
+        var rules = ctx.ruleDecl().stream().map(r -> build(r, RuleDecl.class)).toList();
+        return new DirectionBlock(build(ctx.direction(), Direction.class), rules, span(ctx));
+    }
+
+    // ---- dynamic sets ----
+
+    @Override
+    public ClusterSource visitPodsSource(PodsSourceContext ctx) {
+        Optional<NamespaceRef> namespaces = optional(ctx.podNamespaces(), n -> build(n, NamespaceRef.class));
+        return new PodsSource(Optional.ofNullable(ctx.selector).map(clusterLiterals::selector), namespaces, span(ctx));
+    }
+
+    @Override
+    public ClusterSource visitServiceSource(ServiceSourceContext ctx) {
+        return clusterLiterals.service(ctx.service, span(ctx));
+    }
+
+    @Override
+    public NamespaceRef visitSelectedNamespaces(SelectedNamespacesContext ctx) {
+        return new NamespaceSelector(clusterLiterals.selector(ctx.selector), span(ctx));
+    }
+
+    @Override
+    public NamespaceRef visitNamedNamespace(NamedNamespaceContext ctx) {
+        return clusterLiterals.namespace(ctx.namespace);
+    }
+
+    // ---- keywords ----
+
+    @Override
+    public Direction visitInbound(InboundContext ctx) {
+        return Direction.INBOUND;
+    }
+
+    @Override
+    public Direction visitOutbound(OutboundContext ctx) {
+        return Direction.OUTBOUND;
+    }
+
+    @Override
+    public Verdict visitAllow(AllowContext ctx) {
+        return Verdict.ALLOW;
+    }
+
+    @Override
+    public Verdict visitDeny(DenyContext ctx) {
+        return Verdict.DENY;
+    }
+
+    @Override
+    public Verdict visitReject(RejectContext ctx) {
+        return Verdict.REJECT;
+    }
+
+    @Override
+    public Action visitVerdictAction(VerdictActionContext ctx) {
+        return Action.of(build(ctx.verdict(), Verdict.class));
+    }
+
+    @Override
+    public Action visitLogAction(LogActionContext ctx) {
+        return Action.LOG;
+    }
+
+    @Override
+    public ProtocolRef visitTcp(TcpContext ctx) {
+        return new ProtocolRef(Protocol.TCP, span(ctx));
+    }
+
+    @Override
+    public ProtocolRef visitUdp(UdpContext ctx) {
+        return new ProtocolRef(Protocol.UDP, span(ctx));
+    }
+
+    @Override
+    public ProtocolRef visitSctp(SctpContext ctx) {
+        return new ProtocolRef(Protocol.SCTP, span(ctx));
+    }
+
+    @Override
+    public ProtocolRef visitIcmp(IcmpContext ctx) {
+        return new ProtocolRef(Protocol.ICMP, span(ctx));
+    }
+
+    @Override
+    public ProtocolRef visitIcmpv6(Icmpv6Context ctx) {
+        return new ProtocolRef(Protocol.ICMPV6, span(ctx));
+    }
+
+    // ---- rules ----
+
+    @Override
+    public EstablishedRule visitEstablishedRule(EstablishedRuleContext ctx) {
+        return new EstablishedRule(build(ctx.action(), Action.class), note(ctx.note), span(ctx));
+    }
+
+    @Override
+    public MatchRule visitMatchRule(MatchRuleContext ctx) {
         return new MatchRule(
-                action(m.action()),
-                Optional.ofNullable(m.protocol()).map(this::protocol),
-                Optional.ofNullable(m.source()).map(this::source),
-                Optional.ofNullable(m.destination()).map(this::destination),
-                Optional.ofNullable(m.icmpType()).map(this::icmpType),
-                note(m.note),
-                span(m));
-    }
-
-    private Source source(SourceContext ctx) {
-        return new Source(addresses(ctx.addresses()), Optional.ofNullable(ctx.portSet()).map(this::portSet), span(ctx));
-    }
-
-    private Destination destination(DestinationContext ctx) {
-        return new Destination(
-                Optional.ofNullable(ctx.addresses()).map(this::addresses),
-                Optional.ofNullable(ctx.portSet()).map(this::portSet),
+                build(ctx.action(), Action.class),
+                optional(ctx.protocol(), p -> build(p, ProtocolRef.class)),
+                optional(ctx.source(), this::visitSource),
+                optional(ctx.destination(), d -> build(d, Destination.class)),
+                optional(ctx.icmpType(), this::visitIcmpType),
+                note(ctx.note),
                 span(ctx));
     }
 
-    private Addresses addresses(AddressesContext ctx) {
-        if (ctx instanceof NegatedAddressesContext n) return new NegatedAddresses(addresses(n.addresses()), span(n));
-        return addressSet(((PlainAddressesContext) ctx).addressSet());
+    @Override
+    public Source visitSource(SourceContext ctx) {
+        return new Source(build(ctx.addresses(), Addresses.class), optional(ctx.portSet(), p -> build(p, PortSet.class)), span(ctx));
     }
 
-    private AddressSet addressSet(AddressSetContext ctx) {
-        if (ctx instanceof AddressListContext l) {
-            var members = new ArrayList<AddressMember>();
-            for (var m : l.addressMember()) addressMember(m).ifPresent(members::add);
-            return new AddressList(members, span(l));
-        }
-        var s = (SingleAddressContext) ctx;
-        var member = addressMember(s.addressMember());
+    @Override
+    public Destination visitAddressDestination(AddressDestinationContext ctx) {
+        return new Destination(Optional.of(build(ctx.addresses(), Addresses.class)),
+                optional(ctx.portSet(), p -> build(p, PortSet.class)), span(ctx));
+    }
+
+    @Override
+    public Destination visitPortOnlyDestination(PortOnlyDestinationContext ctx) {
+        return new Destination(Optional.empty(), Optional.of(build(ctx.portSet(), PortSet.class)), span(ctx));
+    }
+
+    @Override
+    public IcmpTypeRef visitIcmpType(IcmpTypeContext ctx) {
+        var value = ctx.NAME() != null ? ctx.NAME() : ctx.INT();
+        return new IcmpTypeRef(value.getText(), span(value.getSymbol()));
+    }
+
+    // ---- addresses and ports ----
+
+    @Override
+    public Addresses visitNegatedAddresses(NegatedAddressesContext ctx) {
+        return new NegatedAddresses(build(ctx.addresses(), Addresses.class), span(ctx));
+    }
+
+    @Override
+    public Addresses visitPlainAddresses(PlainAddressesContext ctx) {
+        return build(ctx.addressSet(), AddressSet.class);
+    }
+
+    @Override
+    public AddressSet visitAddressList(AddressListContext ctx) {
+        var members = new ArrayList<AddressMember>();
+        for (var m : ctx.addressMember()) this.<AddressMember>built(m).ifPresent(members::add);
+        return new AddressList(members, span(ctx));
+    }
+
+    @Override
+    public AddressSet visitSingleAddress(SingleAddressContext ctx) {
+        Optional<AddressMember> member = built(ctx.addressMember());
         // An invalid literal was reported; keep a harmless placeholder so the tree stays whole.
-        return new SingleAddress(member.orElse(new AnyAddress(span(s))), span(s));
+        return new SingleAddress(member.orElse(new AnyAddress(span(ctx))), span(ctx));
     }
 
-    private Optional<AddressMember> addressMember(AddressMemberContext ctx) {
-        if (ctx instanceof AnyAddressContext a) return Optional.of(new AnyAddress(span(a)));
-        if (ctx instanceof AddressReferenceContext r) {
-            return Optional.of(new AddressReference(r.VARIABLE().getText().substring(1), span(r)));
-        }
-        var lit = (AddressLiteralContext) ctx;
-        String text = lit.getText();
-        return cidr(text, span(lit)).map(c -> new AddressLiteral(c, text, span(lit)));
+    @Override
+    public Optional<AddressMember> visitAddressLiteral(AddressLiteralContext ctx) {
+        String text = ctx.getText();
+        return cidr(text, span(ctx)).map(c -> new AddressLiteral(c, text, span(ctx)));
     }
+
+    @Override
+    public Optional<AddressMember> visitAnyAddress(AnyAddressContext ctx) {
+        return Optional.of(new AnyAddress(span(ctx)));
+    }
+
+    @Override
+    public Optional<AddressMember> visitAddressReference(AddressReferenceContext ctx) {
+        return Optional.of(new AddressReference(ctx.VARIABLE().getText().substring(1), span(ctx)));
+    }
+
+    @Override
+    public PortSet visitPortList(PortListContext ctx) {
+        var members = new ArrayList<PortMember>();
+        for (var m : ctx.portMember()) this.<PortMember>built(m).ifPresent(members::add);
+        return new PortList(members, span(ctx));
+    }
+
+    @Override
+    public PortSet visitSinglePort(SinglePortContext ctx) {
+        Optional<PortMember> member = built(ctx.portMember());
+        return member.<PortSet>map(m -> new SinglePort(m, span(ctx))).orElseGet(() -> new PortList(List.of(), span(ctx)));
+    }
+
+    @Override
+    public Optional<PortMember> visitPortLiteral(PortLiteralContext ctx) {
+        String text = ctx.getText();
+        var span = span(ctx);
+        int dash = text.indexOf('-');
+        if (dash < 0) {
+            return port(text, span).map(p -> new PortLiteral(PortRange.of(p), text, span));
+        }
+        var from = port(text.substring(0, dash), span);
+        if (from.isEmpty()) return Optional.empty();
+        var to = port(text.substring(dash + 1), span);
+        if (to.isEmpty()) return Optional.empty();
+        if (from.get() > to.get()) {
+            diagnostics.error("reversed-range", span, "port range '" + text + "' is reversed: write '"
+                    + to.get() + "-" + from.get() + "'");
+            return Optional.empty();
+        }
+        return Optional.of(new PortLiteral(new PortRange(from.get(), to.get()), text, span));
+    }
+
+    @Override
+    public Optional<PortMember> visitPortReference(PortReferenceContext ctx) {
+        return Optional.of(new PortReference(ctx.VARIABLE().getText().substring(1), span(ctx)));
+    }
+
+    // ---- expectations ----
+
+    @Override
+    public Expectation visitExpectation(ExpectationContext ctx) {
+        Optional<FlowEndpoint> source = optional(ctx.flowSource(), this::visitFlowSource);
+        Optional<FlowEndpoint> destination = optional(ctx.flowDestination(), d -> build(d, FlowEndpoint.class));
+        Optional<Expectation.ConnState> state = optional(ctx.state(), s -> build(s, Expectation.ConnState.class));
+        return new Expectation(build(ctx.verdict(), Verdict.class), build(ctx.direction(), Direction.class),
+                optional(ctx.protocol(), p -> build(p, ProtocolRef.class)), source, destination,
+                optional(ctx.icmpType(), this::visitIcmpType), state, note(ctx.note), span(ctx));
+    }
+
+    @Override
+    public FlowEndpoint visitFlowSource(FlowSourceContext ctx) {
+        return endpoint(Optional.of(ctx.flowAddress()), ctx.INT(), span(ctx));
+    }
+
+    @Override
+    public FlowEndpoint visitAddressFlowDestination(AddressFlowDestinationContext ctx) {
+        return endpoint(Optional.of(ctx.flowAddress()), ctx.INT(), span(ctx));
+    }
+
+    @Override
+    public FlowEndpoint visitPortOnlyFlowDestination(PortOnlyFlowDestinationContext ctx) {
+        return endpoint(Optional.empty(), ctx.INT(), span(ctx));
+    }
+
+    /** One host address: a packet has one source and one destination. */
+    @Override
+    public Optional<Address> visitFlowAddress(FlowAddressContext ctx) {
+        var span = span(ctx);
+        return cidr(ctx.getText(), span).flatMap(c -> {
+            if (c.isHost()) return Optional.of(c.address());
+            diagnostics.error("invalid-address", span, "an expectation needs one address, not the network '" + ctx.getText() + "'");
+            return Optional.empty();
+        });
+    }
+
+    @Override
+    public Expectation.ConnState visitEstablishedState(EstablishedStateContext ctx) {
+        return Expectation.ConnState.ESTABLISHED;
+    }
+
+    @Override
+    public Expectation.ConnState visitNewState(NewStateContext ctx) {
+        return Expectation.ConnState.NEW;
+    }
+
+    // ---- literals ----
 
     /** Parses an address or CIDR token, explaining exactly what is wrong with a bad one. */
     private Optional<Cidr> cidr(String text, Span span) {
@@ -165,87 +394,16 @@ final class AstBuilder {
         return Optional.of(Cidr.networkOf(a, prefix.get()));
     }
 
-    private PortSet portSet(PortSetContext ctx) {
-        if (ctx instanceof PortListContext l) {
-            var members = new ArrayList<PortMember>();
-            for (var m : l.portMember()) portMember(m).ifPresent(members::add);
-            return new PortList(members, span(l));
-        }
-        var s = (SinglePortContext) ctx;
-        var member = portMember(s.portMember());
-        return member.<PortSet>map(m -> new SinglePort(m, span(s))).orElseGet(() -> new PortList(List.of(), span(s)));
-    }
-
-    private Optional<PortMember> portMember(PortMemberContext ctx) {
-        if (ctx instanceof PortReferenceContext r) {
-            return Optional.of(new PortReference(r.VARIABLE().getText().substring(1), span(r)));
-        }
-        var lit = (PortLiteralContext) ctx;
-        String text = lit.getText();
-        var span = span(lit);
-        int dash = text.indexOf('-');
-        if (dash < 0) {
-            return port(text, span).map(p -> new PortLiteral(PortRange.of(p), text, span));
-        }
-        var from = port(text.substring(0, dash), span);
-        if (from.isEmpty()) return Optional.empty();
-        var to = port(text.substring(dash + 1), span);
-        if (to.isEmpty()) return Optional.empty();
-        if (from.get() > to.get()) {
-            diagnostics.error("reversed-range", span, "port range '" + text + "' is reversed: write '"
-                    + to.get() + "-" + from.get() + "'");
-            return Optional.empty();
-        }
-        return Optional.of(new PortLiteral(new PortRange(from.get(), to.get()), text, span));
-    }
-
     private Optional<Integer> port(String text, Span span) {
         return parseInt(text, 0, PortRange.MAX, span, "invalid-port",
                 "port " + text + " is out of range (0-65535)");
     }
 
-    private IcmpTypeRef icmpType(IcmpTypeContext ctx) {
-        var value = ctx.NAME() != null ? ctx.NAME() : ctx.INT();
-        return new IcmpTypeRef(value.getText(), span(value.getSymbol()));
-    }
-
-    private TestDecl test(TestDeclContext ctx) {
-        var expectations = new ArrayList<Expectation>();
-        for (var e : ctx.expectation()) expectations.add(expectation(e));
-        return new TestDecl(name(ctx.name), expectations, span(ctx));
-    }
-
-    private Expectation expectation(ExpectationContext ctx) {
-        Optional<FlowEndpoint> source = Optional.ofNullable(ctx.flowSource())
-                .map(s -> endpoint(s.flowAddress(), s.INT(), span(s)));
-        Optional<FlowEndpoint> destination = Optional.ofNullable(ctx.flowDestination())
-                .map(d -> endpoint(d.flowAddress(), d.INT(), span(d)));
-        Optional<Expectation.ConnState> state = Optional.ofNullable(ctx.state())
-                .map(s -> s.ESTABLISHED() != null ? Expectation.ConnState.ESTABLISHED : Expectation.ConnState.NEW);
-        return new Expectation(verdict(ctx.verdict()), direction(ctx.direction()),
-                Optional.ofNullable(ctx.protocol()).map(this::protocol), source, destination,
-                Optional.ofNullable(ctx.icmpType()).map(this::icmpType), state, note(ctx.note), span(ctx));
-    }
-
-    private FlowEndpoint endpoint(FlowAddressContext addrCtx, TerminalNode portNode, Span span) {
-        Optional<Address> address = Optional.empty();
-        Optional<String> text = Optional.empty();
-        if (addrCtx != null) {
-            var addrSpan = span(addrCtx);
-            text = Optional.of(addrCtx.getText());
-            address = cidr(addrCtx.getText(), addrSpan).flatMap(c -> {
-                if (c.isHost()) return Optional.of(c.address());
-                diagnostics.error("invalid-address", addrSpan,
-                        "an expectation needs one address, not the network '" + addrCtx.getText() + "'");
-                return Optional.empty();
-            });
-        }
+    private FlowEndpoint endpoint(Optional<FlowAddressContext> addrCtx, TerminalNode portNode, Span span) {
+        Optional<Address> address = addrCtx.flatMap(this::visitFlowAddress);
+        Optional<String> text = addrCtx.map(FlowAddressContext::getText);
         Optional<Integer> port = portNode == null ? Optional.empty() : port(portNode.getText(), span(portNode.getSymbol()));
         return new FlowEndpoint(address, text, port, span);
-    }
-
-    private ProtocolRef protocol(ProtocolContext ctx) {
-        return new ProtocolRef(Protocol.ofKeyword(ctx.getText()).orElseThrow(), span(ctx));
     }
 
     private Optional<Note> note(Token token) {
@@ -281,18 +439,6 @@ final class AstBuilder {
         }
         diagnostics.error(code, span, message);
         return Optional.empty();
-    }
-
-    private static Direction direction(DirectionContext ctx) {
-        return Direction.valueOf(ctx.getText().toUpperCase(Locale.ROOT));
-    }
-
-    private static Verdict verdict(VerdictContext ctx) {
-        return Verdict.valueOf(ctx.getText().toUpperCase(Locale.ROOT));
-    }
-
-    private static Action action(ActionContext ctx) {
-        return Action.valueOf(ctx.getText().toUpperCase(Locale.ROOT));
     }
 
     private Name name(Token token) {

@@ -11,8 +11,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "apply", mixinStandardHelpOptions = true,
-        description = {"Compile policy files and make the kernel's filter table match them: read back, diff by rule hash,",
-            "write only the difference in one iptables-restore --noflush transaction per family, read back and verify.",
+        description = {"Compile policy files and make the kernel's filter table match them, writing only the difference.",
+            "Reads the rules back, diffs them by rule hash, writes the difference in one iptables-restore --noflush",
+            "transaction per family, then reads back and verifies.",
             "Rules and chains fwpolicy does not own are never touched. A policy with errors changes nothing.",
             "Exit 0 when the kernel matches the policy, 1 on policy errors or a failed apply (rules in force stay)."})
 public final class ApplyCommand implements Callable<Integer> {

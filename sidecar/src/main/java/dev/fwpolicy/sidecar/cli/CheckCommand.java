@@ -2,7 +2,7 @@ package dev.fwpolicy.sidecar.cli;
 
 import dev.fwpolicy.sidecar.json.DiagnosticsJson;
 import dev.fwpolicy.sidecar.source.PolicyInputs;
-import dev.fwpolicy.engine.compile.Compiler;
+import dev.fwpolicy.engine.eval.PolicyCheck;
 import dev.fwpolicy.engine.diag.DiagnosticPrinter;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -31,15 +31,7 @@ public final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var sources = PolicyInputs.read(paths);
-        var compiled = new Compiler().compile(sources);
-        // Expectations in test blocks are part of the policy: one that does not hold is an
-        // error here too, with its source line, not only under 'fwpolicy test'.
-        var expectationErrors = compiled.ruleSet().isPresent()
-                ? dev.fwpolicy.engine.eval.ExpectationRunner.run(compiled).diagnostics() : List.<dev.fwpolicy.engine.diag.Diagnostic>of();
-        var all = new java.util.ArrayList<>(compiled.diagnostics());
-        all.addAll(expectationErrors);
-        var result = expectationErrors.isEmpty() ? compiled
-                : new dev.fwpolicy.engine.compile.CompileResult(compiled.sources(), compiled.files(), compiled.ruleSet(), all);
+        var result = new PolicyCheck().check(sources);
         boolean failed = result.hasErrors() || warningsAreErrors && result.warningCount() > 0;
         var out = spec.commandLine().getOut();
         if (format == OutputFormat.json) {

@@ -23,8 +23,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Would this packet pass, and which rule decides? Walks the compiled rule set the way",
-            "netfilter does and names the deciding rule as file:line:col, with every rule consulted.",
+        description = {"Would this packet pass, and which rule decides? Names the deciding rule as file:line:col.",
+            "Walks the compiled rule set the way netfilter does and lists every rule consulted.",
             "Example: fwpolicy eval policies/ --flow \"inbound tcp 192.168.10.7:40000 -> 10.0.0.2:443\"",
             "IPv6 endpoints are written [2001:db8::1]:443; ICMP as \"inbound icmp 1.2.3.4 -> 10.0.0.2 type echo-request\";",
             "append 'established' for a packet of an existing connection, 'via lo' for loopback."})

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
             "Compile firewall intent written in .fwpolicy files into a canonical, hash-identified",
             "iptables rule set, and keep the kernel equal to it.",
             "",
-            "Start with:  fwpolicy check examples/policies   then   fwpolicy compile examples/policies/web.fwpolicy"},
+            "Start with:  fwpolicy check examples/policies/web   then   fwpolicy compile examples/policies/web"},
         subcommands = {
             CheckCommand.class,
             FmtCommand.class,

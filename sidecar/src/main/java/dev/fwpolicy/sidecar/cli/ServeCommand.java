@@ -31,8 +31,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {
-            "Run as a long-lived sidecar: keep the kernel's rules equal to the policy, reload it when it",
-            "changes, repair drift on every resync, and answer questions over HTTP.",
+            "Run as a long-lived sidecar that keeps the kernel's rules equal to the policy as it changes.",
+            "It reloads the policy when it changes, repairs drift on every resync, and answers questions over HTTP.",
             "",
             "The policy comes from a directory of *.fwpolicy files (a ConfigMap volume works: its",
             "..data symlink swap is followed) or from a ConfigMap watched through the API server",

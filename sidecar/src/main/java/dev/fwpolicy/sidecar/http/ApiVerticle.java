@@ -1,6 +1,6 @@
 package dev.fwpolicy.sidecar.http;
 
-import dev.fwpolicy.engine.compile.Compiler;
+import dev.fwpolicy.engine.eval.PolicyCheck;
 import dev.fwpolicy.sidecar.json.ApiJson;
 import dev.fwpolicy.sidecar.loop.ActivePolicy;
 import dev.fwpolicy.sidecar.loop.NoPolicyException;
@@ -53,7 +53,7 @@ public final class ApiVerticle extends VerticleBase {
     private final ReconcileLoop loop;
     private final ApiSettings settings;
     private final PrometheusMeterRegistry registry;
-    private final Compiler compiler = new Compiler();
+    private final PolicyCheck checker = new PolicyCheck();
     private HttpServer server;
     private EvaluateApi evaluateApi;
     private WorkerExecutor workers;
@@ -282,7 +282,7 @@ public final class ApiVerticle extends VerticleBase {
             return;
         }
         int count = files.size();
-        heavy(ctx, () -> workers.executeBlocking(guarded(() -> compiler.compile(files)), false), ar -> {
+        heavy(ctx, () -> workers.executeBlocking(guarded(() -> checker.check(files)), false), ar -> {
             if (ar.succeeded()) send(ctx, 200, ApiJson.check(ar.result(), count));
             else workFailure(ctx, ar.cause());
         });

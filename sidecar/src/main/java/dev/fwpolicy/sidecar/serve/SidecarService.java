@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.VertxOptions;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.vertx.micrometer.Label;
@@ -55,7 +56,9 @@ public final class SidecarService {
      * A Vert.x instance whose metrics (HTTP server and the service's own) go to {@code registry}.
      * HTTP series are labelled by method, status code and route template only, never by what a
      * client can choose freely (path, remote address): every method name a client invents would
-     * otherwise become new series until the heap is full.
+     * otherwise become new series until the heap is full. Class-path file resolving is off: the
+     * service serves no files, and with it on Vert.x creates a cache directory under /tmp at
+     * start-up, which fails on a read-only root file system.
      */
     public static Vertx newVertx(PrometheusMeterRegistry registry) {
         var metrics = new MicrometerMetricsOptions().setEnabled(true)
@@ -67,7 +70,8 @@ public final class SidecarService {
             registry.config().meterFilter(MeterFilter.maximumAllowableTags(MetricsDomain.HTTP_SERVER.getPrefix(), label.toString(),
                     MAX_LABEL_VALUES, MeterFilter.deny()));
         }
-        return Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics))
+        var files = new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false);
+        return Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics).setFileSystemOptions(files))
                 .withMetrics(new MicrometerMetricsFactory(registry)).build();
     }
 

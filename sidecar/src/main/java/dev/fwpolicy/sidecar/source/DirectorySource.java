@@ -178,8 +178,9 @@ public final class DirectorySource implements PolicySource {
      */
     private void registerDirectories() {
         var seen = new java.util.HashSet<Path>();
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.filter(Files::isDirectory)
+        try (Stream<Path> walk = Files.walk(dir.toRealPath())) { // DIR may be a link: walk its target, name through DIR
+            Path real = dir.toRealPath();
+            for (Path p : (Iterable<Path>) walk.filter(Files::isDirectory).map(p -> dir.resolve(real.relativize(p).toString()))
                     .filter(p -> p.equals(dir) || !dir.relativize(p).toString().startsWith("."))::iterator) {
                 seen.add(p);
                 Object fileKey = Files.readAttributes(p, BasicFileAttributes.class).fileKey();

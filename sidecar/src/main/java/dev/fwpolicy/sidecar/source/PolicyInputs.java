@@ -57,13 +57,22 @@ public final class PolicyInputs {
         return result;
     }
 
+    /**
+     * The policy files under {@code dir}, named through {@code dir} even when it is a symbolic
+     * link to a directory (a release switched with {@code ln -sfn}): a walk does not descend
+     * into a link it starts from, so the link's target is walked and the names mapped back.
+     */
     public static List<Path> policyFiles(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            return walk.filter(p -> p.getFileName().toString().endsWith(EXTENSION))
-                    .filter(p -> !isHidden(dir.relativize(p)))
-                    .filter(Files::isRegularFile)
-                    .sorted()
-                    .toList();
+        try {
+            Path real = dir.toRealPath();
+            try (Stream<Path> walk = Files.walk(real)) {
+                return walk.map(p -> dir.resolve(real.relativize(p).toString()))
+                        .filter(p -> p.getFileName().toString().endsWith(EXTENSION))
+                        .filter(p -> !isHidden(dir.relativize(p)))
+                        .filter(Files::isRegularFile)
+                        .sorted()
+                        .toList();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
         }

@@ -7,6 +7,7 @@ import dev.fwpolicy.engine.source.SourceFile;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -159,5 +160,33 @@ class K8sExamplesTest {
         var volume = d.getSpec().getTemplate().getSpec().getVolumes().stream().filter(v -> v.getName().equals(mount.getName()))
                 .findFirst().orElseThrow();
         assertThat(volume.getConfigMap().getName()).isEqualTo("web-policy");
+    }
+
+    @Test
+    void thePlainPodRunsTheSameSidecarOnTheVolumeAndOnlyItHoldsNetAdmin() {
+        var pod = one(Pod.class, "web-demo");
+        var containers = pod.getSpec().getContainers();
+        var sidecar = containers.stream().filter(c -> c.getName().equals("fwpolicy")).findFirst().orElseThrow();
+        // one image name everywhere, the one sidecar/image/build tags
+        for (var d : all(Deployment.class)) assertThat(sidecar(d).getImage()).isEqualTo(sidecar.getImage());
+        assertThat(sidecar.getImage()).matches("[^\\s]+/fwpolicy-sidecar:[^\\s]+");
+        var args = sidecar.getArgs();
+        assertThat(args.get(0)).isEqualTo("serve");
+        var parsed = new CommandLine(new ServeCommand()).parseArgs(args.subList(1, args.size()).toArray(String[]::new));
+        assertThat(parsed.errors()).isEmpty();
+        var dir = args.stream().filter(a -> a.startsWith("--policy-dir=")).findFirst().orElseThrow().substring("--policy-dir=".length());
+        var mount = sidecar.getVolumeMounts().stream().filter(m -> m.getMountPath().equals(dir)).findFirst().orElseThrow();
+        assertThat(mount.getSubPath()).isNull();
+        var volume = pod.getSpec().getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+        assertThat(volume.getConfigMap().getName()).isEqualTo("web-policy");
+        assertThat(sidecar.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(sidecar.getSecurityContext().getCapabilities().getAdd()).containsExactly("NET_ADMIN");
+        assertThat(sidecar.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        var apps = containers.stream().filter(c -> c != sidecar).toList();
+        assertThat(apps).isNotEmpty().allSatisfy(app -> {
+            assertThat(app.getImage()).matches("[^\\s]+/fwpolicy-demo-app:[^\\s]+");
+            assertThat(app.getSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
+            assertThat(app.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        });
     }
 }

@@ -224,6 +224,24 @@ class HttpApiTest {
     }
 
     @Test
+    void checkRunsTheTestBlocksExpectationsAsTheCliDoes() {
+        String text = TestPolicies.WEB + """
+                test web {
+                  expect allow inbound tcp from 10.1.2.3 to port 80
+                  expect allow inbound tcp from 192.168.1.1 to port 80
+                }
+                """;
+        var reply = svc.post("/v1/check", "text/plain", text);
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json().getBoolean("ok")).isFalse();
+        var errors = reply.json().getJsonArray("errors");
+        assertThat(errors).hasSize(1);
+        assertThat(errors.getJsonObject(0).getString("code")).isEqualTo("expectation-failed");
+        // line 11: the second expect, after the 8 lines of the policy and the test header
+        assertThat(errors.getJsonObject(0).getString("location")).startsWith("request.fwpolicy:11:");
+    }
+
+    @Test
     void badRequestsAreFourHundredsWithJsonErrors() {
         assertError(svc.post("/v1/check", "application/json", "{\"files\": [ {\"name\": "), 400, "BadJson");
         assertError(svc.post("/v1/check", "application/json", "[1,2,3]"), 400, "BadJson");

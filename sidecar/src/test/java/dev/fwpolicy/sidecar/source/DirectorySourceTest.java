@@ -150,4 +150,24 @@ class DirectorySourceTest {
             assertThat(svc.snapshot().sourceGone()).isEmpty();
         }
     }
+
+    /** --policy-dir is a symlink swapped to another directory (a release switch with ln -sfn): followed at once. */
+    @Test
+    void aSymlinkSwappedToAnotherDirectoryIsFollowedAtOnce() throws Exception {
+        Path v1 = Files.createDirectories(tmp.resolve("v1"));
+        Path v2 = Files.createDirectories(tmp.resolve("v2"));
+        Files.writeString(v1.resolve("web.fwpolicy"), TestPolicies.WEB);
+        Files.writeString(v2.resolve("web.fwpolicy"), TestPolicies.WEB_AND_SSH);
+        dir = Files.createSymbolicLink(tmp.resolve("current"), v1);
+        var firewall = new FakeFirewall();
+        try (var svc = new ServiceHarness(firewall, new DirectorySource(dir, Duration.ofMillis(50)),
+                ServiceHarness.fastLoop(), Optional.empty(), 4096)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> svc.snapshot().ready());
+            Path next = Files.createSymbolicLink(tmp.resolve("current.tmp"), v2);
+            Files.move(next, dir, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            await().atMost(Duration.ofSeconds(5)).until(() -> firewall.appliedRevision.equals(Optional.of(revision(TestPolicies.WEB_AND_SSH))));
+            Files.writeString(v2.resolve("web.fwpolicy"), TestPolicies.WEB);
+            await().atMost(Duration.ofSeconds(5)).until(() -> firewall.appliedRevision.equals(Optional.of(revision(TestPolicies.WEB))));
+        }
+    }
 }
