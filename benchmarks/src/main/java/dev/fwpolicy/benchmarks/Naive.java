@@ -1,6 +1,6 @@
 package dev.fwpolicy.benchmarks;
 
-import dev.fwpolicy.engine.dataplane.SpecTokens;
+import dev.fwpolicy.engine.iptables.SpecTokens;
 import dev.fwpolicy.engine.dataplane.Backend;
 import dev.fwpolicy.engine.dataplane.Command;
 import dev.fwpolicy.engine.ir.CompiledRule;

@@ -1,11 +1,11 @@
 package dev.fwpolicy.benchmarks;
 
 import dev.fwpolicy.engine.compile.Compiler;
-import dev.fwpolicy.engine.dataplane.KernelTable;
-import dev.fwpolicy.engine.dataplane.SaveParser;
+import dev.fwpolicy.engine.iptables.KernelTable;
+import dev.fwpolicy.engine.iptables.SaveParser;
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.net.Family;
-import dev.fwpolicy.engine.reconcile.ExpectedPrints;
+import dev.fwpolicy.engine.iptables.ExpectedPrints;
 import dev.fwpolicy.engine.reconcile.FamilyPlan;
 import dev.fwpolicy.engine.reconcile.Planner;
 import java.util.List;

@@ -17,7 +17,7 @@ import dev.fwpolicy.engine.reconcile.Reconciler;
 import dev.fwpolicy.engine.reconcile.ReconcilerOptions;
 import dev.fwpolicy.engine.reconcile.VerifyMode;
 import dev.fwpolicy.engine.reconcile.SyncReport;
-import dev.fwpolicy.engine.render.RestoreRenderer;
+import dev.fwpolicy.engine.iptables.RestoreRenderer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import dev.fwpolicy.engine.compile.Compiler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fwpolicy.engine.net.Family;
-import dev.fwpolicy.engine.render.RestoreRenderer;
+import dev.fwpolicy.engine.iptables.RestoreRenderer;
 import dev.fwpolicy.engine.source.SourceFile;
 import java.util.Arrays;
 import java.util.List;

@@ -9,7 +9,7 @@ import dev.fwpolicy.engine.diag.Diagnostics;
 import dev.fwpolicy.engine.format.Formatter;
 import dev.fwpolicy.engine.parser.PolicyParser;
 import dev.fwpolicy.engine.net.Family;
-import dev.fwpolicy.engine.render.RestoreRenderer;
+import dev.fwpolicy.engine.iptables.RestoreRenderer;
 import dev.fwpolicy.engine.source.SourceFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

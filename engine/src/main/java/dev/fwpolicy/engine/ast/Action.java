@@ -1,5 +1,7 @@
 package dev.fwpolicy.engine.ast;
 
+import dev.fwpolicy.engine.vocabulary.Verdict;
+
 /** What a rule does when it matches: a verdict (first match decides) or {@code log} (and go on). */
 public enum Action {
     ALLOW("allow"), DENY("deny"), REJECT("reject"), LOG("log");

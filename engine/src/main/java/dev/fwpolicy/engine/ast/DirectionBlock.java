@@ -1,5 +1,7 @@
 package dev.fwpolicy.engine.ast;
 
+import dev.fwpolicy.engine.vocabulary.Direction;
+
 import dev.fwpolicy.engine.source.Span;
 import java.util.List;
 

@@ -1,5 +1,9 @@
 package dev.fwpolicy.engine.ast;
 
+import dev.fwpolicy.engine.vocabulary.Direction;
+import dev.fwpolicy.engine.vocabulary.Verdict;
+import dev.fwpolicy.engine.vocabulary.ConnState;
+
 import dev.fwpolicy.engine.source.Span;
 import java.util.Optional;
 

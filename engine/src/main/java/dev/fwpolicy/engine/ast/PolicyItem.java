@@ -1,5 +1,6 @@
 package dev.fwpolicy.engine.ast;
 
+
 import dev.fwpolicy.engine.source.Span;
 
 /** What a policy body holds. */

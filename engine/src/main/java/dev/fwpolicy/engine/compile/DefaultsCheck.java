@@ -1,7 +1,7 @@
 package dev.fwpolicy.engine.compile;
 
 import dev.fwpolicy.engine.ast.DefaultDecl;
-import dev.fwpolicy.engine.ast.Direction;
+import dev.fwpolicy.engine.vocabulary.Direction;
 import dev.fwpolicy.engine.ast.PolicyDecl;
 import dev.fwpolicy.engine.diag.Diagnostic;
 import dev.fwpolicy.engine.diag.Diagnostics;

@@ -1,9 +1,9 @@
 package dev.fwpolicy.engine.compile;
 
 import dev.fwpolicy.engine.ast.DefaultDecl;
-import dev.fwpolicy.engine.ast.Direction;
+import dev.fwpolicy.engine.vocabulary.Direction;
 import dev.fwpolicy.engine.ast.PolicyDecl;
-import dev.fwpolicy.engine.ast.Verdict;
+import dev.fwpolicy.engine.vocabulary.Verdict;
 import java.util.Optional;
 
 /** The verdict for packets no rule decides, and the declaration it came from (empty: implicit allow). */

@@ -1,6 +1,6 @@
 package dev.fwpolicy.engine.compile;
 
-import dev.fwpolicy.engine.ast.Direction;
+import dev.fwpolicy.engine.vocabulary.Direction;
 import dev.fwpolicy.engine.ast.PolicyDecl;
 import dev.fwpolicy.engine.ast.RuleDecl;
 import dev.fwpolicy.engine.ir.Match;

@@ -1,5 +1,6 @@
 package dev.fwpolicy.engine.compile;
 
+
 import dev.fwpolicy.engine.ast.*;
 import dev.fwpolicy.engine.check.ExpectationCheck;
 import dev.fwpolicy.engine.check.PolicyScope;

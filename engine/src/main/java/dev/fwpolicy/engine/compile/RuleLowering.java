@@ -1,5 +1,7 @@
 package dev.fwpolicy.engine.compile;
 
+import dev.fwpolicy.engine.vocabulary.Direction;
+
 import dev.fwpolicy.engine.ast.*;
 import dev.fwpolicy.engine.check.ResolvedAddresses;
 import dev.fwpolicy.engine.check.NameSuggester;
@@ -75,7 +77,10 @@ final class RuleLowering {
                 ok = false;
                 continue;
             }
-            var ranges = sets.ports(portSet.get());
+            var ranges = sets.ports(portSet.get())
+                    // Every port is no constraint: iptables would print 0:65535 as a bare "-m tcp",
+                    // so the rule is kept in the form the kernel prints back (no port match).
+                    .map(r -> r.size() == 1 && r.get(0).from() == 0 && r.get(0).to() == PortRange.MAX ? List.<PortRange>of() : r);
             if (ranges.isEmpty()) {
                 ok = false;
             } else if (portSet == sportsSet) {
@@ -126,6 +131,13 @@ final class RuleLowering {
             return Optional.empty();
         }
         var type = IcmpTypes.lookup(protocol.get(), ref.text());
+        if (type.isPresent() && type.get() == 255 && protocol.get() == Protocol.ICMP) {
+            // The IPv4 icmp match treats type 255 as "any type" (iptables prints it back as "any"):
+            // compiled as written it would accept every ICMP packet while the rule says one type.
+            diagnostics.error("icmp-type-any", ref.span(), "IPv4 ICMP type 255 means every ICMP type to the kernel;"
+                    + " to match all ICMP, leave out 'type'");
+            return Optional.empty();
+        }
         if (type.isEmpty()) {
             diagnostics.error("invalid-icmp-type", ref.span(), "'" + ref.text() + "' is not an " + protocol.get().keyword()
                     + " type (a name or 0-255)" + NameSuggester.hint(ref.text(), IcmpTypes.names(protocol.get()).keySet()));

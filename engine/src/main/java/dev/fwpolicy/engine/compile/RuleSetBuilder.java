@@ -1,10 +1,13 @@
 package dev.fwpolicy.engine.compile;
+import dev.fwpolicy.engine.iptables.IdentityComment;
+import dev.fwpolicy.engine.iptables.RuleRenderer;
+import dev.fwpolicy.engine.iptables.ChainNames;
 
-import dev.fwpolicy.engine.ast.Direction;
+import dev.fwpolicy.engine.vocabulary.Direction;
 import dev.fwpolicy.engine.ast.PolicyDecl;
 import dev.fwpolicy.engine.ir.*;
 import dev.fwpolicy.engine.net.Family;
-import dev.fwpolicy.engine.render.RuleSpecRenderer;
+import dev.fwpolicy.engine.iptables.RuleRenderer;
 import dev.fwpolicy.engine.source.SourceFile;
 import dev.fwpolicy.engine.source.SourceText;
 import java.util.ArrayList;
@@ -75,9 +78,9 @@ final class RuleSetBuilder {
         chains.add(entryRules.chain());
         chains.addAll(policyChains);
 
-        var builtin = new ChainRules(family, direction.builtinChain(), direction);
+        var builtin = new ChainRules(family, ChainNames.builtin(direction), direction);
         builtin.add(Match.any(), new Target.Jump(entry), RuleOrigin.implicit(RuleOrigin.Kind.DISPATCH,
-                "fwpolicy entry: " + direction.builtinChain() + " -> " + entry), "fwpolicy");
+                "fwpolicy entry: " + ChainNames.builtin(direction) + " -> " + entry), "fwpolicy");
         jumps.addAll(builtin.rules);
     }
 
@@ -96,12 +99,12 @@ final class RuleSetBuilder {
         }
 
         void add(Match match, Target target, RuleOrigin origin, String human) {
-            String flag = direction.interfaceFlag();
-            String body = RuleSpecRenderer.render(match, target, Optional.empty(), flag);
+            String flag = ChainNames.interfaceFlag(direction);
+            String body = RuleRenderer.render(match, target, Optional.empty(), flag);
             int occurrence = occurrences.merge(body, 1, Integer::sum) - 1;
             String id = RuleIdentity.hash(family, RuleSet.TABLE, chain, body, occurrence);
-            String comment = RuleIdentity.comment(id, human, RuleIdentity.IPTABLES_COMMENT_MAX);
-            String spec = RuleSpecRenderer.render(match, target, Optional.of(comment), flag);
+            String comment = IdentityComment.text(id, human, IdentityComment.MAX_BYTES);
+            String spec = RuleRenderer.render(match, target, Optional.of(comment), flag);
             rules.add(new CompiledRule(id, family, chain, match, target, spec, origin));
         }
 

@@ -1,7 +1,7 @@
 package dev.fwpolicy.engine.compile;
 
 import dev.fwpolicy.engine.ast.Action;
-import dev.fwpolicy.engine.ast.Verdict;
+import dev.fwpolicy.engine.vocabulary.Verdict;
 import dev.fwpolicy.engine.ir.Target;
 import dev.fwpolicy.engine.net.Family;
 import dev.fwpolicy.engine.net.Protocol;

@@ -1,4 +1,6 @@
 package dev.fwpolicy.engine.dataplane;
+import dev.fwpolicy.engine.iptables.KernelTable;
+import dev.fwpolicy.engine.iptables.SaveParser;
 
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.net.Family;

@@ -1,6 +1,6 @@
 package dev.fwpolicy.engine.eval;
 
-import dev.fwpolicy.engine.ast.Verdict;
+import dev.fwpolicy.engine.vocabulary.Verdict;
 import dev.fwpolicy.engine.ir.CompiledRule;
 import dev.fwpolicy.engine.ir.RuleOrigin;
 import dev.fwpolicy.engine.ir.Target;
@@ -11,13 +11,20 @@ import java.util.Optional;
  * The answer for one flow: what happens to it and which rule decided.
  *
  * @param rule  the deciding rule; empty only when the walk fell off the end of the built-in
- *              chain and its own policy (ACCEPT) decided, which a compiled rule set never
+ *              chain and its own policy decided, which a compiled rule set never
  *              allows (FWP-INPUT/OUTPUT end with the default rule) but a read-back kernel can
  * @param trace every rule consulted, in order; empty when asked for the verdict only
  */
 public record Decision(Flow flow, Verdict verdict, Optional<CompiledRule> rule, List<Step> trace) {
 
-    public static final String BUILTIN_POLICY = "built-in chain policy ACCEPT";
+    /** What decides when no rule did: the built-in chain's own policy. */
+    public String builtinPolicy() {
+        return "built-in chain policy " + switch (verdict) {
+            case ALLOW -> "ACCEPT";
+            case DENY -> "DROP";
+            case REJECT -> "REJECT";
+        };
+    }
 
     public Decision {
         trace = List.copyOf(trace);
@@ -30,12 +37,12 @@ public record Decision(Flow flow, Verdict verdict, Optional<CompiledRule> rule, 
     /** {@code file:line:col} of the deciding statement, or what decided when nothing written did. */
     public String location() {
         return rule.map(r -> r.origin().span().line() > 0 ? r.origin().span().location() : "<implicit>")
-                .orElse("<" + BUILTIN_POLICY + ">");
+                .orElseGet(() -> "<" + builtinPolicy() + ">");
     }
 
     /** The deciding statement as written. */
     public String text() {
-        return rule.map(r -> r.origin().text()).orElse(BUILTIN_POLICY);
+        return rule.map(r -> r.origin().text()).orElseGet(this::builtinPolicy);
     }
 
     /** Rules that matched on the way (jumps, logs and the deciding rule), in order. */
@@ -65,7 +72,7 @@ public record Decision(Flow flow, Verdict verdict, Optional<CompiledRule> rule, 
             if (s.matched()) {
                 if (r.target() instanceof Target.Jump j) sb.append("matched, jump ").append(j.chain());
                 else if (r.target() instanceof Target.Log) sb.append("matched, log");
-                else sb.append("matched, ").append(r.target().iptables().split(" ")[0]);
+                else sb.append("matched, ").append(r.target().label());
             } else {
                 sb.append("no match (").append(s.mismatch().get()).append(')');
             }

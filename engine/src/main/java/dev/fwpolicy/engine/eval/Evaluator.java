@@ -1,7 +1,9 @@
 package dev.fwpolicy.engine.eval;
+import dev.fwpolicy.engine.vocabulary.ConnState;
+import dev.fwpolicy.engine.iptables.ChainNames;
 
-import dev.fwpolicy.engine.ast.Direction;
-import dev.fwpolicy.engine.ast.Verdict;
+import dev.fwpolicy.engine.vocabulary.Direction;
+import dev.fwpolicy.engine.vocabulary.Verdict;
 import dev.fwpolicy.engine.ir.AddressMatch;
 import dev.fwpolicy.engine.ir.CompiledRule;
 import dev.fwpolicy.engine.ir.Match;
@@ -22,10 +24,10 @@ import java.util.Optional;
  * Walks a rule set the way netfilter walks the filter table for one packet: the built-in
  * chain (INPUT or OUTPUT) from the top, into a chain on a matching jump, back to the caller
  * when a chain runs out (RETURN), on past LOG rules, stopping at the first ACCEPT, DROP or
- * REJECT; if the built-in chain runs out, its policy (ACCEPT) decides.
+ * REJECT; if the built-in chain runs out, its policy decides.
  *
  * <p>The rule set may be the compiled (desired) one or the kernel's read-back (see
- * {@link KernelRules}); both are plain {@link RuleSet}s, so one walk serves both.
+ * {@link KernelModel}); both are plain {@link RuleSet}s, so one walk serves both.
  *
  * <p>Everything a match needs is flattened at construction into primitive arrays, per
  * family, so {@link #decide} allocates nothing per rule; rules that cannot match a
@@ -45,10 +47,24 @@ public final class Evaluator {
     private final Program v4;
     private final Program v6;
 
+    /** The verdict when a packet falls off the end of its built-in chain. */
+    @FunctionalInterface
+    public interface BuiltinPolicy {
+        Verdict of(Family family, Direction direction);
+
+        /** A compiled rule set never falls through (the entry chains end with the default rule). */
+        BuiltinPolicy ACCEPT = (f, d) -> Verdict.ALLOW;
+    }
+
     public Evaluator(RuleSet ruleSet) {
+        this(ruleSet, BuiltinPolicy.ACCEPT);
+    }
+
+    /** Over a read-back, {@code policies} are the built-in chains' real policies ({@code iptables -P INPUT DROP}). */
+    public Evaluator(RuleSet ruleSet, BuiltinPolicy policies) {
         this.ruleSet = ruleSet;
-        this.v4 = new Program(ruleSet, Family.V4);
-        this.v6 = new Program(ruleSet, Family.V6);
+        this.v4 = new Program(ruleSet, Family.V4, policies);
+        this.v6 = new Program(ruleSet, Family.V6, policies);
     }
 
     public RuleSet ruleSet() {
@@ -128,15 +144,19 @@ public final class Evaluator {
         // indexes[chain][protocolCode][field]: field 0 = destination port, 1 = source, 2 = destination.
         final IntervalIndex[][][] indexes;
 
-        Program(RuleSet rs, Family family) {
+        final Verdict[] policy; // by Direction ordinal
+
+        Program(RuleSet rs, Family family, BuiltinPolicy policies) {
             this.family = family;
+            this.policy = new Verdict[Direction.values().length];
+            for (var d : Direction.values()) policy[d.ordinal()] = policies.of(family, d);
             var chainIndex = new HashMap<String, Integer>();
             var chainRules = new ArrayList<List<CompiledRule>>();
             var names = new ArrayList<String>();
             for (var d : Direction.values()) {
-                chainIndex.put(d.builtinChain(), names.size());
-                names.add(d.builtinChain());
-                chainRules.add(rs.jumps(family).stream().filter(j -> j.chain().equals(d.builtinChain())).toList());
+                chainIndex.put(ChainNames.builtin(d), names.size());
+                names.add(ChainNames.builtin(d));
+                chainRules.add(rs.jumps(family).stream().filter(j -> j.chain().equals(ChainNames.builtin(d))).toList());
             }
             for (var c : rs.chains(family)) {
                 if (chainIndex.containsKey(c.name()))
@@ -409,7 +429,7 @@ public final class Evaluator {
         }
 
         Decision decision(Flow flow, int r, List<Step> trace) {
-            if (r < 0) return new Decision(flow, Verdict.ALLOW, Optional.empty(), trace);
+            if (r < 0) return new Decision(flow, policy[flow.direction().ordinal()], Optional.empty(), trace);
             Verdict v = switch (action[r]) {
                 case ACCEPT -> Verdict.ALLOW;
                 case DROP -> Verdict.DENY;
@@ -457,7 +477,7 @@ public final class Evaluator {
     private static Mismatch address(Mismatch.Field field, Optional<AddressMatch> want, Optional<Address> have) {
         if (want.isEmpty()) return null;
         var a = want.get();
-        String rule = (a.negated() ? "not " : "") + a.set().map(Evaluator::describe).orElse(a.cidr().iptables());
+        String rule = (a.negated() ? "not " : "") + a.set().map(Evaluator::describe).orElse(a.cidr().withPrefix());
         if (have.isEmpty()) return new Mismatch(field, "rule needs " + rule + ", flow does not say");
         if (!a.matches(have.get().hi(), have.get().lo())) return new Mismatch(field, have.get() + " is not in " + rule);
         return null;

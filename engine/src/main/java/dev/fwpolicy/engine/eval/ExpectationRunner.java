@@ -1,5 +1,6 @@
 package dev.fwpolicy.engine.eval;
 
+import dev.fwpolicy.engine.vocabulary.ConnState;
 import dev.fwpolicy.engine.compile.CompileResult;
 import dev.fwpolicy.engine.ast.Expectation;
 import dev.fwpolicy.engine.ast.FlowEndpoint;

@@ -1,6 +1,7 @@
 package dev.fwpolicy.engine.eval;
+import dev.fwpolicy.engine.vocabulary.ConnState;
 
-import dev.fwpolicy.engine.ast.Direction;
+import dev.fwpolicy.engine.vocabulary.Direction;
 import dev.fwpolicy.engine.net.Address;
 import dev.fwpolicy.engine.net.Family;
 import dev.fwpolicy.engine.net.IcmpTypes;

@@ -1,5 +1,7 @@
 package dev.fwpolicy.engine.format;
 
+import dev.fwpolicy.engine.vocabulary.ConnState;
+
 import dev.fwpolicy.engine.ast.*;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -65,8 +65,8 @@ public final class SetPlanner {
                 var diff = MemberDiff.between(d, k);
                 var kind = diff.isEmpty() ? SetChange.Kind.IN_SYNC : diff.size() <= smallChange ? SetChange.Kind.EDITED : SetChange.Kind.SWAPPED;
                 if (kind == SetChange.Kind.EDITED) {
-                    for (Cidr c : diff.missing()) lines.add("add " + d.name() + " " + c.iptables());
-                    for (Cidr c : diff.extra()) lines.add("del " + d.name() + " " + c.iptables());
+                    for (Cidr c : diff.missing()) lines.add("add " + d.name() + " " + c.withPrefix());
+                    for (Cidr c : diff.extra()) lines.add("del " + d.name() + " " + c.withPrefix());
                 } else if (kind == SetChange.Kind.SWAPPED) {
                     swapIn(lines, d);
                 }
@@ -100,7 +100,7 @@ public final class SetPlanner {
 
     private static void create(List<String> lines, String name, KernelSet set) {
         lines.add("create " + name + " " + set.shape().createArguments());
-        for (Cidr c : set.members()) lines.add("add " + name + " " + c.iptables());
+        for (Cidr c : set.members()) lines.add("add " + name + " " + c.withPrefix());
     }
 
     private static void swapIn(List<String> lines, KernelSet set) {

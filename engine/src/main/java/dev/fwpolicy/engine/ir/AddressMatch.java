@@ -22,10 +22,4 @@ public record AddressMatch(Cidr cidr, boolean negated, Optional<NetworkSet> set)
         boolean in = set.isPresent() ? set.get().contains(hi, lo) : cidr.containsRaw(hi, lo);
         return in != negated;
     }
-
-    /** {@code [!] -s CIDR}: only for a single network (a set match is {@code -m set}, rendered by the renderer). */
-    public String iptables(String flag) {
-        if (set.isPresent()) throw new IllegalStateException("a kernel set match has no " + flag + " form: " + set.get().name());
-        return (negated ? "! " : "") + flag + " " + cidr.iptables();
-    }
 }

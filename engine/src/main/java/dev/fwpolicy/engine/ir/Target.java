@@ -1,39 +1,39 @@
 package dev.fwpolicy.engine.ir;
 
-/** The {@code -j} of a compiled rule. */
+/** What a rule does with a packet it matches. */
 public sealed interface Target {
-
-    /** The text after {@code -j}, exactly as iptables-save prints it. */
-    String iptables();
 
     /** True when netfilter stops walking the chain here (ACCEPT, DROP, REJECT). */
     default boolean isTerminal() {
         return false;
     }
 
+    /** A short name for traces: accept, drop, reject, log, jump. */
+    String label();
+
     record Accept() implements Target {
-        public String iptables() { return "ACCEPT"; }
         public boolean isTerminal() { return true; }
+        public String label() { return "ACCEPT"; }
     }
 
     record Drop() implements Target {
-        public String iptables() { return "DROP"; }
         public boolean isTerminal() { return true; }
+        public String label() { return "DROP"; }
     }
 
-    /** REJECT with the given {@code --reject-with} (iptables-save always prints it). */
+    /** Reject with an ICMP error of the given kind (e.g. {@code icmp-port-unreachable}). */
     record Reject(String with) implements Target {
-        public String iptables() { return "REJECT --reject-with " + with; }
         public boolean isTerminal() { return true; }
+        public String label() { return "REJECT"; }
     }
 
-    /** LOG, then the packet goes on to the next rule. The prefix is sanitised by the compiler. */
+    /** Log, then the packet goes on to the next rule. The prefix is sanitised by the compiler. */
     record Log(String prefix) implements Target {
-        public String iptables() { return "LOG --log-prefix \"" + prefix + "\""; }
+        public String label() { return "LOG"; }
     }
 
     /** Jump to another owned chain; falling off its end returns here. */
     record Jump(String chain) implements Target {
-        public String iptables() { return chain; }
+        public String label() { return chain; }
     }
 }

@@ -65,19 +65,19 @@ public record Cidr(Family family, long hi, long lo, int prefix) implements Compa
         return ahi == hi && (alo & mask) == lo;
     }
 
-    /** What iptables-save prints: always with a prefix length, e.g. {@code 10.0.0.1/32}. */
-    public String iptables() {
+    /** Always with a prefix length, e.g. {@code 10.0.0.1/32}. */
+    public String withPrefix() {
         return address().text() + "/" + prefix;
     }
 
     /** The shortest .fwpolicy spelling: hosts without the prefix. */
     public String source() {
-        return isHost() ? address().text() : iptables();
+        return isHost() ? address().text() : withPrefix();
     }
 
     @Override
     public String toString() {
-        return iptables();
+        return withPrefix();
     }
 
     @Override

@@ -29,11 +29,6 @@ public record PortRange(int from, int to) implements Comparable<PortRange> {
         return from == to;
     }
 
-    /** iptables spelling: {@code 80} or {@code 8000:8100}. */
-    public String iptables() {
-        return isSingle() ? Integer.toString(from) : from + ":" + to;
-    }
-
     /** .fwpolicy spelling: {@code 80} or {@code 8000-8100}. */
     public String source() {
         return isSingle() ? Integer.toString(from) : from + "-" + to;

@@ -3,26 +3,22 @@ package dev.fwpolicy.engine.net;
 import java.util.Optional;
 import java.util.Set;
 
-/** Transport protocols a rule may name, with the spelling iptables-save prints. */
+/** Transport protocols a rule may name. */
 public enum Protocol {
     TCP("tcp", true, Set.of(Family.V4, Family.V6)),
     UDP("udp", true, Set.of(Family.V4, Family.V6)),
     SCTP("sctp", true, Set.of(Family.V4, Family.V6)),
     ICMP("icmp", false, Set.of(Family.V4)),
-    ICMPV6("ipv6-icmp", false, Set.of(Family.V6));
+    ICMPV6("icmpv6", false, Set.of(Family.V6));
 
-    private final String iptablesName;
+    private final String keyword;
     private final boolean hasPorts;
     private final Set<Family> families;
 
-    Protocol(String iptablesName, boolean hasPorts, Set<Family> families) {
-        this.iptablesName = iptablesName;
+    Protocol(String keyword, boolean hasPorts, Set<Family> families) {
+        this.keyword = keyword;
         this.hasPorts = hasPorts;
         this.families = families;
-    }
-
-    public String iptablesName() {
-        return iptablesName;
     }
 
     public boolean hasPorts() {
@@ -35,7 +31,7 @@ public enum Protocol {
 
     /** The keyword as written in .fwpolicy files. */
     public String keyword() {
-        return this == ICMPV6 ? "icmpv6" : iptablesName;
+        return keyword;
     }
 
     public boolean isIcmp() {

@@ -1,5 +1,9 @@
 package dev.fwpolicy.engine.parser;
 
+import dev.fwpolicy.engine.vocabulary.Direction;
+import dev.fwpolicy.engine.vocabulary.Verdict;
+import dev.fwpolicy.engine.vocabulary.ConnState;
+
 import dev.fwpolicy.engine.ast.*;
 import dev.fwpolicy.engine.diag.Diagnostics;
 import dev.fwpolicy.engine.net.Address;
@@ -388,7 +392,7 @@ final class AstBuilder extends AbstractParseTreeVisitor<Object> implements Fwpol
         if (!Cidr.isNetworkAddress(a, prefix.get())) {
             var network = Cidr.networkOf(a, prefix.get());
             diagnostics.error("host-bits-set", span, "'" + text + "' has host bits set: write '"
-                    + network.iptables() + "' for the network, or '" + a.text() + "/" + max + "' for the host");
+                    + network.withPrefix() + "' for the network, or '" + a.text() + "/" + max + "' for the host");
             return Optional.empty();
         }
         return Optional.of(Cidr.networkOf(a, prefix.get()));

@@ -12,16 +12,22 @@ import java.util.Set;
 /**
  * Everything one family's filter table needs, as the ops of a single restore transaction.
  *
+ * @param drift   every rule of fwpolicy's part of the table (and every desired rule or chain it
+ *                lacks), classified; the plan's ops repair exactly the entries that are drift
  * @param written the rules this plan writes (inserted, appended, replaced), by identity;
  *                after the write, what the kernel prints for them is learned
  */
-public record FamilyPlan(Family family, List<PlanOp> ops, ChangeCounts counts, List<Change> changes,
-                         Map<String, CompiledRule> written) {
+public record FamilyPlan(Family family, List<PlanOp> ops, List<Drift> drift, Map<String, CompiledRule> written) {
 
     public FamilyPlan {
         ops = List.copyOf(ops);
-        changes = List.copyOf(changes);
+        drift = List.copyOf(drift);
         written = Collections.unmodifiableMap(new LinkedHashMap<>(written));
+    }
+
+    /** What a sync of this plan changes, counted from its drift. */
+    public ChangeCounts counts() {
+        return ChangeCounts.of(drift);
     }
 
     /** Identities of the rules this plan writes. */

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A dry run: per family, the changes and the exact payload a sync would write now, and the
- * kernel sets' part ({@code ipset restore}, written before the families' payloads).
+ * A dry run: per family, the classified drift and the exact payload a sync would write now,
+ * and the kernel sets' part ({@code ipset restore}, written before the families' payloads).
  */
 public record Plan(DetectedBackend backend, List<FamilyPlan> families, SetPlan sets) {
 
@@ -29,8 +29,25 @@ public record Plan(DetectedBackend backend, List<FamilyPlan> families, SetPlan s
         return families.stream().map(FamilyPlan::counts).reduce(ChangeCounts.NONE, ChangeCounts::plus);
     }
 
-    public List<Change> changes() {
-        return families.stream().flatMap(f -> f.changes().stream()).toList();
+    /** Every classified rule and chain, family by family. */
+    public List<Drift> drift() {
+        return families.stream().flatMap(f -> f.drift().stream()).toList();
+    }
+
+    /** Only what a sync repairs (no in-sync or foreign rules). */
+    public List<Drift> problems() {
+        return families.stream().flatMap(f -> f.drift().stream()).filter(d -> d.status().isDrift()).toList();
+    }
+
+    /** How many rules or chains have each status (every status present, zero when none). */
+    public java.util.Map<DriftStatus, Integer> countsByStatus() {
+        var map = new java.util.EnumMap<DriftStatus, Integer>(DriftStatus.class);
+        for (var s : DriftStatus.values()) map.put(s, 0);
+        for (var f : families) for (var d : f.drift()) map.merge(d.status(), 1, Integer::sum);
+        // Set drift is counted in members, not rules: a set missing 3 members counts 3.
+        map.merge(DriftStatus.MISSING_MEMBER, sets.missingMembers(), Integer::sum);
+        map.merge(DriftStatus.EXTRA_MEMBER, sets.extraMembers(), Integer::sum);
+        return map;
     }
 
     public Optional<FamilyPlan> family(Family family) {

@@ -1,8 +1,12 @@
 package dev.fwpolicy.engine.reconcile;
 
-import dev.fwpolicy.engine.dataplane.KernelChain;
-import dev.fwpolicy.engine.dataplane.KernelRule;
-import dev.fwpolicy.engine.dataplane.KernelTable;
+import dev.fwpolicy.engine.iptables.KernelChain;
+import dev.fwpolicy.engine.iptables.KernelRule;
+import dev.fwpolicy.engine.iptables.KernelTable;
+import dev.fwpolicy.engine.iptables.ExpectedPrints;
+import dev.fwpolicy.engine.iptables.KernelChain;
+import dev.fwpolicy.engine.iptables.KernelRule;
+import dev.fwpolicy.engine.iptables.KernelTable;
 import dev.fwpolicy.engine.ir.CompiledRule;
 import dev.fwpolicy.engine.ir.OwnedChain;
 import dev.fwpolicy.engine.ir.RuleSet;
@@ -17,9 +21,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Diffs one family's read-back against the desired rule set and plans the smallest restore
- * transaction that makes them equal. Pure: no I/O, so every kernel state it can meet is
- * unit-testable.
+ * Diffs one family's read-back against the desired rule set: the one drift classifier
+ * (every owned rule, hashed jump and owned chain gets one {@link DriftStatus}), and the
+ * smallest restore transaction that makes them equal. Pure: no I/O, so every kernel state it
+ * can meet is unit-testable.
  *
  * <p>Per owned chain, the desired ordered id list is compared with the kernel's. The rules that
  * may stay are the longest run already in desired order (LIS over desired indices); every other
@@ -43,9 +48,8 @@ public final class Planner {
     private final List<PlanOp> ownedOps = new ArrayList<>();
     private final List<PlanOp> builtinOps = new ArrayList<>();
     private final List<PlanOp> chainDeletes = new ArrayList<>();
-    private final List<Change> changes = new ArrayList<>();
+    private final List<Drift> drift = new ArrayList<>();
     private final Map<String, CompiledRule> written = new LinkedHashMap<>();
-    private int added, removed, moved, repaired, unchanged;
 
     private Planner(RuleSet desired, Family family, KernelTable actual, ExpectedPrints prints) {
         this.desired = desired;
@@ -81,7 +85,7 @@ public final class Planner {
         ops.addAll(ownedOps);
         ops.addAll(builtinOps);
         ops.addAll(chainDeletes);
-        return new FamilyPlan(family, ops, new ChangeCounts(added, removed, moved, repaired, unchanged), changes, written);
+        return new FamilyPlan(family, ops, drift, written);
     }
 
     private void planOwnedChain(OwnedChain chain) {
@@ -90,13 +94,12 @@ public final class Planner {
         Optional<KernelChain> kernel = actual.chain(name);
         if (kernel.isEmpty()) {
             declares.add(new PlanOp.DeclareChain(name));
-            changes.add(new Change(Change.Kind.CREATE_CHAIN, family, name, Optional.empty(), ":" + name));
+            drift.add(new Drift(DriftStatus.MISSING_CHAIN, family, name, Optional.empty(), Optional.empty(), Optional.empty()));
             for (CompiledRule r : want) {
                 ownedOps.add(new PlanOp.AppendRule(name, r.spec()));
-                changes.add(new Change(Change.Kind.ADD, family, name, Optional.of(r.id()), r.saveLine()));
+                drift.add(missing(DriftStatus.MISSING, r));
                 written.put(r.id(), r);
             }
-            added += want.size();
             return;
         }
         var index = new DesiredIndex(name, want);
@@ -136,47 +139,32 @@ public final class Planner {
         int deletes = 0;
         int inserts = 0;
         int replaces = 0;
-        int chainMoved = 0, chainRepaired = 0, chainAdded = 0, chainUnchanged = 0, reinserted = 0;
         for (int k = 0; k < have.size(); k++) if (!keep[k]) deletes++;
-        List<Change> chainChanges = new ArrayList<>();
         for (int i = 0; i < want.size(); i++) {
-            CompiledRule r = want.get(i);
-            if (keptAt[i] >= 0) {
-                if (good[keptAt[i]]) {
-                    chainUnchanged++;
-                } else {
-                    replaces++;
-                    chainRepaired++;
-                    chainChanges.add(new Change(Change.Kind.REPAIR, family, name, Optional.of(r.id()), r.saveLine()));
-                }
-            } else {
-                inserts++;
-                if (anyCopy[i]) {
-                    reinserted++;
-                    boolean isMove = anyGood[i];
-                    if (isMove) chainMoved++; else chainRepaired++;
-                    chainChanges.add(new Change(isMove ? Change.Kind.MOVE : Change.Kind.REPAIR, family, name, Optional.of(r.id()), r.saveLine()));
-                } else {
-                    chainAdded++;
-                    chainChanges.add(new Change(Change.Kind.ADD, family, name, Optional.of(r.id()), r.saveLine()));
-                }
-            }
+            if (keptAt[i] < 0) inserts++;
+            else if (!good[keptAt[i]]) replaces++;
         }
-        // Each re-inserted rule accounts for one deleted copy; every other deletion is a removal.
-        Set<Integer> reinsertSourceTaken = new HashSet<>();
+        // Every kernel rule in kernel order: kept ones are in sync or tampered; of a desired rule
+        // that is re-inserted, the first copy deleted is the one that moved (or, with no correct
+        // copy anywhere, was tampered with); every further copy is a duplicate.
+        boolean[] sourceTaken = new boolean[want.size()];
         for (int k = 0; k < have.size(); k++) {
-            if (keep[k]) continue;
+            KernelRule r = have.get(k);
             int i = desiredIndex[k];
-            if (i >= 0 && keptAt[i] < 0 && reinsertSourceTaken.add(i)) continue;
-            chainChanges.add(new Change(Change.Kind.REMOVE, family, name, have.get(k).id(), have.get(k).saveLine()));
+            DriftStatus status;
+            if (i < 0) status = DriftStatus.UNKNOWN;
+            else if (keep[k]) status = good[k] ? DriftStatus.IN_SYNC : DriftStatus.TAMPERED;
+            else if (keptAt[i] >= 0 || sourceTaken[i]) status = DriftStatus.DUPLICATE;
+            else {
+                sourceTaken[i] = true;
+                status = anyGood[i] ? DriftStatus.MOVED : DriftStatus.TAMPERED;
+            }
+            drift.add(new Drift(status, family, name, r.id(), Optional.of(r), i < 0 ? Optional.empty() : Optional.of(want.get(i))));
+        }
+        for (int i = 0; i < want.size(); i++) {
+            if (!anyCopy[i]) drift.add(missing(DriftStatus.MISSING, want.get(i)));
         }
         int cost = deletes + inserts + replaces;
-        added += chainAdded;
-        moved += chainMoved;
-        repaired += chainRepaired;
-        unchanged += chainUnchanged;
-        removed += deletes - reinserted;
-        changes.addAll(chainChanges);
         if (cost == 0) return;
         if (cost > 1 + want.size()) {
             declares.add(new PlanOp.DeclareChain(name));
@@ -242,10 +230,6 @@ public final class Planner {
                 continue;
             }
             builtinOps.add(new PlanOp.DeleteRuleBySpec(name, r.spec()));
-            // A jump with only tampered copies: the first is counted as repaired, the others as removed.
-            if (wantById.containsKey(id) && !kept.containsKey(id) && repairs.add(id)) continue;
-            removed++;
-            changes.add(new Change(Change.Kind.REMOVE, family, name, r.id(), r.saveLine()));
         }
         // Jumps to (re)insert at the top, in desired order: the last one first.
         List<CompiledRule> insert = want.stream().filter(j -> !kept.containsKey(j.id()) || topAgain.contains(j.id())).toList();
@@ -254,19 +238,25 @@ public final class Planner {
             builtinOps.add(new PlanOp.InsertRule(name, 1, j.spec()));
             written.put(j.id(), j);
         }
-        for (CompiledRule j : want) {
-            if (topAgain.contains(j.id())) {
-                moved++;
-                changes.add(new Change(Change.Kind.MOVE, family, name, Optional.of(j.id()), j.saveLine()));
-            } else if (kept.containsKey(j.id())) {
-                unchanged++;
-            } else if (repairs.contains(j.id())) {
-                repaired++;
-                changes.add(new Change(Change.Kind.REPAIR, family, name, Optional.of(j.id()), j.saveLine()));
-            } else {
-                added++;
-                changes.add(new Change(Change.Kind.ADD, family, name, Optional.of(j.id()), j.saveLine()));
+        // Statuses, in kernel order: a kept copy is in sync (or moved, when it goes back to the
+        // top with its twins); of a jump with only tampered copies the first is tampered; every
+        // other copy of a desired jump is a duplicate, every other fwp1 rule unknown.
+        for (KernelRule r : have) {
+            if (r.id().isEmpty()) {
+                drift.add(new Drift(DriftStatus.FOREIGN, family, name, Optional.empty(), Optional.of(r), Optional.empty()));
+                continue;
             }
+            String id = r.id().get();
+            CompiledRule j = wantById.get(id);
+            DriftStatus status;
+            if (j == null) status = DriftStatus.UNKNOWN;
+            else if (kept.get(id) == r) status = topAgain.contains(id) ? DriftStatus.MOVED : DriftStatus.IN_SYNC;
+            else if (!kept.containsKey(id) && repairs.add(id)) status = DriftStatus.TAMPERED;
+            else status = DriftStatus.DUPLICATE;
+            drift.add(new Drift(status, family, name, r.id(), Optional.of(r), Optional.ofNullable(j)));
+        }
+        for (CompiledRule j : want) {
+            if (!kept.containsKey(j.id()) && !repairs.contains(j.id())) drift.add(missing(DriftStatus.MISSING_JUMP, j));
         }
     }
 
@@ -278,13 +268,17 @@ public final class Planner {
                 .anyMatch(r -> targets(r.spec(), chain.name()));
         if (chain.rules().isEmpty() && referencedByForeignRule) return;
         if (!chain.rules().isEmpty()) declares.add(new PlanOp.DeclareChain(chain.name()));
-        for (KernelRule r : chain.rules()) changes.add(new Change(Change.Kind.REMOVE, family, chain.name(), r.id(), r.saveLine()));
-        removed += chain.rules().size();
+        for (KernelRule r : chain.rules()) {
+            drift.add(new Drift(DriftStatus.UNKNOWN, family, chain.name(), r.id(), Optional.of(r), Optional.empty()));
+        }
         // A chain someone else jumps to can only be emptied: deleting it would fail the whole transaction.
         if (!referencedByForeignRule) {
             chainDeletes.add(new PlanOp.DeleteChain(chain.name()));
-            changes.add(new Change(Change.Kind.DELETE_CHAIN, family, chain.name(), Optional.empty(), "-X " + chain.name()));
         }
+    }
+
+    private Drift missing(DriftStatus status, CompiledRule r) {
+        return new Drift(status, family, r.chain(), Optional.of(r.id()), Optional.empty(), Optional.of(r));
     }
 
     private static boolean targets(String spec, String chain) {

@@ -13,7 +13,8 @@ import dev.fwpolicy.engine.ipset.SetPlan;
 import dev.fwpolicy.engine.ipset.SetPlanner;
 import dev.fwpolicy.engine.ipset.SetReferences;
 import dev.fwpolicy.engine.ipset.SetShape;
-import dev.fwpolicy.engine.dataplane.KernelTable;
+import dev.fwpolicy.engine.iptables.ExpectedPrints;
+import dev.fwpolicy.engine.iptables.KernelTable;
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.net.Family;
 import java.time.Duration;
@@ -118,6 +119,27 @@ public final class Reconciler {
         var tables = readAll();
         learnUnverified(tables);
         return planFor(desired, tables, readSets());
+    }
+
+    /**
+     * The kernel model every view uses: each managed family read back once (with packet and
+     * byte counters when asked) and classified against {@code desired}. {@code diff},
+     * {@code state}, {@code eval --against kernel} and the HTTP API all answer from one of these.
+     */
+    public synchronized KernelView inspect(RuleSet desired, boolean withCounters) {
+        if (!withCounters) {
+            var tables = readAll();
+            learnUnverified(tables);
+            var sets = readSets();
+            return new KernelView(tables, planFor(desired, tables, sets), sets.orElse(KernelSets.empty()));
+        }
+        Map<Family, KernelTable> tables = new EnumMap<>(Family.class);
+        for (Family f : Family.values()) if (options.families().contains(f)) tables.put(f, dataplane.read(f, true));
+        learnUnverified(tables);
+        List<FamilyPlan> families = new ArrayList<>();
+        tables.forEach((family, table) -> families.add(Planner.plan(desired, family, table, prints)));
+        var sets = readSets();
+        return new KernelView(tables, new Plan(backend(), families, planSets(desired, tables, sets)), sets.orElse(KernelSets.empty()));
     }
 
     /**

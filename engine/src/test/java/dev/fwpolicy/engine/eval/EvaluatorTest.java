@@ -1,13 +1,15 @@
 package dev.fwpolicy.engine.eval;
 
-import static dev.fwpolicy.engine.ast.Direction.INBOUND;
-import static dev.fwpolicy.engine.ast.Direction.OUTBOUND;
+import dev.fwpolicy.engine.vocabulary.ConnState;
+
+import static dev.fwpolicy.engine.vocabulary.Direction.INBOUND;
+import static dev.fwpolicy.engine.vocabulary.Direction.OUTBOUND;
 import static dev.fwpolicy.engine.net.Family.V4;
 import static dev.fwpolicy.engine.net.Family.V6;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fwpolicy.engine.ast.Verdict;
+import dev.fwpolicy.engine.vocabulary.Verdict;
 import dev.fwpolicy.engine.ir.AddressMatch;
 import dev.fwpolicy.engine.ir.Match;
 import dev.fwpolicy.engine.ir.RuleOrigin;

@@ -3,7 +3,7 @@ package dev.fwpolicy.engine.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fwpolicy.engine.compile.Compiler;
-import dev.fwpolicy.engine.ast.Verdict;
+import dev.fwpolicy.engine.vocabulary.Verdict;
 import dev.fwpolicy.engine.net.Family;
 import dev.fwpolicy.engine.source.SourceFile;
 import java.util.List;

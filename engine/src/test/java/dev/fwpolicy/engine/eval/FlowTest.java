@@ -1,9 +1,11 @@
 package dev.fwpolicy.engine.eval;
 
+import dev.fwpolicy.engine.vocabulary.ConnState;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fwpolicy.engine.ast.Direction;
+import dev.fwpolicy.engine.vocabulary.Direction;
 import dev.fwpolicy.engine.net.Family;
 import dev.fwpolicy.engine.net.Protocol;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,10 +1,11 @@
 package dev.fwpolicy.engine.eval;
+import dev.fwpolicy.engine.iptables.ChainNames;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fwpolicy.engine.compile.Compiler;
-import dev.fwpolicy.engine.ast.Direction;
-import dev.fwpolicy.engine.ast.Verdict;
+import dev.fwpolicy.engine.vocabulary.Direction;
+import dev.fwpolicy.engine.vocabulary.Verdict;
 import dev.fwpolicy.engine.ipset.IpsetSaveParser;
 import dev.fwpolicy.engine.ipset.KernelSet;
 import dev.fwpolicy.engine.ipset.KernelSets;
@@ -15,7 +16,14 @@ import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.ir.Target;
 import dev.fwpolicy.engine.net.Family;
 import dev.fwpolicy.engine.net.Protocol;
-import dev.fwpolicy.engine.render.RestoreRenderer;
+import dev.fwpolicy.engine.iptables.RestoreRenderer;
+import dev.fwpolicy.engine.iptables.ExpectedPrints;
+import dev.fwpolicy.engine.iptables.SaveParser;
+import dev.fwpolicy.engine.dataplane.Backend;
+import dev.fwpolicy.engine.dataplane.DetectedBackend;
+import dev.fwpolicy.engine.reconcile.KernelView;
+import dev.fwpolicy.engine.reconcile.Plan;
+import dev.fwpolicy.engine.reconcile.Planner;
 import dev.fwpolicy.engine.source.SourceFile;
 import dev.fwpolicy.engine.testing.KernelSkipHook;
 import dev.fwpolicy.engine.testing.KernelTestGuard;
@@ -151,12 +159,12 @@ class KernelDifferentialTest {
             if (inbound.isPresent() && inbound.get().verdict() != Verdict.ALLOW) {
                 throw new AssertionError("the loopback rule must let " + flow + " back in:\n" + inbound.get().explain());
             }
-            var kernelRuleSet = KernelRules.read(Map.of(flow.family(), dump), kernelSets(), rs);
-            var kernelDecision = new Evaluator(kernelRuleSet.ruleSet()).decide(flow);
+            var kernelRuleSet = kernelModel(rs, flow.family(), dump);
+            var kernelDecision = kernelRuleSet.evaluator().decide(flow);
             boolean countersAgree = moved.equals(expected.stream().collect(Collectors.toMap(id -> id, id -> 1L)));
             boolean outcomeAgrees = expectedOutcomes(decision).contains(observed);
             totals.merge(flow.direction().keyword() + " " + flow.protocol().orElseThrow().keyword() + " " + decision.verdict() + " -> " + observed, 1, Integer::sum);
-            boolean readBackAgrees = kernelRuleSet.drift().isEmpty() && kernelDecision.ruleId().equals(decision.ruleId());
+            boolean readBackAgrees = kernelRuleSet.drift().isEmpty() && kernelRuleSet.unmodelled().isEmpty() && kernelRuleSet.setDrift().isEmpty() && kernelDecision.ruleId().equals(decision.ruleId());
             if (!countersAgree || !outcomeAgrees || !readBackAgrees) {
                 throw new AssertionError("model and kernel disagree (" + backend + ", seed " + seed + ")\n"
                         + "flow: " + flow + "\n"
@@ -231,15 +239,33 @@ class KernelDifferentialTest {
     }
 
     static boolean onSide(String chain, Direction d) {
-        return chain.equals(d.builtinChain()) || chain.equals("FWP-" + d.builtinChain()) || chain.startsWith("FWP-" + d.letter() + "-");
+        return chain.equals(ChainNames.builtin(d)) || chain.equals("FWP-" + ChainNames.builtin(d)) || chain.startsWith("FWP-" + ChainNames.letter(d) + "-");
     }
 
     private static Map<String, Long> counters(String dump) {
         var out = new HashMap<String, Long>();
-        for (var line : KernelRules.saveLines(dump)) {
-            line.id().ifPresent(id -> out.merge(id, line.packets(), Long::sum));
+        for (var chain : SaveParser.parse(Family.V4, RuleSet.TABLE, dump).chains().values()) {
+            for (var r : chain.rules()) r.id().ifPresent(id -> out.merge(id, r.counters().orElseThrow().packets(), Long::sum));
         }
         return out;
+    }
+
+    /** The kernel model every view uses: one parse of the read-back, classified by the planner. */
+    static KernelModel kernelModel(RuleSet desired, Family family, String dump) {
+        var table = SaveParser.parse(family, RuleSet.TABLE, dump);
+        var plan = Planner.plan(desired, family, table, new ExpectedPrints());
+        // The sets as the kernel holds them, classified by the reconciler's set planner.
+        var sets = kernelSets();
+        var desiredSets = desired.sets().stream().filter(x -> x.family() == family)
+                .map(x -> KernelSet.desired(x.name(), x.family(), x.members(), SetShape.DEFAULT_MAX_ELEMENTS)).toList();
+        var owned = new java.util.LinkedHashMap<String, KernelSet>();
+        sets.owned().forEach((name, set) -> {
+            if (desiredSets.stream().anyMatch(d -> d.name().equals(name))) owned.put(name, set);
+        });
+        var setPlan = new SetPlanner().plan(desiredSets, new KernelSets(owned, List.of(), ""), Set.copyOf(owned.keySet()));
+        var view = new KernelView(Map.of(family, table),
+                new Plan(new DetectedBackend(Backend.NFT, "test", "test"), List.of(plan), setPlan), sets);
+        return KernelModel.of(view, Set.of(family));
     }
 
     private static String save(String backend, Family f) {

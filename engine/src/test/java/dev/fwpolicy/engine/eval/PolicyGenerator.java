@@ -1,7 +1,8 @@
 package dev.fwpolicy.engine.eval;
+import dev.fwpolicy.engine.iptables.ChainNames;
 
-import dev.fwpolicy.engine.ast.Direction;
-import dev.fwpolicy.engine.ast.Verdict;
+import dev.fwpolicy.engine.vocabulary.Direction;
+import dev.fwpolicy.engine.vocabulary.Verdict;
 import dev.fwpolicy.engine.ipset.SetNames;
 import dev.fwpolicy.engine.ir.AddressMatch;
 import dev.fwpolicy.engine.ir.NetworkSet;
@@ -257,7 +258,7 @@ public final class PolicyGenerator {
         var d = random.nextBoolean() ? Direction.INBOUND : Direction.OUTBOUND;
         var f = random.nextInt(3) == 0 ? Family.V6 : Family.V4;
         // Aim at a rule half of the time: take its addresses and ports where it names them.
-        var rules = rs.chains(f).stream().filter(c -> c.name().startsWith("FWP-" + d.letter() + "-"))
+        var rules = rs.chains(f).stream().filter(c -> c.name().startsWith("FWP-" + ChainNames.letter(d) + "-"))
                 .flatMap(c -> c.rules().stream()).toList();
         Match aim = !rules.isEmpty() && random.nextBoolean() ? pick(rules).match() : Match.any();
         var remote = pick(client(f));

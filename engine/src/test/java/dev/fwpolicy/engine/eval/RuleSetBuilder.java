@@ -1,7 +1,12 @@
 package dev.fwpolicy.engine.eval;
 
-import dev.fwpolicy.engine.ast.Direction;
-import dev.fwpolicy.engine.ast.Verdict;
+import dev.fwpolicy.engine.iptables.IptablesText;
+
+import dev.fwpolicy.engine.iptables.IdentityComment;
+import dev.fwpolicy.engine.iptables.ChainNames;
+
+import dev.fwpolicy.engine.vocabulary.Direction;
+import dev.fwpolicy.engine.vocabulary.Verdict;
 import dev.fwpolicy.engine.ir.AddressMatch;
 import dev.fwpolicy.engine.ir.CompiledRule;
 import dev.fwpolicy.engine.ir.Match;
@@ -67,13 +72,13 @@ public final class RuleSetBuilder {
         var jumps = new ArrayList<CompiledRule>();
         for (Family family : Family.values()) {
             for (Direction d : Direction.values()) {
-                String main = "FWP-" + d.builtinChain();
+                String main = "FWP-" + ChainNames.builtin(d);
                 var mainRules = new ArrayList<CompiledRule>();
                 var occurrences = new HashMap<String, Integer>();
                 mainRules.add(rule(family, main, Match.loopback(), new Target.Accept(), occurrences,
                         RuleOrigin.implicit(RuleOrigin.Kind.LOOPBACK, d.keyword() + " loopback traffic is always allowed")));
                 for (var p : policies.entrySet()) {
-                    String chain = "FWP-" + d.letter() + "-" + p.getKey();
+                    String chain = "FWP-" + ChainNames.letter(d) + "-" + p.getKey();
                     var rules = new ArrayList<CompiledRule>();
                     var occ = new HashMap<String, Integer>();
                     for (var r : p.getValue()) {
@@ -92,7 +97,7 @@ public final class RuleSetBuilder {
                         : RuleOrigin.implicit(RuleOrigin.Kind.DEFAULT, "no default " + d.keyword() + " declared: allow");
                 mainRules.add(rule(family, main, Match.any(), target(v, family, Optional.empty()), occurrences, origin));
                 chains.add(new OwnedChain(family, main, mainRules));
-                jumps.add(rule(family, d.builtinChain(), Match.any(), new Target.Jump(main), new HashMap<>(),
+                jumps.add(rule(family, ChainNames.builtin(d), Match.any(), new Target.Jump(main), new HashMap<>(),
                         RuleOrigin.implicit(RuleOrigin.Kind.DISPATCH, "fwpolicy " + d.keyword())));
             }
         }
@@ -114,38 +119,38 @@ public final class RuleSetBuilder {
         String body = body(m, t, chain);
         int occ = occurrences.merge(body, 1, Integer::sum) - 1;
         String id = RuleIdentity.hash(family, RuleSet.TABLE, chain, body, occ);
-        String comment = RuleIdentity.comment(id, origin.policy().orElse("") + " " + origin.span().location(),
-                RuleIdentity.IPTABLES_COMMENT_MAX);
+        String comment = IdentityComment.text(id, origin.policy().orElse("") + " " + origin.span().location(),
+                IdentityComment.MAX_BYTES);
         String spec = withComment(m, t, chain, comment);
         return new CompiledRule(id, family, chain, m, t, spec, origin);
     }
 
     static String body(Match m, Target t, String chain) {
-        return String.join(" ", matchParts(m, chain)) + (matchParts(m, chain).isEmpty() ? "" : " ") + "-j " + t.iptables();
+        return String.join(" ", matchParts(m, chain)) + (matchParts(m, chain).isEmpty() ? "" : " ") + "-j " + IptablesText.target(t);
     }
 
     static String withComment(Match m, Target t, String chain, String comment) {
         var parts = matchParts(m, chain);
         parts.add("-m comment --comment \"" + comment + "\"");
-        parts.add("-j " + t.iptables());
+        parts.add("-j " + IptablesText.target(t));
         return String.join(" ", parts);
     }
 
     /** iptables-save's order: -s, -d, -i/-o, -p, then matches as given. */
     static List<String> matchParts(Match m, String chain) {
         var parts = new ArrayList<String>();
-        m.source().filter(a -> a.set().isEmpty()).ifPresent(a -> parts.add(a.iptables("-s")));
-        m.destination().filter(a -> a.set().isEmpty()).ifPresent(a -> parts.add(a.iptables("-d")));
+        m.source().filter(a -> a.set().isEmpty()).ifPresent(a -> parts.add(IptablesText.addressMatch("-s", a)));
+        m.destination().filter(a -> a.set().isEmpty()).ifPresent(a -> parts.add(IptablesText.addressMatch("-d", a)));
         if (m.loopbackInterface()) parts.add(chain.contains("OUTPUT") || chain.startsWith("FWP-O-") ? "-o lo" : "-i lo");
-        m.protocol().ifPresent(p -> parts.add("-p " + p.iptablesName()));
+        m.protocol().ifPresent(p -> parts.add("-p " + IptablesText.protocol(p)));
         m.source().flatMap(a -> a.set().map(s -> "-m set " + (a.negated() ? "! " : "") + "--match-set " + s.name() + " src")).ifPresent(parts::add);
         m.destination().flatMap(a -> a.set().map(s -> "-m set " + (a.negated() ? "! " : "") + "--match-set " + s.name() + " dst")).ifPresent(parts::add);
         var proto = m.protocol().orElse(null);
         if (proto != null && proto.hasPorts()) {
             var single = new ArrayList<String>();
-            if (m.sourcePorts().size() == 1) single.add("--sport " + m.sourcePorts().get(0).iptables());
-            if (m.destinationPorts().size() == 1) single.add("--dport " + m.destinationPorts().get(0).iptables());
-            if (!single.isEmpty()) parts.add("-m " + proto.iptablesName() + " " + String.join(" ", single));
+            if (m.sourcePorts().size() == 1) single.add("--sport " + IptablesText.port(m.sourcePorts().get(0)));
+            if (m.destinationPorts().size() == 1) single.add("--dport " + IptablesText.port(m.destinationPorts().get(0)));
+            if (!single.isEmpty()) parts.add("-m " + IptablesText.protocol(proto) + " " + String.join(" ", single));
             var multi = new ArrayList<String>();
             if (m.sourcePorts().size() > 1) multi.add("--sports " + ports(m.sourcePorts()));
             if (m.destinationPorts().size() > 1) multi.add("--dports " + ports(m.destinationPorts()));
@@ -157,7 +162,7 @@ public final class RuleSetBuilder {
     }
 
     private static String ports(List<PortRange> ranges) {
-        return ranges.stream().map(PortRange::iptables).collect(Collectors.joining(","));
+        return ranges.stream().map(IptablesText::port).collect(Collectors.joining(","));
     }
 
     static String describe(Direction d, Match m, Target t) {

@@ -33,7 +33,7 @@ class AddressTest {
     void normalizeMergesSiblingsAndDropsContained() {
         var in = List.of(cidr("10.1.0.128/25"), cidr("10.1.0.0/25"), cidr("10.1.0.7"), cidr("10.2.0.0/16"), cidr("10.2.3.0/24"),
                 cidr("2001:db8::/33"), cidr("2001:db8:8000::/33"));
-        assertThat(Cidr.normalize(in)).extracting(Cidr::iptables)
+        assertThat(Cidr.normalize(in)).extracting(Cidr::withPrefix)
                 .containsExactly("10.1.0.0/24", "10.2.0.0/16", "2001:db8::/32");
     }
 

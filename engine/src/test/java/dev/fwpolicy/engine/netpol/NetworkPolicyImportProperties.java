@@ -2,8 +2,8 @@ package dev.fwpolicy.engine.netpol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fwpolicy.engine.ast.Direction;
-import dev.fwpolicy.engine.ast.Verdict;
+import dev.fwpolicy.engine.vocabulary.Direction;
+import dev.fwpolicy.engine.vocabulary.Verdict;
 import dev.fwpolicy.engine.cluster.ClusterSnapshot;
 import dev.fwpolicy.engine.cluster.ContainerPort;
 import dev.fwpolicy.engine.cluster.LabelSelector;

@@ -95,7 +95,7 @@ class PolicyProperties {
         var file = parse(text);
         var p = file.policies().get(policy);
         for (var item : p.items()) {
-            if (item instanceof dev.fwpolicy.engine.ast.DirectionBlock b && b.direction() == dev.fwpolicy.engine.ast.Direction.INBOUND) {
+            if (item instanceof dev.fwpolicy.engine.ast.DirectionBlock b && b.direction() == dev.fwpolicy.engine.vocabulary.Direction.INBOUND) {
                 return b.rules().get(rule).span().line();
             }
         }

@@ -1,8 +1,8 @@
 package dev.fwpolicy.engine.reconcile;
 
-import dev.fwpolicy.engine.dataplane.KernelChain;
-import dev.fwpolicy.engine.dataplane.KernelRule;
-import dev.fwpolicy.engine.dataplane.KernelTable;
+import dev.fwpolicy.engine.iptables.KernelChain;
+import dev.fwpolicy.engine.iptables.KernelRule;
+import dev.fwpolicy.engine.iptables.KernelTable;
 import dev.fwpolicy.engine.ir.CompiledRule;
 import dev.fwpolicy.engine.ir.OwnedChain;
 import dev.fwpolicy.engine.ir.RuleSet;

@@ -1,5 +1,7 @@
 package dev.fwpolicy.engine.reconcile;
 
+import dev.fwpolicy.engine.iptables.ExpectedPrints;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

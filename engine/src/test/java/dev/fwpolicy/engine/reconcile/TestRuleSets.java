@@ -1,5 +1,7 @@
 package dev.fwpolicy.engine.reconcile;
 
+import dev.fwpolicy.engine.iptables.IdentityComment;
+
 import dev.fwpolicy.engine.ir.CompiledRule;
 import dev.fwpolicy.engine.ir.Match;
 import dev.fwpolicy.engine.ir.OwnedChain;
@@ -178,7 +180,7 @@ public final class TestRuleSets {
     static CompiledRule make(Family family, String chain, String before, String human, String after, int occurrence, Target target) {
         String body = (before.isEmpty() ? "" : before + " ") + after;
         String id = RuleIdentity.hash(family, RuleSet.TABLE, chain, body, occurrence);
-        String comment = RuleIdentity.comment(id, human, RuleIdentity.IPTABLES_COMMENT_MAX);
+        String comment = IdentityComment.text(id, human, IdentityComment.MAX_BYTES);
         String spec = (before.isEmpty() ? "" : before + " ") + "-m comment --comment \"" + comment + "\" " + after;
         return new CompiledRule(id, family, chain, Match.any(), target, spec,
                 RuleOrigin.implicit(RuleOrigin.Kind.RULE, human));

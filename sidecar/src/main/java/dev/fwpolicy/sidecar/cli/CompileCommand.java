@@ -6,7 +6,7 @@ import dev.fwpolicy.engine.ipset.KernelSets;
 import dev.fwpolicy.engine.ipset.SetPlanner;
 import dev.fwpolicy.engine.ipset.SetShape;
 import dev.fwpolicy.engine.net.Family;
-import dev.fwpolicy.engine.render.RestoreRenderer;
+import dev.fwpolicy.engine.iptables.RestoreRenderer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

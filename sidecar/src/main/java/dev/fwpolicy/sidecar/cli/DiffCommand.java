@@ -11,7 +11,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "diff", mixinStandardHelpOptions = true,
         description = {"Compile policy files, read the kernel's filter table back, and show what 'apply' would change.",
-            "Writes nothing. Lines: + add, - remove, > move, ~ repair (body edited, same id), +:/-: chain created/deleted.",
+            "Writes nothing. Each line: what a sync does (+ add, - remove, > move, ~ repair, +:/-: chain created/deleted)",
+            "and the drift status that makes it (missing, missing-jump, missing-chain, duplicate, unknown, moved, tampered).",
             "Exit 0 (or 1 with --exit-code when changes are pending); 1 on policy errors or kernel read-back errors."})
 public final class DiffCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILES|DIRS", description = "Policy files, or directories of *.fwpolicy files.")

@@ -5,12 +5,8 @@ import dev.fwpolicy.sidecar.source.PolicyInputs;
 import dev.fwpolicy.engine.eval.Evaluator;
 import dev.fwpolicy.engine.eval.Flow;
 import dev.fwpolicy.engine.eval.FlowSyntaxException;
-import dev.fwpolicy.engine.eval.KernelRules;
-import dev.fwpolicy.engine.dataplane.BackendChoice;
-import dev.fwpolicy.engine.dataplane.CommandRunner;
-import dev.fwpolicy.engine.dataplane.IpsetDataplane;
-import dev.fwpolicy.engine.dataplane.IptablesDataplane;
-import dev.fwpolicy.engine.dataplane.ProcessCommandRunner;
+import dev.fwpolicy.engine.eval.KernelModel;
+import dev.fwpolicy.sidecar.json.DriftJson;
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.net.Family;
 import io.vertx.core.json.JsonArray;
@@ -43,8 +39,9 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--against", defaultValue = "desired", paramLabel = "desired|kernel",
             description = {"desired: the compiled policy (default). kernel: the rules the kernel holds now in",
-                "fwpolicy's chains, read back (iptables-save) and parsed rule by rule, so a rule edited in place",
-                "answers as what it now is; differences from the policy are listed first."})
+                "fwpolicy's chains, read back once (iptables-save), classified like diff and parsed rule by rule, so a",
+                "rule edited in place answers as what it now is; the drift is listed first. Exit 1 when part of",
+                "fwpolicy's chains cannot be modelled (no verdict would be certain)."})
     String against;
 
     @Mixin
@@ -52,16 +49,6 @@ public final class EvalCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
-
-    /** The kernel's rules of the families asked about, as a rule set the evaluator can walk. */
-    private KernelRules.ReadBack readKernel(RuleSet desired, java.util.Set<Family> families) {
-        CommandRunner runner = new ProcessCommandRunner();
-        if (kernel.netns != null) runner = runner.inNetns(kernel.netns);
-        var dataplane = IptablesDataplane.open(runner, BackendChoice.parse(kernel.backend));
-        var dumps = new java.util.EnumMap<Family, String>(Family.class);
-        for (var f : families) dumps.put(f, dataplane.read(f).raw());
-        return KernelRules.read(dumps, new IpsetDataplane(runner).read(), desired);
-    }
 
     @Override
     public Integer call() {
@@ -82,7 +69,7 @@ public final class EvalCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         var desired = result.ruleSet().get();
         var ruleSet = desired;
-        List<KernelRules.Drift> drift = List.of();
+        java.util.Optional<KernelModel> kernelModel = java.util.Optional.empty();
         if (against.equals("kernel")) {
             var asked = parsed.stream().map(Flow::family).collect(java.util.stream.Collectors.toCollection(
                     () -> java.util.EnumSet.noneOf(Family.class)));
@@ -92,22 +79,40 @@ public final class EvalCommand implements Callable<Integer> {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--against kernel: a flow is "
                         + leftOut.iterator().next().label() + ", which --ip-families leaves out");
             }
+            KernelModel model;
             try {
-                var back = readKernel(desired, asked);
-                ruleSet = back.ruleSet();
-                drift = back.drift();
+                // The one kernel model: each asked family read back once, classified by the reconciler.
+                model = KernelModel.of(kernel.reconciler().inspect(desired, false), asked);
             } catch (RuntimeException e) {
                 err.println("fwpolicy eval: cannot read the kernel back: " + e.getMessage());
                 return ExitCodes.FAILED;
             }
+            kernelModel = java.util.Optional.of(model);
             if (format == OutputFormat.text) {
-                if (drift.isEmpty()) out.println("kernel: fwpolicy's chains hold exactly the policy's rules");
-                for (var d : drift) out.println("kernel differs from the policy: " + d.toString().replace("\n", "\n  "));
+                if (model.drift().isEmpty()) out.println("kernel: fwpolicy's chains hold exactly the policy's rules");
+                for (var s : model.setDrift()) {
+                    out.println("kernel set differs from the policy: " + s.name() + " missing-member " + s.missingMembers()
+                            + ", extra-member " + s.extraMembers() + " (rules matching it are evaluated with the kernel's members)");
+                }
+                for (var d : model.drift()) {
+                    out.println("kernel differs from the policy: " + d.status().label() + " " + d.family().label() + " "
+                            + d.chain() + d.id().map(i -> " " + i).orElse("")
+                            + d.desired().map(r -> "\n    policy: " + r.saveLine()).orElse("")
+                            + d.kernel().map(k -> "\n    kernel: " + k.saveLine()).orElse(""));
+                }
             }
+            if (!model.unmodelled().isEmpty()) {
+                err.println("fwpolicy eval: fwpolicy's chains hold rules the model cannot read, so no verdict about the kernel is certain:");
+                model.unmodelled().forEach(u -> err.println("  " + u));
+                if (format == OutputFormat.json) out.println(kernelJson(model, new JsonArray()).encodePrettily());
+                out.flush();
+                return ExitCodes.FAILED;
+            }
+            ruleSet = model.ruleSet();
         } else if (!against.equals("desired")) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--against must be desired or kernel, not " + against);
         }
-        var evaluator = new Evaluator(ruleSet);
+        var evaluator = kernelModel.map(KernelModel::evaluator).orElseGet(() -> new Evaluator(desired));
         var array = new JsonArray();
         for (var flow : parsed) {
             var d = brief ? evaluator.decide(flow) : evaluator.evaluate(flow);
@@ -115,23 +120,24 @@ public final class EvalCommand implements Callable<Integer> {
             else out.print(d.explain());
         }
         if (format == OutputFormat.json) {
-            if (against.equals("kernel")) {
-                var driftJson = new JsonArray();
-                for (var d : drift) {
-                    var o = new io.vertx.core.json.JsonObject().put("kind", d.kind().label())
-                            .put("family", d.family().label()).put("chain", d.chain());
-                    d.id().ifPresent(i -> o.put("id", i));
-                    d.desired().ifPresent(x -> o.put("policy", x));
-                    d.kernel().ifPresent(x -> o.put("kernel", x));
-                    driftJson.add(o);
-                }
-                out.println(new io.vertx.core.json.JsonObject().put("against", "kernel").put("drift", driftJson)
-                        .put("decisions", array).encodePrettily());
+            if (kernelModel.isPresent()) {
+                out.println(kernelJson(kernelModel.get(), array).encodePrettily());
             } else {
                 out.println(parsed.size() == 1 ? array.getJsonObject(0).encodePrettily() : array.encodePrettily());
             }
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** {@code {against, drift, unmodelled, decisions}}: the same drift shape as diff, state and the HTTP API. */
+    private static io.vertx.core.json.JsonObject kernelJson(KernelModel model, JsonArray decisions) {
+        var drift = new JsonArray();
+        model.drift().forEach(d -> drift.add(DriftJson.of(d)));
+        var sets = new JsonArray();
+        model.setDrift().forEach(s -> sets.add(new io.vertx.core.json.JsonObject().put("name", s.name())
+                .put("missing-member", s.missingMembers()).put("extra-member", s.extraMembers())));
+        return new io.vertx.core.json.JsonObject().put("against", "kernel").put("drift", drift).put("setDrift", sets)
+                .put("unmodelled", new JsonArray(model.unmodelled())).put("decisions", decisions);
     }
 }

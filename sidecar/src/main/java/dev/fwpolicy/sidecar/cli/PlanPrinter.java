@@ -1,8 +1,11 @@
 package dev.fwpolicy.sidecar.cli;
 
-import dev.fwpolicy.engine.dataplane.DetectedBackend;
 import dev.fwpolicy.engine.ipset.SetChange;
-import dev.fwpolicy.engine.reconcile.Change;
+import dev.fwpolicy.engine.dataplane.DetectedBackend;
+import dev.fwpolicy.engine.reconcile.Drift;
+import dev.fwpolicy.engine.reconcile.DriftStatus;
+import dev.fwpolicy.engine.reconcile.PlanOp;
+import dev.fwpolicy.sidecar.json.DriftJson;
 import dev.fwpolicy.engine.reconcile.ChangeCounts;
 import dev.fwpolicy.engine.reconcile.Plan;
 import dev.fwpolicy.engine.reconcile.SyncReport;
@@ -20,14 +23,17 @@ final class PlanPrinter {
         if (plan.isEmpty()) {
             out.println("in sync: nothing to change");
         } else {
+            for (Drift d : plan.problems()) {
+                out.printf("%-2s %-4s %-22s %-13s %s%n", symbol(d.status()), d.family().label(), d.chain(), d.status().label(), d.line());
+            }
             for (var s : plan.sets().changes()) {
                 if (s.kind() == SetChange.Kind.IN_SYNC) continue;
-                out.printf("%-2s %-4s %-22s %s%n", "s", "set", s.name(), s.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
-                        + " (missing-member " + s.missingMembers() + ", extra-member " + s.extraMembers() + ")");
+                out.printf("%-2s %-4s %-22s %-13s %s%n", "s", "set", s.name(), s.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                        "missing-member " + s.missingMembers() + ", extra-member " + s.extraMembers());
             }
-            for (Change c : plan.changes()) {
-                out.printf("%-2s %-4s %-22s %s%n", symbol(c.kind()), c.family().label(), c.chain(), c.line());
-            }
+            // Chains no longer desired go once the jumps into them are gone.
+            plan.families().forEach(f -> f.ops().stream().filter(op -> op instanceof PlanOp.DeleteChain).forEach(op ->
+                    out.printf("%-2s %-4s %-22s %-13s %s%n", "-:", f.family().label(), op.chain(), "unknown", op.restoreLine())));
         }
         plan.sets().problems().forEach(p -> out.println("cannot repair: " + p));
         if (payloads) {
@@ -52,39 +58,33 @@ final class PlanPrinter {
         return b.backend().label() + " (" + b.version() + "; " + b.reason() + ")";
     }
 
-    private static String symbol(Change.Kind kind) {
-        return switch (kind) {
-            case ADD -> "+";
-            case REMOVE -> "-";
-            case MOVE -> ">";
-            case REPAIR -> "~";
-            case CREATE_CHAIN -> "+:";
-            case DELETE_CHAIN -> "-:";
+    /** What a sync does about it: + add, - remove, > move, ~ repair, +: create the chain. */
+    static String symbol(DriftStatus status) {
+        return switch (status) {
+            case MISSING, MISSING_JUMP -> "+";
+            case DUPLICATE, UNKNOWN -> "-";
+            case MOVED -> ">";
+            case TAMPERED -> "~";
+            case MISSING_CHAIN -> "+:";
+            case MISSING_MEMBER, EXTRA_MEMBER -> "s";
+            case IN_SYNC, FOREIGN -> " ";
         };
     }
 
     static JsonObject json(Plan plan) {
-        var changes = new JsonArray();
-        for (Change c : plan.changes()) {
-            changes.add(new JsonObject().put("kind", c.kind().name().toLowerCase()).put("family", c.family().label())
-                    .put("chain", c.chain()).put("id", c.id().orElse(null)).put("line", c.line()));
-        }
+        var changes = DriftJson.problems(plan);
         var payloads = new JsonObject();
         if (!plan.sets().isEmpty()) payloads.put("ipset", plan.sets().payload());
         plan.families().stream().filter(f -> !f.isEmpty()).forEach(f -> payloads.put(f.family().label(), f.payload()));
-        var sets = new JsonArray();
-        for (var s : plan.sets().changes()) {
-            sets.add(new JsonObject().put("name", s.name()).put("kind", s.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
-                    .put("missing-member", s.missingMembers()).put("extra-member", s.extraMembers()));
-        }
         return new JsonObject()
                 .put("backend", backend(plan.backend()))
                 .put("inSync", plan.isEmpty())
                 .put("counts", counts(plan.counts()))
                 .put("payloadLines", plan.payloadLines())
+                .put("summary", DriftJson.summary(plan.countsByStatus()))
                 .put("changes", changes)
-                .put("sets", sets)
-                .put("setProblems", new JsonArray(java.util.List.copyOf(plan.sets().problems())))
+                .put("sets", DriftJson.sets(plan.sets()))
+                .put("setProblems", new JsonArray(new ArrayList<Object>(plan.sets().problems())))
                 .put("payloads", payloads);
     }
 

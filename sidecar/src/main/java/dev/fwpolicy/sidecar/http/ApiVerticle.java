@@ -1,5 +1,6 @@
 package dev.fwpolicy.sidecar.http;
 
+import dev.fwpolicy.sidecar.json.DriftJson;
 import dev.fwpolicy.engine.eval.PolicyCheck;
 import dev.fwpolicy.sidecar.json.ApiJson;
 import dev.fwpolicy.sidecar.loop.ActivePolicy;
@@ -259,16 +260,16 @@ public final class ApiVerticle extends VerticleBase {
 
     private void state(RoutingContext ctx) {
         var revision = loop.snapshot().policy().map(ActivePolicy::revision).orElse(null);
-        heavy(ctx, loop::kernelState, ar -> {
-            if (ar.succeeded()) send(ctx, 200, ApiJson.state(revision, ar.result()));
+        heavy(ctx, () -> loop.inspect(true), ar -> {
+            if (ar.succeeded()) send(ctx, 200, DriftJson.state(revision, ar.result()));
             else kernelFailure(ctx, ar.cause());
         });
     }
 
     private void diff(RoutingContext ctx) {
         var revision = loop.snapshot().policy().map(ActivePolicy::revision).orElse(null);
-        heavy(ctx, loop::diff, ar -> {
-            if (ar.succeeded()) send(ctx, 200, ApiJson.diff(revision, ar.result()));
+        heavy(ctx, () -> loop.inspect(false), ar -> {
+            if (ar.succeeded()) send(ctx, 200, ApiJson.diff(revision, ar.result().plan()));
             else kernelFailure(ctx, ar.cause());
         });
     }

@@ -1,17 +1,15 @@
 package dev.fwpolicy.sidecar.http;
 
 import dev.fwpolicy.sidecar.json.DecisionJson;
-import dev.fwpolicy.sidecar.loop.KernelRuleState;
-import dev.fwpolicy.sidecar.loop.KernelState;
 import dev.fwpolicy.sidecar.loop.NoPolicyException;
 import dev.fwpolicy.sidecar.loop.ReconcileLoop;
 import dev.fwpolicy.engine.eval.Decision;
 import dev.fwpolicy.engine.eval.Evaluator;
 import dev.fwpolicy.engine.eval.Flow;
 import dev.fwpolicy.engine.eval.FlowSyntaxException;
-import dev.fwpolicy.engine.eval.KernelRules;
+import dev.fwpolicy.engine.eval.KernelModel;
+import dev.fwpolicy.sidecar.json.DriftJson;
 import dev.fwpolicy.engine.ir.RuleSet;
-import dev.fwpolicy.engine.ir.Target;
 import dev.fwpolicy.engine.net.Family;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
@@ -20,10 +18,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.LinkedHashSet;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * {@code POST /v1/evaluate}: would these packets pass, and which rule decides?
@@ -32,8 +28,9 @@ import java.util.Locale;
  * {@code {"flows": ["…", …]}}, optional {@code "against": "desired" | "kernel"} (also as a
  * query parameter) and {@code "explain": true|false} (the trace of every rule consulted;
  * default true for one flow, false for a batch). {@code desired} walks the policy in force;
- * {@code kernel} reads fwpolicy's chains back and walks what the kernel holds, listing how it
- * differs from the policy. The evaluator for the policy in force is built once per revision.
+ * {@code kernel} reads the kernel once, classified by the reconciler's one drift classifier, and
+ * walks what fwpolicy's chains hold (parsed strictly, with the built-in chains' real policies),
+ * listing the drift first. The evaluator for the policy in force is built once per revision.
  *
  * <p>Bounded by {@link ApiLimits}: at most {@code maxFlows} flows, and {@code maxExplainedFlows}
  * with traces (a trace lists every rule consulted: thousands of them for one flow through a
@@ -129,12 +126,16 @@ final class EvaluateApi {
         var desired = policy.get().ruleSet();
         if (!request.kernel()) {
             return workers.executeBlocking(ApiVerticle.guarded(
-                    () -> answer("desired", desired.revision(), evaluator(desired), request, List.of())), false);
+                    () -> answer("desired", desired.revision(), evaluator(desired), request)), false);
         }
-        return loop.kernelState().recover(e -> Future.failedFuture(e instanceof NoPolicyException ? e : new KernelReadFailed(e)))
-                .compose(state -> workers.executeBlocking(ApiVerticle.guarded(() -> {
-                    var back = KernelRules.read(dumps(state, request, desired), state.kernelSets(), desired);
-                    return answer("kernel", desired.revision(), new Evaluator(back.ruleSet()), request, back.drift());
+        var asked = EnumSet.noneOf(Family.class);
+        request.flows().forEach(f -> asked.add(f.family()));
+        return loop.inspect(false).recover(e -> Future.failedFuture(e instanceof NoPolicyException ? e : new KernelReadFailed(e)))
+                .compose(view -> workers.executeBlocking(ApiVerticle.guarded(() -> {
+                    for (Family f : asked) {
+                        if (!view.tables().containsKey(f)) throw new IllegalStateException(f.label() + " is not managed (--ip-families)");
+                    }
+                    return kernelAnswer(desired.revision(), KernelModel.of(view, asked), request);
                 }), false));
     }
 
@@ -147,52 +148,32 @@ final class EvaluateApi {
         return c.evaluator();
     }
 
-    private static JsonObject answer(String against, String revision, Evaluator evaluator, Request request,
-                                     List<KernelRules.Drift> drift) {
+    private static JsonObject answer(String against, String revision, Evaluator evaluator, Request request) {
         var decisions = new JsonArray();
         for (var flow : request.flows()) {
             Decision d = request.explain() ? evaluator.evaluate(flow) : evaluator.decide(flow);
             decisions.add(DecisionJson.toJson(d));
         }
-        var json = new JsonObject().put("against", against).put("revision", revision).put("decisions", decisions);
-        if (against.equals("kernel")) {
-            var list = new JsonArray();
-            for (var d : drift) {
-                var o = new JsonObject().put("kind", d.kind().label()).put("family", d.family().label())
-                        .put("chain", d.chain());
-                d.id().ifPresent(i -> o.put("id", i));
-                d.desired().ifPresent(x -> o.put("policy", x));
-                d.kernel().ifPresent(x -> o.put("kernel", x));
-                list.add(o);
-            }
-            json.put("drift", list);
-        }
-        return json;
+        return new JsonObject().put("against", against).put("revision", revision).put("decisions", decisions);
     }
 
     /**
-     * The kernel state as the iptables-save text {@link KernelRules} reads: chain headers
-     * for every owned chain a rule lives in or jumps to, then the rules in kernel order.
-     * MISSING entries are desired rules the kernel lacks, so they are left out.
+     * Against the kernel: the drift the one classifier found, then the decisions, unless part of
+     * fwpolicy's chains cannot be modelled ({@code unmodelled}): then no verdict is certain and
+     * none is given.
      */
-    static EnumMap<Family, String> dumps(KernelState state, Request request, RuleSet desired) {
-        var sets = KernelRules.modelledSets(state.kernelSets(), desired);
-        var out = new EnumMap<Family, String>(Family.class);
-        for (var family : Family.values()) {
-            if (request.flows().stream().noneMatch(f -> f.family() == family)) continue;
-            var chains = new LinkedHashSet<String>();
-            var lines = new StringBuilder();
-            for (var r : state.rules()) {
-                if (!r.family().equals(family.label()) || r.status() == KernelRuleState.Status.MISSING) continue;
-                if (RuleSet.isOwnedChain(r.chain())) chains.add(r.chain());
-                var parsed = KernelRules.parse(family, r.chain(), r.spec(), sets);
-                if (parsed.target() instanceof Target.Jump j && RuleSet.isOwnedChain(j.chain())) chains.add(j.chain());
-                lines.append("-A ").append(r.chain()).append(' ').append(r.spec()).append('\n');
-            }
-            var sb = new StringBuilder("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n");
-            chains.forEach(c -> sb.append(':').append(c).append(" - [0:0]\n"));
-            out.put(family, sb.append(lines).append("COMMIT\n").toString());
+    private static JsonObject kernelAnswer(String revision, KernelModel model, Request request) {
+        var drift = new JsonArray();
+        model.drift().forEach(d -> drift.add(DriftJson.of(d)));
+        JsonObject json;
+        if (model.unmodelled().isEmpty()) {
+            json = answer("kernel", revision, model.evaluator(), request);
+        } else {
+            json = new JsonObject().put("against", "kernel").put("revision", revision).put("decisions", new JsonArray());
         }
-        return out;
+        var sets = new JsonArray();
+        model.setDrift().forEach(x -> sets.add(new JsonObject().put("name", x.name()).put("missing-member", x.missingMembers())
+                .put("extra-member", x.extraMembers())));
+        return json.put("drift", drift).put("setDrift", sets).put("unmodelled", new JsonArray(model.unmodelled()));
     }
 }

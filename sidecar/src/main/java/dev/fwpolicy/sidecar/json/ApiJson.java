@@ -1,8 +1,6 @@
 package dev.fwpolicy.sidecar.json;
 
 import dev.fwpolicy.sidecar.loop.ActivePolicy;
-import dev.fwpolicy.sidecar.loop.DiffView;
-import dev.fwpolicy.sidecar.loop.KernelState;
 import dev.fwpolicy.sidecar.loop.ServiceSnapshot;
 import dev.fwpolicy.sidecar.loop.SyncCounts;
 import dev.fwpolicy.sidecar.loop.SyncRecord;
@@ -10,6 +8,7 @@ import dev.fwpolicy.sidecar.source.PolicyProblem;
 import dev.fwpolicy.engine.diag.Diagnostic;
 import dev.fwpolicy.engine.ir.CompiledRule;
 import dev.fwpolicy.engine.ir.RuleSet;
+import dev.fwpolicy.engine.reconcile.Plan;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
@@ -62,7 +61,7 @@ public final class ApiJson {
         var json = new JsonObject().put("at", r.at().toString()).put("durationMs", r.duration().toMillis())
                 .put("trigger", r.trigger()).put("revision", r.revision()).put("result", r.ok() ? "ok" : "failed");
         r.result().ifPresent(res -> json.put("counts", counts(res.counts()))
-                .put("found", new JsonObject(new java.util.LinkedHashMap<String, Object>(res.changes().byKind())))
+                .put("found", DriftJson.summary(res.found()))
                 .put("countedAsDrift", r.countedAsDrift())
                 .put("restoreInvocations", res.restoreInvocations()).put("applied", res.applied()));
         r.error().ifPresent(e -> json.put("error", e));
@@ -94,42 +93,21 @@ public final class ApiJson {
     public static JsonObject rule(CompiledRule r, int position) {
         var origin = r.origin();
         return new JsonObject().put("id", r.id()).put("family", r.family().label()).put("chain", r.chain())
-                .put("position", position).put("action", r.target().iptables()).put("text", r.saveLine())
+                .put("position", position).put("action", dev.fwpolicy.engine.iptables.IptablesText.target(r.target())).put("text", r.saveLine())
                 .put("kind", origin.kind().name().toLowerCase(java.util.Locale.ROOT))
                 .put("source", origin.span().line() > 0 ? origin.span().location() : null)
                 .put("statement", origin.text()).put("policy", origin.policy().orElse(null))
                 .put("note", origin.note().orElse(null));
     }
 
-    public static JsonObject state(String revision, KernelState state) {
-        var rules = new JsonArray();
-        for (var r : state.rules()) {
-            rules.add(new JsonObject().put("family", r.family()).put("chain", r.chain()).put("position", r.position())
-                    .put("id", r.id().orElse(null)).put("status", r.status().label()).put("text", "-A " + r.chain() + " " + r.spec())
-                    .put("packets", r.packets().orElse(null)).put("bytes", r.bytes().orElse(null)));
-        }
-        var summary = new JsonObject();
-        state.countsByStatus().forEach((k, v) -> summary.put(k.label(), v));
-        var sets = new JsonArray();
-        for (var s : state.sets()) {
-            sets.add(new JsonObject().put("name", s.name()).put("family", s.family()).put("policy", s.policy()).put("set", s.set())
-                    .put("present", s.present()).put("members", s.members()).put("missing-member", s.missingMembers())
-                    .put("extra-member", s.extraMembers()));
-        }
-        summary.put("missing-member", state.sets().stream().mapToInt(s -> s.missingMembers()).sum());
-        summary.put("extra-member", state.sets().stream().mapToInt(s -> s.extraMembers()).sum());
-        return new JsonObject().put("revision", revision).put("inSync", state.inSync()).put("summary", summary)
-                .put("rules", rules).put("sets", sets);
-    }
-
-    public static JsonObject diff(String revision, DiffView d) {
-        var changes = new JsonArray();
-        for (var c : d.changes()) {
-            changes.add(new JsonObject().put("kind", c.kind().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
-                    .put("family", c.family()).put("chain", c.chain()).put("id", c.id().orElse(null)).put("line", c.line()));
-        }
-        return new JsonObject().put("revision", revision).put("empty", d.isEmpty()).put("counts", counts(d.counts()))
-                .put("changes", changes).put("payloads", new JsonObject(new HashMap<>(d.payloads())));
+    /** {@code GET /v1/diff}: what a sync would repair, classified, and the exact payloads. */
+    public static JsonObject diff(String revision, Plan plan) {
+        var payloads = new JsonObject();
+        plan.families().stream().filter(f -> !f.isEmpty()).forEach(f -> payloads.put(f.family().label(), f.payload()));
+        var c = plan.counts();
+        return new JsonObject().put("revision", revision).put("empty", plan.isEmpty())
+                .put("counts", counts(new SyncCounts(c.added(), c.removed(), c.moved(), c.repaired(), c.unchanged())))
+                .put("changes", DriftJson.problems(plan)).put("payloads", payloads);
     }
 
     public static JsonObject check(dev.fwpolicy.engine.compile.CompileResult result, int files) {

@@ -1,6 +1,7 @@
 package dev.fwpolicy.sidecar.loop;
 
 import dev.fwpolicy.engine.ir.RuleSet;
+import dev.fwpolicy.engine.reconcile.KernelView;
 
 /**
  * What the service needs from the kernel side: the reconciler, seen through the few calls the
@@ -18,11 +19,12 @@ public interface FirewallSync {
     /** Makes the kernel equal to {@code desired}; throws when it cannot (the previous rules stay). */
     SyncResult sync(RuleSet desired);
 
-    /** What {@link #sync} would change now; writes nothing. */
-    DiffView plan(RuleSet desired);
-
-    /** What the kernel holds now in fwpolicy's chains, each rule marked against {@code desired}. */
-    KernelState state(RuleSet desired);
+    /**
+     * The kernel read once (one read-back per family, with counters when asked) and classified
+     * against {@code desired} by the engine: what /v1/diff, /v1/state and /v1/evaluate against
+     * the kernel answer from. Writes nothing.
+     */
+    KernelView inspect(RuleSet desired, boolean withCounters);
 
     /** Takes every fwpolicy rule and chain out of the kernel (for {@code --remove-on-exit}). */
     SyncResult removeAll();

@@ -1,5 +1,7 @@
 package dev.fwpolicy.sidecar.loop;
 
+import dev.fwpolicy.engine.reconcile.KernelView;
+
 import dev.fwpolicy.sidecar.source.PolicyProblem;
 import dev.fwpolicy.sidecar.source.PolicySource;
 import dev.fwpolicy.sidecar.source.SourceUpdate;
@@ -124,14 +126,12 @@ public final class ReconcileLoop extends VerticleBase {
         return promise.future();
     }
 
-    /** What a sync would change now. Reads the kernel; does not wait for the loop. */
-    public Future<DiffView> diff() {
-        return withPolicy().compose(p -> vertx.executeBlocking(() -> firewall.plan(p.ruleSet()), false));
-    }
-
-    /** The kernel's owned rules now, marked against the policy in force. */
-    public Future<KernelState> kernelState() {
-        return withPolicy().compose(p -> vertx.executeBlocking(() -> firewall.state(p.ruleSet()), false));
+    /**
+     * The kernel now, read once and classified against the policy in force (what a sync would
+     * change, every owned rule's status, counters when asked). Does not wait for the loop.
+     */
+    public Future<KernelView> inspect(boolean withCounters) {
+        return withPolicy().compose(p -> vertx.executeBlocking(() -> firewall.inspect(p.ruleSet(), withCounters), false));
     }
 
     /**

@@ -1,12 +1,29 @@
 package dev.fwpolicy.sidecar.loop;
 
+import dev.fwpolicy.engine.reconcile.DriftStatus;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * The outcome of one successful sync.
  *
- * @param changes            what the first plan of the sync found, by kind of change
+ * @param found              what the first plan of the sync classified as drift, by status (every
+ *                           drift status present; all zero for a quiet sync)
  * @param restoreInvocations {@code *-restore} processes run (0 for a quiet sync)
  * @param applied            rules in force in fwpolicy's chains afterwards
  */
-public record SyncResult(SyncCounts counts, DriftCounts changes, int restoreInvocations, int applied, Duration duration) {}
+public record SyncResult(SyncCounts counts, Map<DriftStatus, Integer> found, int restoreInvocations, int applied, Duration duration) {
+
+    public SyncResult {
+        var copy = new EnumMap<DriftStatus, Integer>(DriftStatus.class);
+        for (var s : DriftStatus.values()) if (s.isDrift()) copy.put(s, found.getOrDefault(s, 0));
+        found = Collections.unmodifiableMap(copy);
+    }
+
+    /** Nothing found. */
+    public static Map<DriftStatus, Integer> none() {
+        return Map.of();
+    }
+}

@@ -1,7 +1,7 @@
 package dev.fwpolicy.sidecar.metrics;
 
 import dev.fwpolicy.sidecar.loop.ActivePolicy;
-import dev.fwpolicy.sidecar.loop.DriftCounts;
+import dev.fwpolicy.engine.reconcile.DriftStatus;
 import dev.fwpolicy.sidecar.loop.LoopEvents;
 import dev.fwpolicy.sidecar.loop.SyncRecord;
 import io.micrometer.core.instrument.Counter;
@@ -42,7 +42,7 @@ public final class ServiceMetrics implements LoopEvents {
                 .description("Rules the kernel held in fwpolicy's chains after the last successful sync").register(registry);
         Gauge.builder("fwpolicy.last.successful.sync.timestamp", lastSuccessEpochMillis, v -> v.get() / 1000.0)
                 .baseUnit("seconds").description("Unix time of the last successful sync (0: none yet)").register(registry);
-        for (var kind : DriftCounts.NONE.byKind().keySet()) drift(kind);
+        for (var status : DriftStatus.values()) if (status.isDrift()) drift(status.label());
         for (var reason : new String[] {"PolicyInvalid", "SourceUnreadable"}) reloadFailures(reason);
     }
 
@@ -56,7 +56,7 @@ public final class ServiceMetrics implements LoopEvents {
 
     private Counter drift(String kind) {
         return Counter.builder("fwpolicy.drift.repaired")
-                .description("Kernel drift found and repaired while the policy was unchanged, by kind")
+                .description("Kernel drift found and repaired while the policy was unchanged, by drift status")
                 .tag("kind", kind).register(registry);
     }
 
@@ -74,8 +74,8 @@ public final class ServiceMetrics implements LoopEvents {
         rulesApplied.set(result.applied());
         lastSuccessEpochMillis.set(record.at().toEpochMilli());
         if (record.countedAsDrift()) {
-            for (Map.Entry<String, Integer> e : result.changes().byKind().entrySet()) {
-                if (e.getValue() > 0) drift(e.getKey()).increment(e.getValue());
+            for (Map.Entry<DriftStatus, Integer> e : result.found().entrySet()) {
+                if (e.getValue() > 0) drift(e.getKey().label()).increment(e.getValue());
             }
         }
     }

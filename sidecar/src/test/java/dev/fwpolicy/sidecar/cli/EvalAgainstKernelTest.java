@@ -52,15 +52,15 @@ class EvalAgainstKernelTest {
         int position = (int) save.lines().filter(l -> l.startsWith("-A " + chain + " ")).takeWhile(l -> !l.equals(office)).count() + 1;
         var edited = new java.util.ArrayList<>(java.util.List.of("ip", "netns", "exec", netns, "iptables-" + backend, "-R", chain,
                 Integer.toString(position)));
-        edited.addAll(dev.fwpolicy.engine.dataplane.SpecTokens.split(office.substring(("-A " + chain + " ").length()).replace("--dports 80,443,8000:8100", "--dports 8443")));
+        edited.addAll(dev.fwpolicy.engine.iptables.SpecTokens.split(office.substring(("-A " + chain + " ").length()).replace("--dports 80,443,8000:8100", "--dports 8443")));
         host.run(new Command(edited, java.util.Optional.empty(), Command.DEFAULT_TIMEOUT)).requireOk();
 
         var desired = CliRun.of("eval", WEB, "--brief", "--flow", FLOW);
         assertThat(desired.out()).contains("=> ALLOW by ../examples/policies/web/web.fwpolicy:12:5");
         var kernel = CliRun.of("eval", "--against", "kernel", "--netns", netns, "--backend", backend, WEB, "--flow", FLOW);
         assertThat(kernel.exitCode()).as(kernel.err()).isZero();
-        assertThat(kernel.out()).contains("kernel differs from the policy: CHANGED ipv4 FWP-I-web-frontend")
-                .contains("kernel: -s 192.168.10.0/24 -p tcp")
+        assertThat(kernel.out()).contains("kernel differs from the policy: tampered ipv4 FWP-I-web-frontend")
+                .contains("kernel: -A FWP-I-web-frontend -s 192.168.10.0/24 -p tcp")
                 .contains("--dports 8443")
                 .contains("=> DENY by ../examples/policies/web/web.fwpolicy:3:3: default inbound deny")
                 .contains("no match (destination port: 443 is not in 8443)  ../examples/policies/web/web.fwpolicy:12:5 "
@@ -68,7 +68,7 @@ class EvalAgainstKernelTest {
 
         var json = new JsonObject(CliRun.of("eval", "--against", "kernel", "--netns", netns, "--backend", backend, "--format", "json",
                 WEB, "--flow", FLOW).out());
-        assertThat(json.getJsonArray("drift").getJsonObject(0).getString("kind")).isEqualTo("changed");
+        assertThat(json.getJsonArray("drift").getJsonObject(0).getString("status")).isEqualTo("tampered");
         assertThat(json.getJsonArray("decisions").getJsonObject(0).getString("verdict")).isEqualTo("deny");
     }
 }

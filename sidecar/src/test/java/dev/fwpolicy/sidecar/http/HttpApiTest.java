@@ -197,7 +197,7 @@ class HttpApiTest {
         var diff = svc.get("/v1/diff").json();
         assertThat(diff.getBoolean("empty")).isFalse();
         assertThat(diff.getJsonObject("counts").getInteger("added")).isEqualTo(1);
-        assertThat(diff.getJsonArray("changes").getJsonObject(0).getString("kind")).isEqualTo("add");
+        assertThat(diff.getJsonArray("changes").getJsonObject(0).getString("status")).isEqualTo("missing-jump");
         // still missing: a diff writes nothing
         assertThat(svc.get("/v1/diff").json().getJsonObject("counts").getInteger("added")).isEqualTo(1);
     }
@@ -286,7 +286,7 @@ class HttpApiTest {
         assertThat(ok.status()).as(ok.body()).isEqualTo(200);
         assertThat(ok.json().getString("result")).isEqualTo("ok");
         assertThat(ok.json().getJsonObject("counts").getInteger("added")).isEqualTo(1);
-        assertThat(ok.json().getJsonObject("found").getInteger("missing")).isEqualTo(1);
+        assertThat(ok.json().getJsonObject("found").getInteger("missing-jump")).isEqualTo(1);
         assertThat(ok.json().getBoolean("countedAsDrift")).isTrue();
         assertThat(firewall.syncs.get()).isEqualTo(before + 1);
     }

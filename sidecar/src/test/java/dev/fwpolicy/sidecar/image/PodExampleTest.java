@@ -11,8 +11,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -37,6 +39,14 @@ class PodExampleTest {
     @Test
     void theSidecarEnforcesTheConfigMapAndTheAppCannotTouchTheRules() throws Exception {
         Podman.requireImages();
+        // The pod has a fixed name (the manifest's): test runs from several worktrees on one host take turns.
+        try (var channel = FileChannel.open(Path.of(System.getProperty("java.io.tmpdir"), "fwpolicy-pod-example.lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE); var turn = channel.lock()) {
+            playThePod();
+        }
+    }
+
+    private void playThePod() throws Exception {
         assertThat(podman("pod", "exists", POD).ok())
                 .as("a pod named " + POD + " already runs; remove it first: podman kube play --down " + MANIFEST).isFalse();
         var policy = configMapPolicy();

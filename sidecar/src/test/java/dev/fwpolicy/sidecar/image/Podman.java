@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Runs podman (and other host tools) for the container tests, and decides whether they can run:
- * root, the kernel tools, podman, and the images of {@code sidecar/image/build}. On a developer
+ * root, the kernel tools, podman, and the images of {@code sidecar/image/build} built from this
+ * very tree (their {@code dev.fwpolicy.sources} label equals {@code sidecar/image/sources-digest}:
+ * an image from another worktree or an older build is not the code under test). On a developer
  * machine without them the tests are skipped with the reason; under {@code CI=true} they fail,
  * because .ci/run builds the images before the test suite.
  */
@@ -100,9 +102,16 @@ final class Podman {
         } catch (UncheckedIOException e) {
             return Optional.of("container tests need podman (" + e.getMessage() + ")");
         }
+        var digest = run(REPO.resolve("sidecar/image/sources-digest").toString()).requireOk().stdout().strip();
         for (var image : List.of(IMAGE, APP_IMAGE)) {
             if (!podman("image", "exists", image).ok()) {
                 return Optional.of("no image " + image + ": build it with `sudo sidecar/image/build`");
+            }
+            var built = podman("image", "inspect", "--format", "{{index .Labels \"dev.fwpolicy.sources\"}}", image)
+                    .requireOk().stdout().strip();
+            if (!built.equals(digest)) {
+                return Optional.of(image + " was built from other sources (" + built + ", this tree: " + digest
+                        + "): rebuild it with `sudo sidecar/image/build`");
             }
         }
         return Optional.empty();

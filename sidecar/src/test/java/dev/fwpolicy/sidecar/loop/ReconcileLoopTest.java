@@ -158,10 +158,10 @@ class ReconcileLoopTest {
             time.advance(Duration.ofSeconds(59));
             assertThat(firewall.syncs.get()).isEqualTo(1);
             time.advance(Duration.ofSeconds(1));
-            await().atMost(WAIT).until(() -> firewall.state(TestPolicies.compile(TestPolicies.WEB)).inSync());
+            await().atMost(WAIT).until(() -> firewall.inspect(TestPolicies.compile(TestPolicies.WEB), false).plan().problems().isEmpty());
             await().atMost(WAIT).untilAsserted(() -> assertThat(svc.get("/metrics").body())
-                    .contains("fwpolicy_drift_repaired_total{kind=\"missing\"} 1.0")
-                    .contains("fwpolicy_drift_repaired_total{kind=\"extra\"} 1.0"));
+                    .contains("fwpolicy_drift_repaired_total{kind=\"missing-jump\"} 1.0")
+                    .contains("fwpolicy_drift_repaired_total{kind=\"unknown\"} 1.0"));
             assertThat(lastTrigger(svc)).isEqualTo("resync");
             // and it comes again a period later
             time.advance(Duration.ofMinutes(1));
@@ -335,9 +335,9 @@ class ReconcileLoopTest {
             assertThat(firewall.syncs.get()).isEqualTo(3);
             assertThat(verify.countedAsDrift()).isTrue();
             assertThat(verify.result().orElseThrow().restoreInvocations()).isPositive();
-            assertThat(firewall.state(TestPolicies.compile(TestPolicies.WEB_AND_SSH)).inSync()).isTrue();
+            assertThat(firewall.inspect(TestPolicies.compile(TestPolicies.WEB_AND_SSH), false).plan().problems().isEmpty()).isTrue();
             assertThat(svc.get("/metrics").body())
-                    .contains("fwpolicy_drift_repaired_total{kind=\"missing\"} 1.0")
+                    .contains("fwpolicy_drift_repaired_total{kind=\"missing-jump\"} 1.0")
                     .contains("fwpolicy_drift_repaired_total{kind=\"duplicate\"} 2.0");
             // the repair wrote, so it is verified in turn, and that verification is quiet
             time.advance(Duration.ofSeconds(1));

@@ -59,7 +59,7 @@ class ReconcilerFirewallKernelTest {
                 var adopt = second.loop().snapshot().lastSuccess().orElseThrow().result().orElseThrow();
                 assertThat(adopt.restoreInvocations()).isZero();
                 assertThat(adopt.counts().unchanged()).isEqualTo(TestPolicies.compile(TestPolicies.WEB).ruleCount());
-                assertThat(second.loop().kernelState().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).inSync())
+                assertThat(second.loop().inspect(true).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).plan().problems().isEmpty())
                         .isTrue();
 
                 // --remove-on-exit: nothing of fwpolicy's is left; foreign rules untouched

@@ -68,7 +68,7 @@ class ConfigMapKernelTest {
                 put.accept(TestPolicies.WEB);
                 await().atMost(Duration.ofSeconds(20)).until(() -> !netns.save(BACKEND).contains("--dport 22"));
                 assertThat(svc.snapshot().problem()).isEmpty();
-                assertThat(svc.service.loop().kernelState().toCompletionStage().toCompletableFuture().get().inSync()).isTrue();
+                assertThat(svc.service.loop().inspect(true).toCompletionStage().toCompletableFuture().get().plan().problems().isEmpty()).isTrue();
             } finally {
                 clients.forEach(KubernetesClient::close);
                 admin.close();

@@ -1,19 +1,27 @@
 package dev.fwpolicy.sidecar.testing;
 
-import dev.fwpolicy.sidecar.loop.BackendInfo;
-import dev.fwpolicy.sidecar.loop.DiffView;
-import dev.fwpolicy.sidecar.loop.DriftCounts;
-import dev.fwpolicy.sidecar.loop.FirewallSync;
-import dev.fwpolicy.sidecar.loop.KernelRuleState;
-import dev.fwpolicy.sidecar.loop.KernelState;
-import dev.fwpolicy.sidecar.loop.PlannedChange;
-import dev.fwpolicy.sidecar.loop.SyncCounts;
-import dev.fwpolicy.sidecar.loop.SyncResult;
+import dev.fwpolicy.engine.dataplane.Backend;
+import dev.fwpolicy.engine.dataplane.DetectedBackend;
+import dev.fwpolicy.engine.iptables.ExpectedPrints;
+import dev.fwpolicy.engine.iptables.IdentityComment;
+import dev.fwpolicy.engine.iptables.KernelChain;
+import dev.fwpolicy.engine.iptables.KernelRule;
+import dev.fwpolicy.engine.iptables.KernelTable;
 import dev.fwpolicy.engine.ir.CompiledRule;
 import dev.fwpolicy.engine.ir.RuleSet;
+import dev.fwpolicy.engine.net.Family;
+import dev.fwpolicy.engine.reconcile.FamilyPlan;
+import dev.fwpolicy.engine.reconcile.KernelView;
+import dev.fwpolicy.engine.reconcile.Plan;
+import dev.fwpolicy.engine.reconcile.Planner;
+import dev.fwpolicy.sidecar.loop.BackendInfo;
+import dev.fwpolicy.sidecar.loop.FirewallSync;
+import dev.fwpolicy.sidecar.loop.SyncCounts;
+import dev.fwpolicy.sidecar.loop.SyncResult;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,13 +29,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An in-memory kernel for service tests without root: holds (family, chain, spec, id) lines
- * and does what a reconciler would, counting what it found. It also records how the loop
+ * and classifies them with the engine's own {@link Planner} (the one drift classifier), so the
+ * service sees exactly the statuses a real kernel would give. It also records how the loop
  * uses it: how many syncs ran, how many overlapped, when each started.
  */
 public final class FakeFirewall implements FirewallSync {
     public record Line(String family, String chain, String spec, Optional<String> id) {}
 
     private final List<Line> kernel = new ArrayList<>();
+    private final ExpectedPrints prints = new ExpectedPrints();
     private final AtomicInteger running = new AtomicInteger();
     public final AtomicInteger maxConcurrent = new AtomicInteger();
     public final AtomicInteger syncs = new AtomicInteger();
@@ -55,11 +65,13 @@ public final class FakeFirewall implements FirewallSync {
             if (failWith.isPresent()) throw new IllegalStateException(failWith.get());
             synchronized (this) {
                 long start = System.nanoTime();
-                var found = compare(desired);
+                var plan = view(desired, false).plan();
                 kernel.clear();
                 desired.allRules().forEach(r -> kernel.add(line(r)));
                 appliedRevision = Optional.of(desired.revision());
-                return new SyncResult(found.counts(), found.drift(), found.counts().isQuiet() ? 0 : 1, kernel.size(),
+                var c = plan.counts();
+                return new SyncResult(new SyncCounts(c.added(), c.removed(), c.moved(), c.repaired(), c.unchanged()),
+                        plan.isEmpty() ? SyncResult.none() : plan.countsByStatus(), plan.isEmpty() ? 0 : 1, kernel.size(),
                         Duration.ofNanos(System.nanoTime() - start));
             }
         } catch (InterruptedException e) {
@@ -85,31 +97,8 @@ public final class FakeFirewall implements FirewallSync {
     }
 
     @Override
-    public synchronized DiffView plan(RuleSet desired) {
-        var found = compare(desired);
-        return new DiffView(found.counts(), found.changes(), found.changes().isEmpty() ? Map.of() : Map.of("ipv4", "*filter\nCOMMIT\n"));
-    }
-
-    @Override
-    public synchronized KernelState state(RuleSet desired) {
-        var byId = desired.byId();
-        var seen = new HashMap<String, Integer>();
-        var out = new ArrayList<KernelRuleState>();
-        var positions = new HashMap<String, Integer>();
-        for (var l : kernel) {
-            int pos = positions.merge(l.family + "/" + l.chain, 1, Integer::sum);
-            KernelRuleState.Status status;
-            var rule = l.id.map(byId::get);
-            if (rule.isEmpty() || rule.get() == null) status = KernelRuleState.Status.UNKNOWN;
-            else if (seen.merge(l.id.get(), 1, Integer::sum) > 1) status = KernelRuleState.Status.DUPLICATE;
-            else if (!rule.get().spec().equals(l.spec)) status = KernelRuleState.Status.TAMPERED;
-            else status = KernelRuleState.Status.IN_SYNC;
-            out.add(new KernelRuleState(l.family, l.chain, pos, l.id, status, l.spec, Optional.of(7L), Optional.of(420L)));
-        }
-        desired.allRules().filter(r -> !seen.containsKey(r.id())).forEach(r -> out.add(new KernelRuleState(
-                r.family().label(), r.chain(), 0, Optional.of(r.id()), KernelRuleState.Status.MISSING, r.spec(),
-                Optional.empty(), Optional.empty())));
-        return new KernelState(out);
+    public synchronized KernelView inspect(RuleSet desired, boolean withCounters) {
+        return view(desired, withCounters);
     }
 
     /** Edits rules in place, keeping their identity (a hand edit that keeps the fwp1 comment). */
@@ -122,7 +111,8 @@ public final class FakeFirewall implements FirewallSync {
         int n = kernel.size();
         kernel.clear();
         appliedRevision = Optional.empty();
-        return new SyncResult(new SyncCounts(0, n, 0, 0, 0), new DriftCounts(0, 0, 0, n, 0), 1, 0, Duration.ZERO);
+        return new SyncResult(new SyncCounts(0, n, 0, 0, 0), Map.of(dev.fwpolicy.engine.reconcile.DriftStatus.UNKNOWN, n), 1, 0,
+                Duration.ZERO);
     }
 
     // ---- damage, as an admin or another program would do it ----
@@ -152,35 +142,25 @@ public final class FakeFirewall implements FirewallSync {
         return new Line(r.family().label(), r.chain(), r.spec(), Optional.of(r.id()));
     }
 
-    private record Found(SyncCounts counts, DriftCounts drift, List<PlannedChange> changes) {}
-
-    private Found compare(RuleSet desired) {
-        var byId = desired.byId();
-        var copies = new HashMap<String, Integer>();
-        int duplicate = 0, tampered = 0, extra = 0;
-        var changes = new ArrayList<PlannedChange>();
-        for (var l : kernel) {
-            var rule = l.id.map(byId::get).orElse(null);
-            if (rule == null) {
-                extra++;
-                changes.add(new PlannedChange("REMOVE", l.family, l.chain, l.id, "-A " + l.chain + " " + l.spec));
-            } else if (copies.merge(rule.id(), 1, Integer::sum) > 1) {
-                duplicate++;
-                changes.add(new PlannedChange("REMOVE", l.family, l.chain, l.id, "-A " + l.chain + " " + l.spec));
-            } else if (!rule.spec().equals(l.spec)) {
-                tampered++;
-                changes.add(new PlannedChange("REPAIR", l.family, l.chain, l.id, rule.saveLine()));
+    /** The lines as the tables a read-back would give (built-in chains with policy ACCEPT), classified by the Planner. */
+    private KernelView view(RuleSet desired, boolean withCounters) {
+        Map<Family, KernelTable> tables = new EnumMap<>(Family.class);
+        var plans = new ArrayList<FamilyPlan>();
+        for (Family family : Family.values()) {
+            var rules = new LinkedHashMap<String, List<KernelRule>>();
+            for (String builtin : List.of("INPUT", "FORWARD", "OUTPUT")) rules.put(builtin, new ArrayList<>());
+            for (var l : kernel) {
+                if (!l.family().equals(family.label())) continue;
+                var list = rules.computeIfAbsent(l.chain(), c -> new ArrayList<>());
+                list.add(new KernelRule(l.chain(), list.size() + 1, l.spec(), IdentityComment.idIn(l.spec()),
+                        withCounters ? Optional.of(new KernelRule.Counters(7, 420)) : Optional.empty()));
             }
+            var chains = new LinkedHashMap<String, KernelChain>();
+            rules.forEach((name, list) -> chains.put(name, new KernelChain(name, RuleSet.isOwnedChain(name) ? "-" : "ACCEPT", list)));
+            var table = new KernelTable(family, RuleSet.TABLE, chains, "", List.of());
+            tables.put(family, table);
+            plans.add(Planner.plan(desired, family, table, prints));
         }
-        int missing = 0;
-        for (var r : desired.allRules().toList()) {
-            if (!copies.containsKey(r.id())) {
-                missing++;
-                changes.add(new PlannedChange("ADD", r.family().label(), r.chain(), Optional.of(r.id()), r.saveLine()));
-            }
-        }
-        int unchanged = desired.ruleCount() - missing - tampered;
-        return new Found(new SyncCounts(missing, duplicate + extra, 0, tampered, unchanged),
-                new DriftCounts(missing, duplicate, tampered, extra, 0), changes);
+        return new KernelView(tables, new Plan(new DetectedBackend(Backend.NFT, "fake 1.0", "test double"), plans));
     }
 }

@@ -89,6 +89,43 @@ class BackendSwitchKernelTest {
         }
     }
 
+    /**
+     * The issue's symptom, with packets: the old policy (deny everything) in the old backend, a
+     * new policy that admits ping applied after the switch. The ping passes only if the old
+     * backend no longer holds the old deny.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aFlowTheNewPolicyAllowsPassesAfterTheSwitch(Backend from) {
+        KernelSupport.requireKernel();
+        var denyAll = new dev.fwpolicy.engine.reconcile.TestRuleSets.Builder();
+        denyAll.chain(Family.V4, "FWP-INPUT").rule("", "default deny", "-j DROP");
+        denyAll.jump(Family.V4, "INPUT", "FWP-INPUT");
+        var allowPing = new dev.fwpolicy.engine.reconcile.TestRuleSets.Builder();
+        allowPing.chain(Family.V4, "FWP-INPUT").rule("-p icmp", "ping", "-m icmp --icmp-type 8 -j ACCEPT").rule("", "default deny", "-j DROP");
+        allowPing.jump(Family.V4, "INPUT", "FWP-INPUT");
+        Backend to = from == Backend.NFT ? Backend.LEGACY : Backend.NFT;
+        try (var pair = new dev.fwpolicy.engine.testing.NetnsPair()) {
+            pair.ipBatch(pair.server, java.util.List.of("address add 10.99.0.1/24 dev fwps"));
+            pair.ipBatch(pair.client, java.util.List.of("address add 10.99.0.2/24 dev fwpc"));
+            CommandRunner server = new dev.fwpolicy.engine.dataplane.ProcessCommandRunner().inNetns(pair.server);
+            CommandRunner client = new dev.fwpolicy.engine.dataplane.ProcessCommandRunner().inNetns(pair.client);
+            java.util.function.BooleanSupplier ping = () -> client.run(Command.of("ping", "-c", "1", "-W", "1", "10.99.0.1")).ok();
+            assertThat(ping.getAsBoolean()).as("ping before any policy").isTrue();
+            new Reconciler(IptablesDataplane.open(server, KernelSupport.choice(from))).sync(denyAll.build("deny"));
+            assertThat(ping.getAsBoolean()).as("ping under the old deny-all").isFalse();
+            var foreign = new StringBuilder("*filter\n:KUBE-FIREWALL - [0:0]\n");
+            for (int i = 1; i <= 11; i++) foreign.append("-A KUBE-FIREWALL -s 192.0.2.").append(i).append("/32 -j DROP\n");
+            KernelSupport.restore(server, to, Family.V4, foreign.append("COMMIT\n").toString());
+
+            var switched = new Reconciler(IptablesDataplane.open(server, from == Backend.NFT ? BackendChoice.AUTO : BackendChoice.NFT));
+            assertThat(switched.backend().backend()).isEqualTo(to);
+            switched.sync(allowPing.build("ping"));
+
+            assertThat(ping.getAsBoolean()).as("ping the new policy admits, after switching %s -> %s", from, to).isTrue();
+        }
+    }
+
     /** istio #61019: a detection that probes legacy instantiates its tables and flips the next detection. */
     @Test
     void detectionAndAnNftSyncCreateNoLegacyTable() {

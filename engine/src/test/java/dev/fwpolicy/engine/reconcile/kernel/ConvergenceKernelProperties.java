@@ -3,7 +3,7 @@ package dev.fwpolicy.engine.reconcile.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fwpolicy.engine.dataplane.Backend;
-import dev.fwpolicy.engine.dataplane.KernelChain;
+import dev.fwpolicy.engine.iptables.KernelChain;
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.net.Family;
 import dev.fwpolicy.engine.reconcile.Damage;

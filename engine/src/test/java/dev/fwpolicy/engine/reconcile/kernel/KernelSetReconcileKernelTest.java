@@ -53,7 +53,7 @@ class KernelSetReconcileKernelTest {
     }
 
     private static List<String> expectedMembers(RuleSet rs) {
-        return rs.sets(Family.V4).get(0).members().stream().map(Cidr::iptables).map(s -> s.replace("/32", "")).sorted().toList();
+        return rs.sets(Family.V4).get(0).members().stream().map(Cidr::withPrefix).map(s -> s.replace("/32", "")).sorted().toList();
     }
 
     @ParameterizedTest

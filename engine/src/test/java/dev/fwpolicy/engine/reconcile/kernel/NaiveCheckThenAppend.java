@@ -1,6 +1,6 @@
 package dev.fwpolicy.engine.reconcile.kernel;
 
-import dev.fwpolicy.engine.dataplane.SpecTokens;
+import dev.fwpolicy.engine.iptables.SpecTokens;
 import dev.fwpolicy.engine.dataplane.Backend;
 import dev.fwpolicy.engine.dataplane.Command;
 import dev.fwpolicy.engine.dataplane.CommandRunner;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fwpolicy.engine.dataplane.Backend;
 import dev.fwpolicy.engine.dataplane.IptablesDataplane;
-import dev.fwpolicy.engine.dataplane.KernelRule;
+import dev.fwpolicy.engine.iptables.KernelRule;
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.net.Family;
 import dev.fwpolicy.engine.reconcile.Exactness;

@@ -8,7 +8,7 @@ import dev.fwpolicy.engine.net.Family;
 import dev.fwpolicy.engine.reconcile.Exactness;
 import dev.fwpolicy.engine.reconcile.SyncReport;
 import dev.fwpolicy.engine.reconcile.TestRuleSets;
-import dev.fwpolicy.engine.render.RestoreRenderer;
+import dev.fwpolicy.engine.iptables.RestoreRenderer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,7 +89,7 @@ class ReconcileBenchmarkKernelTest {
                 reads.add(time(() -> dataplane.read(Family.V4)));
                 var table = dataplane.read(Family.V4);
                 plans.add(time(() -> dev.fwpolicy.engine.reconcile.Planner.plan(base, Family.V4, table,
-                        new dev.fwpolicy.engine.reconcile.ExpectedPrints())));
+                        new dev.fwpolicy.engine.iptables.ExpectedPrints())));
             }
             lines.add(row(backend, "  of which: one read-back incl. parse (median)", median(reads)));
             lines.add(row(backend, "  of which: one plan, in-process (median)", median(plans)));

@@ -1,4 +1,4 @@
-package dev.fwpolicy.engine.render;
+package dev.fwpolicy.engine.iptables;
 
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.net.Family;

@@ -1,6 +1,5 @@
-package dev.fwpolicy.engine.dataplane;
+package dev.fwpolicy.engine.iptables;
 
-import dev.fwpolicy.engine.ir.RuleIdentity;
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.net.Family;
 import java.util.ArrayList;
@@ -86,11 +85,11 @@ public final class SaveParser {
             var list = rules.get(chain);
             if (list == null) throw fail(family, lineNo, line, "rule in a chain with no header");
             if (RuleSet.isOwnedChain(chain)) checkOwnedSpec(family, lineNo, line, spec);
-            list.add(new KernelRule(chain, list.size() + 1, spec, RuleIdentity.idIn(spec), counters));
+            list.add(new KernelRule(chain, list.size() + 1, spec, IdentityComment.idIn(spec), counters));
             lastChain = chain;
         }
         if (inTable) throw fail(family, lineNo, "", "table " + table + " not committed (truncated read-back?)");
-        if (!seenTable) throw new DataplaneException(family.label() + " read-back has no *" + table + " table");
+        if (!seenTable) throw new ReadBackException(family.label() + " read-back has no *" + table + " table");
         Map<String, KernelChain> chains = new LinkedHashMap<>();
         policies.forEach((name, policy) -> chains.put(name, new KernelChain(name, policy, rules.get(name))));
         return new KernelTable(family, table, chains, text, List.of());
@@ -127,7 +126,7 @@ public final class SaveParser {
         }
     }
 
-    private static DataplaneException fail(Family family, int lineNo, String line, String why) {
-        return new DataplaneException(family.label() + " read-back line " + lineNo + ": " + why + ": " + line);
+    private static ReadBackException fail(Family family, int lineNo, String line, String why) {
+        return new ReadBackException(family.label() + " read-back line " + lineNo + ": " + why + ": " + line);
     }
 }

@@ -1,4 +1,4 @@
-package dev.fwpolicy.engine.dataplane;
+package dev.fwpolicy.engine.iptables;
 
 import java.util.Optional;
 

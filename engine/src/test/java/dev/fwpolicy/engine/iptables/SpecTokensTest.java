@@ -1,4 +1,4 @@
-package dev.fwpolicy.engine.dataplane;
+package dev.fwpolicy.engine.iptables;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.fwpolicy.engine.eval;
+package dev.fwpolicy.engine.vocabulary;
 
 /**
  * Conntrack state of the packet being asked about. Only the distinction the compiler can

@@ -1,4 +1,4 @@
-package dev.fwpolicy.engine.dataplane;
+package dev.fwpolicy.engine.iptables;
 
 import dev.fwpolicy.engine.net.Family;
 import java.util.Collections;

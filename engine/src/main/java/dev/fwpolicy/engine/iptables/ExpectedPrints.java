@@ -1,4 +1,4 @@
-package dev.fwpolicy.engine.reconcile;
+package dev.fwpolicy.engine.iptables;
 
 import dev.fwpolicy.engine.ir.CompiledRule;
 import java.util.Map;
@@ -32,7 +32,7 @@ public final class ExpectedPrints {
         return l != null && l.rendered().equals(rule.spec()) ? l.printed() : rule.spec();
     }
 
-    void record(CompiledRule rule, String printedSpec) {
+    public void record(CompiledRule rule, String printedSpec) {
         if (printedSpec.equals(rule.spec())) {
             // Printed as rendered: the default answer; forget any other print learned before.
             if (byId.remove(rule.id()) != null) version.incrementAndGet();
@@ -47,7 +47,7 @@ public final class ExpectedPrints {
         return byId.size();
     }
 
-    long version() {
+    public long version() {
         return version.get();
     }
 

@@ -1,4 +1,4 @@
-package dev.fwpolicy.engine.ast;
+package dev.fwpolicy.engine.vocabulary;
 
 /** What a deciding rule or a default does with a packet. */
 public enum Verdict {

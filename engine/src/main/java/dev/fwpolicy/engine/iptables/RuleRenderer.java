@@ -1,4 +1,4 @@
-package dev.fwpolicy.engine.render;
+package dev.fwpolicy.engine.iptables;
 
 import dev.fwpolicy.engine.ir.AddressMatch;
 import dev.fwpolicy.engine.ir.Match;
@@ -13,11 +13,12 @@ import java.util.stream.Collectors;
  * Renders one rule's spec exactly as {@code iptables-save} (1.8, both backends) prints it
  * back: basic matches first ({@code -s -d -i/-o -p}), then the match modules in the order
  * they were given — the comment first, so the identity is the rule's first comment, then
- * kernel set matches (source, destination), ports, ICMP, conntrack — then the target. Rendering the kernel's own form lets a restarted fwpolicy compare read-back
- * lines with its rule set and adopt them without a write.
+ * kernel set matches (source, destination), ports, ICMP, conntrack — then the target.
+ * Rendering the kernel's own form lets a restarted fwpolicy compare read-back lines with its
+ * rule set and adopt them without a write. {@link RuleParser} reads it back.
  */
-public final class RuleSpecRenderer {
-    private RuleSpecRenderer() {}
+public final class RuleRenderer {
+    private RuleRenderer() {}
 
     /**
      * @param comment the full comment text (already sanitised), or empty for the hashed body
@@ -25,10 +26,10 @@ public final class RuleSpecRenderer {
      */
     public static String render(Match m, Target target, Optional<String> comment, String interfaceFlag) {
         var sb = new StringBuilder();
-        m.source().filter(a -> a.set().isEmpty()).ifPresent(a -> sb.append(' ').append(a.iptables("-s")));
-        m.destination().filter(a -> a.set().isEmpty()).ifPresent(a -> sb.append(' ').append(a.iptables("-d")));
+        m.source().filter(a -> a.set().isEmpty()).ifPresent(a -> sb.append(' ').append(IptablesText.addressMatch("-s", a)));
+        m.destination().filter(a -> a.set().isEmpty()).ifPresent(a -> sb.append(' ').append(IptablesText.addressMatch("-d", a)));
         if (m.loopbackInterface()) sb.append(' ').append(interfaceFlag).append(" lo");
-        m.protocol().ifPresent(p -> sb.append(" -p ").append(p.iptablesName()));
+        m.protocol().ifPresent(p -> sb.append(" -p ").append(IptablesText.protocol(p)));
         comment.ifPresent(c -> sb.append(" -m comment --comment \"").append(c).append('"'));
         m.source().ifPresent(a -> appendSet(sb, a, "src"));
         m.destination().ifPresent(a -> appendSet(sb, a, "dst"));
@@ -38,7 +39,7 @@ public final class RuleSpecRenderer {
             else sb.append(" -m icmp --icmp-type ").append(t);
         });
         if (m.established()) sb.append(" -m conntrack --ctstate RELATED,ESTABLISHED");
-        sb.append(" -j ").append(target.iptables());
+        sb.append(" -j ").append(IptablesText.target(target));
         return sb.substring(1);
     }
 
@@ -53,15 +54,15 @@ public final class RuleSpecRenderer {
         boolean simpleS = sports.size() == 1;
         boolean simpleD = dports.size() == 1;
         if (simpleS || simpleD) {
-            sb.append(" -m ").append(p.iptablesName());
-            if (simpleS) sb.append(" --sport ").append(sports.get(0).iptables());
-            if (simpleD) sb.append(" --dport ").append(dports.get(0).iptables());
+            sb.append(" -m ").append(IptablesText.protocol(p));
+            if (simpleS) sb.append(" --sport ").append(IptablesText.port(sports.get(0)));
+            if (simpleD) sb.append(" --dport ").append(IptablesText.port(dports.get(0)));
         }
         if (sports.size() > 1) sb.append(" -m multiport --sports ").append(join(sports));
         if (dports.size() > 1) sb.append(" -m multiport --dports ").append(join(dports));
     }
 
     private static String join(List<PortRange> ranges) {
-        return ranges.stream().map(PortRange::iptables).collect(Collectors.joining(","));
+        return ranges.stream().map(IptablesText::port).collect(Collectors.joining(","));
     }
 }

@@ -1,0 +1,73 @@
+package dev.fwpolicy.sidecar.cli;
+
+import dev.fwpolicy.engine.reconcile.Drift;
+import dev.fwpolicy.engine.reconcile.DriftStatus;
+import dev.fwpolicy.sidecar.json.DriftJson;
+import dev.fwpolicy.sidecar.source.PolicyInputs;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "state", mixinStandardHelpOptions = true,
+        description = {"What the kernel holds of the policy now: every rule of fwpolicy's chains and its jumps with its",
+            "status (in-sync, missing, duplicate, moved, tampered, unknown, missing-chain, missing-jump), where it was",
+            "written (file:line:col, found by its identity) and its packet and byte counters; other programs' rules in",
+            "the built-in chains fwpolicy shares are listed as foreign. The CLI twin of GET /v1/state. Writes nothing.",
+            "Exit 0; 1 on policy errors or kernel read-back errors."})
+public final class StateCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "FILES|DIRS", description = "Policy files, or directories of *.fwpolicy files.")
+    List<Path> paths;
+
+    @Mixin
+    KernelOptions kernel;
+
+    @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+    OutputFormat format;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        var err = spec.commandLine().getErr();
+        var result = PolicyInputs.compile(paths, err, PolicyInputs.Report.ERRORS_ONLY);
+        if (result.ruleSet().isEmpty()) return ExitCodes.FAILED;
+        var desired = result.ruleSet().get();
+        try {
+            var view = kernel.reconciler().inspect(desired, true);
+            var out = spec.commandLine().getOut();
+            if (format == OutputFormat.json) {
+                out.println(DriftJson.state(desired.revision(), view).encodePrettily());
+            } else {
+                out.println("backend: " + PlanPrinter.backendLine(view.plan().backend()));
+                out.printf("%-13s %-4s %-22s %4s  %-16s  %-28s %10s %12s  %s%n", "STATUS", "FAM", "CHAIN", "POS", "ID", "SOURCE",
+                        "PACKETS", "BYTES", "RULE");
+                for (Drift d : view.plan().drift()) {
+                    var counters = d.kernel().flatMap(k -> k.counters());
+                    out.printf("%-13s %-4s %-22s %4s  %-16s  %-28s %10s %12s  %s%n", d.status().label(), d.family().label(), d.chain(),
+                            d.position() == 0 ? "-" : Integer.toString(d.position()), d.id().orElse("-"),
+                            d.desired().map(r -> r.origin().span().line() > 0 ? r.origin().span().location() : "<implicit>").orElse("-"),
+                            counters.map(c -> Long.toString(c.packets())).orElse("-"),
+                            counters.map(c -> Long.toString(c.bytes())).orElse("-"), d.line());
+                }
+                for (var s : view.plan().sets().changes()) {
+                    out.printf("%-13s %-4s %-22s  set: missing-member %d, extra-member %d%n",
+                            s.missingMembers() + s.extraMembers() == 0 ? "in-sync" : "set-drift", "set", s.name(), s.missingMembers(), s.extraMembers());
+                }
+                var counts = view.plan().countsByStatus();
+                var summary = new StringBuilder("summary:");
+                for (DriftStatus s : DriftStatus.values()) summary.append(' ').append(s.label()).append(' ').append(counts.get(s)).append(',');
+                out.println(summary.substring(0, summary.length() - 1));
+            }
+            out.flush();
+            return ExitCodes.OK;
+        } catch (RuntimeException e) {
+            err.println("fwpolicy state: cannot read the kernel back: " + e.getMessage());
+            return ExitCodes.FAILED;
+        }
+    }
+}
