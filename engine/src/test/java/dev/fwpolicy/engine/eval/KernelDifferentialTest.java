@@ -159,7 +159,7 @@ class KernelDifferentialTest {
             if (inbound.isPresent() && inbound.get().verdict() != Verdict.ALLOW) {
                 throw new AssertionError("the loopback rule must let " + flow + " back in:\n" + inbound.get().explain());
             }
-            var kernelRuleSet = kernelModel(rs, flow.family(), dump);
+            var kernelRuleSet = kernelModel(rs, flow.family(), dump, kernelSets());
             var kernelDecision = kernelRuleSet.evaluator().decide(flow);
             boolean countersAgree = moved.equals(expected.stream().collect(Collectors.toMap(id -> id, id -> 1L)));
             boolean outcomeAgrees = expectedOutcomes(decision).contains(observed);
@@ -252,10 +252,14 @@ class KernelDifferentialTest {
 
     /** The kernel model every view uses: one parse of the read-back, classified by the planner. */
     static KernelModel kernelModel(RuleSet desired, Family family, String dump) {
+        return kernelModel(desired, family, dump, KernelSets.empty());
+    }
+
+    /** As above, with the kernel's sets ({@code ipset save}) so set-matched rules are modelled. */
+    static KernelModel kernelModel(RuleSet desired, Family family, String dump, KernelSets sets) {
         var table = SaveParser.parse(family, RuleSet.TABLE, dump);
         var plan = Planner.plan(desired, family, table, new ExpectedPrints());
         // The sets as the kernel holds them, classified by the reconciler's set planner.
-        var sets = kernelSets();
         var desiredSets = desired.sets().stream().filter(x -> x.family() == family)
                 .map(x -> KernelSet.desired(x.name(), x.family(), x.members(), SetShape.DEFAULT_MAX_ELEMENTS)).toList();
         var owned = new java.util.LinkedHashMap<String, KernelSet>();
