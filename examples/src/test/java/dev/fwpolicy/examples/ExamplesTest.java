@@ -1,9 +1,9 @@
 package dev.fwpolicy.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import dev.fwpolicy.engine.compile.Compiler;
+import dev.fwpolicy.engine.testing.Golden;
 import dev.fwpolicy.engine.diag.DiagnosticPrinter;
 import dev.fwpolicy.engine.diag.Diagnostics;
 import dev.fwpolicy.engine.format.Formatter;
@@ -12,7 +12,6 @@ import dev.fwpolicy.engine.net.Family;
 import dev.fwpolicy.engine.iptables.RestoreRenderer;
 import dev.fwpolicy.engine.source.SourceFile;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,17 +41,7 @@ class ExamplesTest {
         assertThat(result.diagnostics()).as(new DiagnosticPrinter(sources).printAll(result.diagnostics())).isEmpty();
         var rules = result.ruleSet().orElseThrow();
         String actual = RestoreRenderer.render(rules, Family.V4) + RestoreRenderer.render(rules, Family.V6);
-        var golden = GOLDEN.resolve(dir.getFileName() + ".rules");
-        if (Boolean.getBoolean("fwpolicy.updateGolden")) {
-            Files.writeString(golden, actual, StandardCharsets.UTF_8);
-            return;
-        }
-        if (!Files.exists(golden)) fail("missing " + golden + "; output:\n" + actual);
-        String expected = Files.readString(golden, StandardCharsets.UTF_8);
-        if (!expected.equals(actual)) {
-            fail("payload of " + dir + " differs from " + golden + " (rerun with -Dfwpolicy.updateGolden=true to accept)\n"
-                    + "---- expected ----\n" + expected + "---- actual ----\n" + actual);
-        }
+        Golden.assertMatches(GOLDEN.resolve(dir.getFileName() + ".rules"), actual);
     }
 
     @ParameterizedTest(name = "{0}")

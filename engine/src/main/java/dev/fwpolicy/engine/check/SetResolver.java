@@ -10,19 +10,39 @@ import dev.fwpolicy.engine.source.Span;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Resolves {@code $name} references inside one policy, flattening sets that reference
  * other sets. Reports undefined names (with did-you-mean), wrong kinds, cycles and
  * excessive nesting. Results are empty when anything was wrong.
+ *
+ * <p>A set that resolved cleanly is remembered with its height (how deep its references
+ * go), so {@code s1 = {$s0, $s0, …}, s2 = {$s1, $s1, …}, …} costs one resolution per set
+ * instead of an exponential walk; a remembered set used where its height would pass the
+ * nesting limit is resolved again, so the limit is reported exactly where it was before.
+ * Failed resolutions are not remembered (their diagnostics depend on the path: cycles), so
+ * a budget of {@link #MAX_REFERENCES} followed references bounds what hostile nesting of
+ * failing sets can cost.
  */
 final class SetResolver {
+    static final int MAX_REFERENCES = 1_000_000;
     private final Scope scope;
     private final Diagnostics diagnostics;
     private final int maxNesting;
     private final Deque<String> resolving = new ArrayDeque<>();
+    private final Map<String, Resolved<?>> resolved = new HashMap<>();
+    private int height;
+    private int references;
+    private boolean budgetReported;
+
+    /** A cleanly resolved set's members (normalised) and how many levels of references it has. */
+    private record Resolved<T>(List<T> members, int height) {}
 
     SetResolver(Scope scope, Diagnostics diagnostics, int maxNesting) {
         this.scope = scope;
@@ -60,7 +80,8 @@ final class SetResolver {
                     continue;
                 }
                 var resolved = reference(ref.name(), ref.span(), AddressSetDecl.class, "address set")
-                        .flatMap(decl -> nested(ref.name(), ref.span(), () -> addressMembers(((AddressSetDecl) decl).set().members())));
+                        .flatMap(decl -> nested(ref.name(), ref.span(), Cidr::normalize,
+                                () -> addressMembers(((AddressSetDecl) decl).set().members())));
                 if (resolved.isPresent()) out.addAll(resolved.get());
                 else ok = false;
             }
@@ -88,7 +109,8 @@ final class SetResolver {
             } else {
                 var ref = (PortReference) m;
                 var resolved = reference(ref.name(), ref.span(), PortSetDecl.class, "port set")
-                        .flatMap(decl -> nested(ref.name(), ref.span(), () -> portMembers(((PortSetDecl) decl).set().members())));
+                        .flatMap(decl -> nested(ref.name(), ref.span(), PortRange::normalize,
+                                () -> portMembers(((PortSetDecl) decl).set().members())));
                 if (resolved.isPresent()) out.addAll(resolved.get());
                 else ok = false;
             }
@@ -99,7 +121,8 @@ final class SetResolver {
     private Optional<PolicyItem> reference(String name, Span span, Class<? extends PolicyItem> kind, String kindName) {
         var item = scope.lookup(name);
         if (item.isEmpty()) {
-            diagnostics.error("undefined-name", span, "'$" + name + "' is not defined" + NameSuggester.hint(name, scope.names()));
+            diagnostics.error("undefined-name", span, "'$" + name + "' is not defined"
+                    + (diagnostics.full() ? "" : NameSuggester.hint(name, scope.names())));
             return Optional.empty();
         }
         if (!kind.isInstance(item.get())) {
@@ -125,7 +148,22 @@ final class SetResolver {
                 .withRelated(decl.span(), "'" + ref.name() + "' is defined here"));
     }
 
-    private <T> Optional<T> nested(String name, Span span, java.util.function.Supplier<Optional<T>> body) {
+    @SuppressWarnings("unchecked")
+    private <T> Optional<List<T>> nested(String name, Span span, UnaryOperator<List<T>> normalize,
+                                         Supplier<Optional<List<T>>> body) {
+        var known = (Resolved<T>) resolved.get(name);
+        if (known != null && resolving.size() + known.height() <= maxNesting) {
+            height = Math.max(height, known.height());
+            return Optional.of(known.members());
+        }
+        if (++references > MAX_REFERENCES) {
+            if (!budgetReported) {
+                diagnostics.error("limit-exceeded", span, "sets refer to each other more than " + MAX_REFERENCES
+                        + " times; simplify how they include one another");
+                budgetReported = true;
+            }
+            return Optional.empty();
+        }
         if (resolving.contains(name)) {
             diagnostics.error("cyclic-definition", span, "'$" + name + "' refers to itself through " + String.join(" -> ", resolving));
             return Optional.empty();
@@ -135,9 +173,19 @@ final class SetResolver {
             return Optional.empty();
         }
         resolving.push(name);
+        int outerHeight = height;
+        height = 0;
         try {
-            return body.get();
+            var members = body.get();
+            height += 1;
+            if (members.isPresent()) {
+                var normalised = normalize.apply(members.get());
+                resolved.put(name, new Resolved<>(normalised, height));
+                return Optional.of(normalised);
+            }
+            return members;
         } finally {
+            height = Math.max(outerHeight, height);
             resolving.pop();
         }
     }

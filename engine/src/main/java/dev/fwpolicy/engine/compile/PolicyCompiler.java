@@ -39,6 +39,7 @@ public final class PolicyCompiler {
             parser.parse(source, diagnostics).ifPresent(files::add);
         }
         var policies = orderedPolicies(files);
+        ChainNameCheck.run(policies, diagnostics);
         var defaults = DefaultsCheck.resolve(policies, diagnostics);
         var lowered = lower(policies);
         var tests = files.stream().flatMap(f -> f.tests().stream()).toList();
@@ -74,18 +75,14 @@ public final class PolicyCompiler {
         var out = new ArrayList<LoweredRule>();
         for (var policy : policies) {
             var scope = PolicyScope.of(policy, diagnostics, limits.maxNesting());
-            var lowering = new RuleLowering(diagnostics, scope, kernelSets);
+            var lowering = new RuleLowering(diagnostics, scope, limits.maxCompiledRules(), out.size(), kernelSets);
             // Every declared set is resolved even if unused, so its errors are reported.
             scope.checkAllDeclarations(policy);
             for (var item : policy.items()) {
                 if (!(item instanceof DirectionBlock block)) continue;
                 for (var rule : block.rules()) {
                     out.addAll(lowering.lower(policy, block.direction(), rule));
-                    if (out.size() > limits.maxCompiledRules()) {
-                        diagnostics.error("limit-exceeded", rule.span(), "the policies expand to more than "
-                                + limits.maxCompiledRules() + " iptables rules");
-                        return out;
-                    }
+                    if (lowering.limitReached()) return out;
                 }
             }
         }

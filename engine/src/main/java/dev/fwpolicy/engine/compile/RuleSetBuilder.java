@@ -57,7 +57,9 @@ final class RuleSetBuilder {
                 var span = r.decl().span();
                 var origin = new RuleOrigin(RuleOrigin.Kind.RULE, Optional.of(policy.name().text()), span,
                         SourceText.slice(sources.get(span.file()), span), r.decl().note().map(n -> n.text()));
-                String human = policy.name().text() + ":" + span.line() + r.decl().note().map(n -> " " + n.text()).orElse("");
+                // Policy name and note only: no line number, so inserting a line at the top of a
+                // file rewrites no kernel comment. file:line:col is looked up by identity.
+                String human = policy.name().text() + r.decl().note().map(n -> " " + n.text()).orElse("");
                 rules.add(r.match(), r.target(), origin, human);
             }
             if (rules.isEmpty()) continue;
@@ -72,7 +74,7 @@ final class RuleSetBuilder {
         RuleOrigin origin = dflt.decl()
                 .map(d -> new RuleOrigin(RuleOrigin.Kind.DEFAULT, dflt.policy().map(p -> p.name().text()), d.span(), text, Optional.<String>empty()))
                 .orElseGet(() -> RuleOrigin.implicit(RuleOrigin.Kind.DEFAULT, text + " (implicit: no default declared)"));
-        String human = text + dflt.decl().map(d -> " " + dflt.policy().orElseThrow().name().text() + ":" + d.span().line()).orElse("");
+        String human = text + dflt.decl().map(d -> " " + dflt.policy().orElseThrow().name().text()).orElse("");
         entryRules.add(Match.any(), target, origin, human);
 
         chains.add(entryRules.chain());

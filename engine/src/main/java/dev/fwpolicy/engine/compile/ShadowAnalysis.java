@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 
 /**
  * Warns about written rules that can never decide a packet because an earlier rule of the
@@ -21,26 +21,45 @@ import java.util.Map;
 final class ShadowAnalysis {
     private ShadowAnalysis() {}
 
+    /**
+     * Exact comparisons allowed in one analysis. The index makes ordinary policies cost about
+     * one per rule; only a hostile shape (thousands of distinct multi-port lists on the same
+     * addresses) could need more, and then the analysis stops with a warning rather than
+     * holding up every reload for minutes.
+     */
+    static final long MAX_COMPARISONS = 20_000_000;
+
     /** {@code lowered} must be in evaluation order (policy priority, then written order). */
     static void run(List<LoweredRule> lowered, Diagnostics diagnostics) {
+        run(lowered, diagnostics, MAX_COMPARISONS);
+    }
+
+    static void run(List<LoweredRule> lowered, Diagnostics diagnostics, long maxComparisons) {
         var byDecl = new IdentityHashMap<RuleDecl, List<LoweredRule>>();
         var order = new LinkedHashMap<RuleDecl, Boolean>();
         for (var r : lowered) {
             byDecl.computeIfAbsent(r.decl(), k -> new ArrayList<>()).add(r);
             order.putIfAbsent(r.decl(), true);
         }
-        var earlier = new HashMap<String, Index>();
+        var budget = new CoverIndex.Budget(maxComparisons);
+        var earlier = new HashMap<String, CoverIndex>();
         for (var decl : order.keySet()) {
             var rules = byDecl.get(decl);
             LoweredRule shadower = null;
             for (var r : rules) {
                 var index = earlier.get(key(r.family(), r.direction()));
-                var found = index == null ? null : index.findCover(r);
-                if (found == null) {
+                var found = index == null ? Optional.<LoweredRule>empty() : index.findCover(r, budget);
+                if (found.isEmpty()) {
                     shadower = null;
                     break;
                 }
-                if (shadower == null) shadower = found;
+                if (shadower == null) shadower = found.get();
+            }
+            if (budget.spent()) {
+                diagnostics.warning("shadow-analysis-incomplete", decl.span(), String.format("shadowed rules were looked for"
+                        + " up to here only: the policies need more than %,d rule comparisons (many different port lists"
+                        + " on the same addresses)", maxComparisons));
+                return;
             }
             if (shadower != null) {
                 var s = shadower.decl();
@@ -50,7 +69,7 @@ final class ShadowAnalysis {
                         .withRelated(s.span(), "shadowed by this rule"));
             }
             if (decl.action().isTerminal()) {
-                for (var r : rules) earlier.computeIfAbsent(key(r.family(), r.direction()), k -> new Index()).add(r);
+                for (var r : rules) earlier.computeIfAbsent(key(r.family(), r.direction()), k -> new CoverIndex()).add(r);
             }
         }
     }
@@ -66,34 +85,5 @@ final class ShadowAnalysis {
 
     private static String key(Family f, Direction d) {
         return f + "/" + d;
-    }
-
-    /**
-     * Earlier deciding rules, indexed by their single destination port when they have one,
-     * so a large policy of port rules is checked in near-linear time.
-     */
-    private static final class Index {
-        private final Map<Integer, List<LoweredRule>> bySinglePort = new HashMap<>();
-        private final List<LoweredRule> others = new ArrayList<>();
-
-        void add(LoweredRule r) {
-            var ports = r.match().destinationPorts();
-            if (ports.size() == 1 && ports.get(0).isSingle()) {
-                bySinglePort.computeIfAbsent(ports.get(0).from(), k -> new ArrayList<>()).add(r);
-            } else {
-                others.add(r);
-            }
-        }
-
-        LoweredRule findCover(LoweredRule r) {
-            for (var o : others) if (Coverage.covers(o.match(), r.match())) return o;
-            var ports = r.match().destinationPorts();
-            if (ports.size() == 1 && ports.get(0).isSingle()) {
-                for (var o : bySinglePort.getOrDefault(ports.get(0).from(), List.of())) {
-                    if (Coverage.covers(o.match(), r.match())) return o;
-                }
-            }
-            return null;
-        }
     }
 }

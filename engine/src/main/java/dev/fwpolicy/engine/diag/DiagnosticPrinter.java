@@ -11,6 +11,9 @@ import java.util.stream.Collectors;
  * under the offending text, so a person can fix it without opening the file.
  */
 public final class DiagnosticPrinter {
+    /** Longest source line quoted whole; longer ones are cut to this many characters. */
+    static final int MAX_SHOWN = 120;
+    private static final int CONTEXT_BEFORE = 40;
     private final Map<String, SourceFile> sources;
 
     public DiagnosticPrinter(List<SourceFile> sources) {
@@ -32,15 +35,40 @@ public final class DiagnosticPrinter {
         return out.toString();
     }
 
+    /**
+     * One column per character, as the caret counts: a tab as a space, and any other control
+     * character (already an error) as U+FFFD so that quoting a line cannot drive the terminal.
+     */
+    private static String printable(String line) {
+        var sb = new StringBuilder(line.length());
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            sb.append(c == '\t' ? ' ' : Character.getType(c) == Character.CONTROL || Character.isSurrogate(c)
+                    && !(Character.isHighSurrogate(c) && i + 1 < line.length() && Character.isLowSurrogate(line.charAt(i + 1)))
+                    && !(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(line.charAt(i - 1))) ? '\uFFFD' : c);
+        }
+        return sb.toString();
+    }
+
     private void appendSnippet(StringBuilder out, String file, int line, int col, int endLine, int endCol) {
         var src = sources.get(file);
         if (src == null || line <= 0) return;
-        String text = src.line(line).replace('\t', ' ');
+        String text = printable(src.line(line));
+        int width = endLine == line ? Math.max(1, endCol - col) : Math.max(1, text.length() - col + 1);
+        int caret = Math.max(0, col - 1);
+        if (text.length() > MAX_SHOWN) {
+            // A 10,000-character line quoted once per error would flood the terminal: show a
+            // window around the caret, marked with '…' where it was cut.
+            int from = Math.max(0, Math.min(caret - CONTEXT_BEFORE, text.length() - MAX_SHOWN));
+            int to = Math.min(text.length(), from + MAX_SHOWN);
+            text = (from > 0 ? "…" : "") + text.substring(from, to) + (to < text.length() ? "…" : "");
+            caret = caret - from + (from > 0 ? 1 : 0);
+            width = Math.max(1, Math.min(width, to - (col - 1)));
+        }
         String gutter = String.valueOf(line);
         out.append(" ".repeat(gutter.length())).append(" |\n");
         out.append(gutter).append(" | ").append(text).append('\n');
-        int width = endLine == line ? Math.max(1, endCol - col) : Math.max(1, text.length() - col + 1);
         out.append(" ".repeat(gutter.length())).append(" | ")
-                .append(" ".repeat(Math.max(0, col - 1))).append("^".repeat(width)).append('\n');
+                .append(" ".repeat(caret)).append("^".repeat(width)).append('\n');
     }
 }

@@ -1,6 +1,9 @@
 package dev.fwpolicy.engine.netpol;
 
-import dev.fwpolicy.engine.cluster.ClusterSnapshot;
+import dev.fwpolicy.engine.diag.Diagnostics;
+import dev.fwpolicy.engine.format.Formatter;
+import dev.fwpolicy.engine.parser.PolicyParser;
+import dev.fwpolicy.engine.source.SourceFile;
 import dev.fwpolicy.engine.cluster.ContainerPort;
 import dev.fwpolicy.engine.cluster.LabelSelector;
 import dev.fwpolicy.engine.cluster.MemberResolver;
@@ -94,7 +97,16 @@ public final class NetworkPolicyImporter {
             for (int i = 0; i < p.egress().size(); i++) rule(p, PolicyType.EGRESS, i, p.egress().get(i), pod);
         }
         if (!errors.isEmpty()) return failed();
-        return new ImportResult(Optional.of(render(policyName(selecting, pod), ingressIsolated, egressIsolated)), List.of());
+        return new ImportResult(Optional.of(canonical(render(policyName(selecting, pod), ingressIsolated, egressIsolated))),
+                List.of());
+    }
+
+    /** In fmt's layout, which also proves the text reads back as the language. */
+    private static String canonical(String text) {
+        var diagnostics = new Diagnostics();
+        var file = new PolicyParser().parse(new SourceFile("imported.fwpolicy", text), diagnostics)
+                .orElseThrow(() -> new IllegalStateException("imported text does not parse: " + diagnostics.sorted() + "\n" + text));
+        return Formatter.format(file);
     }
 
     private ImportResult failed() {
@@ -131,8 +143,12 @@ public final class NetworkPolicyImporter {
                 (ingress ? inbound : outbound).add("# " + where + " allows no address (its ipBlock is wholly excepted)");
                 return;
             }
-            sets.add("set " + setName + " = { " + String.join(", ", members) + " }  # " + where);
-            peers = Optional.of("$" + setName);
+            if (members.size() == 1 && members.get(0).startsWith("$")) {
+                peers = Optional.of(members.get(0));
+            } else {
+                sets.add("set " + setName + " = { " + String.join(", ", members) + " }  # " + where);
+                peers = Optional.of("$" + setName);
+            }
         }
 
         var byProtocol = new LinkedHashMap<Protocol, List<PortRange>>();

@@ -9,10 +9,13 @@ import dev.fwpolicy.grammar.FwpolicyLexer;
 import dev.fwpolicy.grammar.FwpolicyParser;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.ListTokenSource;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.misc.ParseCancellationException;
 
 /** Source text → AST, or diagnostics. Never throws on bad input. */
 public final class PolicyParser {
@@ -35,36 +38,62 @@ public final class PolicyParser {
                     "file is " + bytes + " bytes; the limit is " + limits.maxFileBytes());
             return Optional.empty();
         }
+        if (source.encodingProblemCount() > 0) {
+            reportEncoding(source, diagnostics);
+            return Optional.empty();
+        }
         int errorsBefore = diagnostics.errorCount();
         var listener = new SyntaxErrorListener(source.name(), diagnostics);
         var lexer = new FwpolicyLexer(CharStreams.fromString(source.text(), source.name()));
         lexer.removeErrorListeners();
-        var tokens = new CommonTokenStream(lexer);
-        tokens.fill();
         var comments = new ArrayList<Comment>();
-        if (!checkTokens(source.name(), tokens, comments, listener, diagnostics)) return Optional.empty();
+        var tokens = lex(source.name(), lexer, comments, listener, diagnostics);
+        if (tokens.isEmpty()) return Optional.empty();
 
-        var parser = new FwpolicyParser(tokens);
+        var parser = new FwpolicyParser(new CommonTokenStream(new ListTokenSource(tokens.get(), source.name())));
         parser.removeErrorListeners();
         parser.addErrorListener(listener);
         // SLL prediction is exact for this grammar and much faster than full LL on large files.
         parser.getInterpreter().setPredictionMode(org.antlr.v4.runtime.atn.PredictionMode.SLL);
-        var tree = parser.policyFile();
+        FwpolicyParser.PolicyFileContext tree;
+        try {
+            tree = parser.policyFile();
+        } catch (ParseCancellationException tooManyErrors) {
+            diagnostics.stoppedEarly(Span.point(source.name(), parser.getCurrentToken().getLine(),
+                    parser.getCurrentToken().getCharPositionInLine() + 1));
+            return Optional.empty();
+        }
         if (diagnostics.errorCount() > errorsBefore) return Optional.empty();
 
         var declarations = new AstBuilder(source.name(), diagnostics).build(tree);
         return Optional.of(new PolicyFile(source, declarations, comments));
     }
 
+    private static void reportEncoding(SourceFile source, Diagnostics diagnostics) {
+        var problems = source.encodingProblems();
+        for (var p : problems) {
+            diagnostics.error("encoding", Span.point(source.name(), p.line(), p.column()), p.message());
+        }
+        var last = problems.get(problems.size() - 1);
+        diagnostics.cutErrors(source.encodingProblemCount() - problems.size(),
+                Span.point(source.name(), last.line(), last.column()));
+    }
+
     /**
-     * Reports lexer-level problems with a better message than the parser would give, collects
-     * comments, and refuses nesting deep enough to threaten the parser's stack.
+     * Lexes the whole file, reporting lexer-level problems with a better message than the
+     * parser would give, collecting comments, and refusing nesting deep enough to threaten
+     * the parser's stack. Empty when there were errors; tokens are kept only while there are
+     * none, so a megabyte of garbage costs a count (past the error cap), not a million tokens.
      */
-    private boolean checkTokens(String file, CommonTokenStream tokens, ArrayList<Comment> comments,
-                                SyntaxErrorListener listener, Diagnostics diagnostics) {
+    private Optional<List<Token>> lex(String file, FwpolicyLexer lexer, ArrayList<Comment> comments,
+                                      SyntaxErrorListener listener, Diagnostics diagnostics) {
         boolean ok = true;
         int notRun = 0;
-        for (Token t : tokens.getTokens()) {
+        var tokens = new ArrayList<Token>();
+        for (Token t = lexer.nextToken(); ; t = lexer.nextToken()) {
+            // Once there is an error the parser will not run: keep lexing only to count the rest.
+            if (ok) tokens.add(t);
+            if (t.getType() == Token.EOF) break;
             // Width from the token's indexes: asking every token for its text is the lexer's hot spot.
             int width = Math.max(1, t.getStopIndex() - t.getStartIndex() + 1);
             var span = new Span(file, t.getLine(), t.getCharPositionInLine() + 1, t.getLine(),
@@ -92,7 +121,7 @@ public final class PolicyParser {
                 ok = false;
             }
         }
-        return ok;
+        return ok ? Optional.of(tokens) : Optional.empty();
     }
 
     private static String describeChar(String text) {

@@ -10,6 +10,7 @@ import org.antlr.v4.runtime.Parser;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.misc.ParseCancellationException;
 
 /**
  * Turns ANTLR's syntax errors into {@code syntax} diagnostics that say what was found and
@@ -37,6 +38,7 @@ final class SyntaxErrorListener extends BaseErrorListener {
         if (!reported.add(line + ":" + column)) return;
         if (!(recognizer instanceof Parser parser) || !(offendingSymbol instanceof Token token)) {
             diagnostics.error("syntax", Span.point(file, line, column), msg);
+            if (diagnostics.full()) throw new ParseCancellationException("too many syntax errors");
             return;
         }
         var expected = new TreeSet<String>();
@@ -49,6 +51,8 @@ final class SyntaxErrorListener extends BaseErrorListener {
                 ? "unexpected " + found
                 : "unexpected " + found + ", expected " + joinExpected(expected);
         diagnostics.error("syntax", span, message);
+        // ANTLR's recovery would go on through the whole file; past the cap nothing more is shown.
+        if (diagnostics.full()) throw new ParseCancellationException("too many syntax errors");
     }
 
     private static String joinExpected(Set<String> expected) {

@@ -17,6 +17,8 @@ final class TokenNames {
             FwpolicyLexer.QUALIFIED_NAME, "a namespace/name",
             Token.EOF, "end of file");
 
+    static final int MAX_QUOTED = 60;
+
     private TokenNames() {}
 
     static String describe(int type) {
@@ -28,6 +30,8 @@ final class TokenNames {
 
     static String describe(Token t) {
         if (t.getType() == Token.EOF) return "end of file";
-        return "'" + t.getText() + "'";
+        String text = t.getText();
+        // A token can be megabytes long (one huge name); the message quotes its start.
+        return "'" + (text.length() > MAX_QUOTED ? text.substring(0, MAX_QUOTED) + "…" : text) + "'";
     }
 }

@@ -7,16 +7,41 @@ import java.util.Objects;
 /**
  * One policy source: a file on disk, a ConfigMap key, or text posted over HTTP. A value
  * (equal by name and text); line starts are indexed once so quoting a rule back is O(1).
+ * Whatever the way in, the text is judged once here ({@link TextDecoder}): a leading
+ * byte-order mark is dropped, and what is not acceptable text is kept as
+ * {@link #encodingProblems()} for the parser to report with its location.
  */
 public final class SourceFile {
     private final String name;
     private final String text;
     private final int[] lineStarts;
+    private final List<EncodingProblem> encodingProblems;
+    private final int encodingProblemCount;
 
+    /** Text that is already a string (a JSON field, a ConfigMap's {@code data}). */
     public SourceFile(String name, String text) {
+        this(name, TextDecoder.check(requireText(name, text)));
+    }
+
+    /**
+     * Bytes as read from a file, a ConfigMap's {@code binaryData} or an HTTP body: never throws
+     * on bytes that are not UTF-8, they become located problems instead.
+     */
+    public static SourceFile decode(String name, byte[] bytes) {
+        if (name == null || bytes == null) throw new IllegalArgumentException("name and bytes are required");
+        return new SourceFile(name, TextDecoder.decode(bytes));
+    }
+
+    private static String requireText(String name, String text) {
         if (name == null || text == null) throw new IllegalArgumentException("name and text are required");
+        return text;
+    }
+
+    private SourceFile(String name, TextDecoder.Decoded decoded) {
         this.name = name;
-        this.text = text;
+        this.text = decoded.text();
+        this.encodingProblems = decoded.problems();
+        this.encodingProblemCount = decoded.problemCount();
         var starts = new ArrayList<Integer>();
         starts.add(0);
         for (int i = 0; i < text.length(); i++) if (text.charAt(i) == '\n') starts.add(i + 1);
@@ -29,6 +54,16 @@ public final class SourceFile {
 
     public String text() {
         return text;
+    }
+
+    /** The first problems found in the text (at most {@value TextDecoder#MAX_KEPT}), in order. */
+    public List<EncodingProblem> encodingProblems() {
+        return encodingProblems;
+    }
+
+    /** How many problems there were in all, also those not kept. */
+    public int encodingProblemCount() {
+        return encodingProblemCount;
     }
 
     /** The 1-based line {@code line} without its line terminator, or "" when out of range. */
@@ -48,7 +83,8 @@ public final class SourceFile {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SourceFile s && s.name.equals(name) && s.text.equals(text);
+        return o instanceof SourceFile s && s.name.equals(name) && s.text.equals(text)
+                && s.encodingProblems.equals(encodingProblems);
     }
 
     @Override

@@ -65,21 +65,20 @@ class NetworkPolicyImporterTest {
                   default inbound deny
                   default outbound deny
 
-                  set from-1-1 = pods "app=frontend" in shop  # shop/allow-frontend ingress[0] peer 0
+                  set from-1-1 = pods "app=frontend" in shop                                             # shop/allow-frontend ingress[0] peer 0
                   set from-1-2 = pods "app.kubernetes.io/name=prometheus" in namespaces "team=platform"  # shop/allow-frontend ingress[0] peer 1
-                  set from-1 = { $from-1-1, $from-1-2, 192.168.0.0/17 }  # shop/allow-frontend ingress[0]
-                  set to-1-1 = pods in namespaces "kubernetes.io/metadata.name=kube-system"  # shop/egress-dns egress[0] peer 0
-                  set to-1 = { $to-1-1 }  # shop/egress-dns egress[0]
+                  set from-1   = { $from-1-1, $from-1-2, 192.168.0.0/17 }                                # shop/allow-frontend ingress[0]
+                  set to-1-1   = pods in namespaces "kubernetes.io/metadata.name=kube-system"            # shop/egress-dns egress[0] peer 0
 
                   inbound {
-                    allow established  "replies to allowed connections"
+                    allow established                                   "replies to allowed connections"
                     allow tcp from $from-1 to port { 5432, 9000-9100 }  "shop/allow-frontend ingress[0]"
                   }
 
                   outbound {
-                    allow established  "replies to allowed connections"
-                    allow udp to $to-1 port 53  "shop/egress-dns egress[0]"
-                    allow tcp to $to-1 port 53  "shop/egress-dns egress[0]"
+                    allow established             "replies to allowed connections"
+                    allow udp to $to-1-1 port 53  "shop/egress-dns egress[0]"
+                    allow tcp to $to-1-1 port 53  "shop/egress-dns egress[0]"
                   }
                 }
                 """);

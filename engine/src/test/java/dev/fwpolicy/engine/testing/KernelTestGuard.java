@@ -1,6 +1,5 @@
 package dev.fwpolicy.engine.testing;
 
-import dev.fwpolicy.engine.reconcile.kernel.KernelSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assertions;

@@ -13,10 +13,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "state", mixinStandardHelpOptions = true,
-        description = {"What the kernel holds of the policy now: every rule of fwpolicy's chains and its jumps with its",
-            "status (in-sync, missing, duplicate, moved, tampered, unknown, missing-chain, missing-jump), where it was",
-            "written (file:line:col, found by its identity) and its packet and byte counters; other programs' rules in",
-            "the built-in chains fwpolicy shares are listed as foreign. The CLI twin of GET /v1/state. Writes nothing.",
+        description = {"Show what the kernel holds of the policy now, rule by rule, with drift status and counters.",
+            "Every rule of fwpolicy's chains and its jumps with its status (in-sync, missing, duplicate, moved, tampered,",
+            "unknown, missing-chain, missing-jump), where it was written (file:line:col, found by its identity) and its",
+            "packet and byte counters; other programs' rules in the built-in chains fwpolicy shares are listed as",
+            "foreign. The CLI twin of GET /v1/state. Writes nothing.",
             "Exit 0; 1 on policy errors or kernel read-back errors."})
 public final class StateCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILES|DIRS", description = "Policy files, or directories of *.fwpolicy files.")

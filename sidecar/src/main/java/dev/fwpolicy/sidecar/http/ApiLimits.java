@@ -21,6 +21,9 @@ import java.time.Duration;
  * @param maxFlows                 flows in one POST /v1/evaluate
  * @param maxExplainedFlows        flows in one POST /v1/evaluate with {@code "explain": true}
  *                                 (each carries the trace of every rule consulted)
+ * @param maxTraceSteps            trace steps in one POST /v1/evaluate answer, all flows together:
+ *                                 one flow through a 10,000-rule policy can consult every rule,
+ *                                 and each step carries its rule (about 500 bytes of JSON)
  * @param heavyWorkers             threads that compile /v1/check and evaluate /v1/evaluate; kept
  *                                 apart from the loop's, so API work never delays a sync
  * @param heavyQueue               heavy requests admitted at once (running or waiting for a
@@ -29,11 +32,11 @@ import java.time.Duration;
  *                                 for this long
  */
 public record ApiLimits(int maxConnections, int maxConnectionsPerAddress, Duration requestReadTimeout, Duration idleTimeout,
-                        long smallBodyLimit, int maxFlows, int maxExplainedFlows, int heavyWorkers, int heavyQueue,
+                        long smallBodyLimit, int maxFlows, int maxExplainedFlows, int maxTraceSteps, int heavyWorkers, int heavyQueue,
                         Duration loopStallAfter) {
 
     public static final ApiLimits DEFAULT = new ApiLimits(64, 16, Duration.ofSeconds(10), Duration.ofSeconds(60),
-            4096, 10_000, 100, 2, 4, Duration.ofSeconds(10));
+            4096, 10_000, 100, 20_000, 2, 4, Duration.ofSeconds(10));
 
     public ApiLimits {
         if (maxConnections < 1 || maxConnectionsPerAddress < 1) throw new IllegalArgumentException("connection limits must be positive");
@@ -42,16 +45,16 @@ public record ApiLimits(int maxConnections, int maxConnectionsPerAddress, Durati
 
     public ApiLimits withConnections(int total, int perAddress) {
         return new ApiLimits(total, perAddress, requestReadTimeout, idleTimeout, smallBodyLimit, maxFlows, maxExplainedFlows,
-                heavyWorkers, heavyQueue, loopStallAfter);
+                maxTraceSteps, heavyWorkers, heavyQueue, loopStallAfter);
     }
 
     public ApiLimits withRequestReadTimeout(Duration timeout) {
         return new ApiLimits(maxConnections, maxConnectionsPerAddress, timeout, idleTimeout, smallBodyLimit, maxFlows,
-                maxExplainedFlows, heavyWorkers, heavyQueue, loopStallAfter);
+                maxExplainedFlows, maxTraceSteps, heavyWorkers, heavyQueue, loopStallAfter);
     }
 
     public ApiLimits withLoopStallAfter(Duration stall) {
         return new ApiLimits(maxConnections, maxConnectionsPerAddress, requestReadTimeout, idleTimeout, smallBodyLimit, maxFlows,
-                maxExplainedFlows, heavyWorkers, heavyQueue, stall);
+                maxExplainedFlows, maxTraceSteps, heavyWorkers, heavyQueue, stall);
     }
 }

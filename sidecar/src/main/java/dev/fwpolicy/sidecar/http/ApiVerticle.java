@@ -107,7 +107,7 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/v1/diff").handler(this::diff);
         router.post("/v1/check").handler(this::check);
         router.post("/v1/sync").handler(this::sync);
-        evaluateApi = new EvaluateApi(workers, loop);
+        evaluateApi = new EvaluateApi(workers, loop, limits.maxTraceSteps());
         router.post("/v1/evaluate").handler(this::evaluate);
 
         router.errorHandler(400, ctx -> fail(ctx, 400, "BadRequest", "the request could not be read"));
@@ -331,7 +331,8 @@ public final class ApiVerticle extends VerticleBase {
         if (body == null || body.length() == 0) throw new BadInput("EmptyBody", "no policy text in the request body");
         var type = String.valueOf(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
         if (!type.startsWith(JSON)) {
-            return List.of(new SourceFile("request.fwpolicy", body.toString(StandardCharsets.UTF_8)));
+            // The bytes go to the engine as they came: bad UTF-8 is reported there with its location.
+            return List.of(SourceFile.decode("request.fwpolicy", body.getBytes()));
         }
         JsonObject json;
         try {
@@ -368,6 +369,7 @@ public final class ApiVerticle extends VerticleBase {
         heavy(ctx, () -> evaluateApi.evaluate(request), ar -> {
             if (ar.succeeded()) send(ctx, 200, ar.result());
             else if (ar.cause() instanceof EvaluateApi.KernelReadFailed k) kernelFailure(ctx, k.getCause());
+            else if (ar.cause() instanceof EvaluateApi.TraceTooLong t) fail(ctx, 400, "TooManyFlows", t.getMessage());
             else workFailure(ctx, ar.cause());
         });
     }

@@ -40,6 +40,7 @@ import java.util.List;
 final class EvaluateApi {
     private final WorkerExecutor workers;
     private final ReconcileLoop loop;
+    private final int maxTraceSteps;
     private volatile Cached cached;
 
     private record Cached(RuleSet ruleSet, Evaluator evaluator) {}
@@ -63,9 +64,17 @@ final class EvaluateApi {
 
     record Request(List<Flow> flows, boolean kernel, boolean explain) {}
 
-    EvaluateApi(WorkerExecutor workers, ReconcileLoop loop) {
+    /** The traces asked for would list more rules than one answer may carry: the client's to split. */
+    static final class TraceTooLong extends RuntimeException {
+        TraceTooLong(String message) {
+            super(message);
+        }
+    }
+
+    EvaluateApi(WorkerExecutor workers, ReconcileLoop loop, int maxTraceSteps) {
         this.workers = workers;
         this.loop = loop;
+        this.maxTraceSteps = maxTraceSteps;
     }
 
     static Request parse(RoutingContext ctx, ApiLimits limits) throws BadRequest {
@@ -133,7 +142,9 @@ final class EvaluateApi {
         return loop.inspect(false).recover(e -> Future.failedFuture(e instanceof NoPolicyException ? e : new KernelReadFailed(e)))
                 .compose(view -> workers.executeBlocking(ApiVerticle.guarded(() -> {
                     for (Family f : asked) {
-                        if (!view.tables().containsKey(f)) throw new IllegalStateException(f.label() + " is not managed (--ip-families)");
+                        if (!view.tables().containsKey(f)) {
+                            throw new KernelReadFailed(new IllegalStateException(f.label() + " is not managed (--ip-families)"));
+                        }
                     }
                     return kernelAnswer(desired.revision(), KernelModel.of(view, asked), request);
                 }), false));
@@ -148,10 +159,17 @@ final class EvaluateApi {
         return c.evaluator();
     }
 
-    private static JsonObject answer(String against, String revision, Evaluator evaluator, Request request) {
+    private JsonObject answer(String against, String revision, Evaluator evaluator, Request request) {
         var decisions = new JsonArray();
-        for (var flow : request.flows()) {
-            Decision d = request.explain() ? evaluator.evaluate(flow) : evaluator.decide(flow);
+        int steps = 0;
+        for (int i = 0; i < request.flows().size(); i++) {
+            Decision d = request.explain() ? evaluator.evaluate(request.flows().get(i)) : evaluator.decide(request.flows().get(i));
+            steps += d.trace().size();
+            if (steps > maxTraceSteps) {
+                // Counted before each trace becomes JSON: what is held is at most one flow's trace past the limit.
+                throw new TraceTooLong("the traces would list more than " + maxTraceSteps + " rules (limit per answer; "
+                        + "flows[" + i + "] reached it): ask for fewer flows with \"explain\": true, or without it");
+            }
             decisions.add(DecisionJson.toJson(d));
         }
         return new JsonObject().put("against", against).put("revision", revision).put("decisions", decisions);
@@ -162,7 +180,7 @@ final class EvaluateApi {
      * fwpolicy's chains cannot be modelled ({@code unmodelled}): then no verdict is certain and
      * none is given.
      */
-    private static JsonObject kernelAnswer(String revision, KernelModel model, Request request) {
+    private JsonObject kernelAnswer(String revision, KernelModel model, Request request) {
         var drift = new JsonArray();
         model.drift().forEach(d -> drift.add(DriftJson.of(d)));
         JsonObject json;

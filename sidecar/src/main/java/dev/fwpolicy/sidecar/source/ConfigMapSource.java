@@ -131,17 +131,36 @@ public final class ConfigMapSource implements PolicySource {
 
     private void seen(ConfigMap cm) {
         current = Optional.of(cm);
-        Map<String, String> data = cm.getData() == null ? Map.of() : new TreeMap<>(cm.getData());
-        List<SourceFile> files = data.entrySet().stream()
-                .filter(e -> e.getKey().endsWith(PolicyInputs.EXTENSION))
-                .map(e -> new SourceFile(e.getKey(), e.getValue() == null ? "" : e.getValue()))
-                .toList();
+        var files = policyFiles(cm);
         if (files.isEmpty()) {
             updates.accept(new SourceUpdate.Unreadable("ConfigMap " + namespace + "/" + name + " has no key ending in "
                     + PolicyInputs.EXTENSION));
         } else {
             updates.accept(new SourceUpdate.Loaded(files, description() + "@" + cm.getMetadata().getResourceVersion()));
         }
+    }
+
+    /**
+     * The policy keys of {@code data} and of {@code binaryData}, in key order. kubectl puts a
+     * file that is not UTF-8 into binaryData: read there, it is reported with its location
+     * like the same file on disk, instead of vanishing from the rule set.
+     */
+    static List<SourceFile> policyFiles(ConfigMap cm) {
+        var files = new TreeMap<String, SourceFile>();
+        if (cm.getData() != null) {
+            cm.getData().forEach((key, text) -> {
+                if (key.endsWith(PolicyInputs.EXTENSION)) files.put(key, new SourceFile(key, text == null ? "" : text));
+            });
+        }
+        if (cm.getBinaryData() != null) {
+            cm.getBinaryData().forEach((key, base64) -> {
+                if (!key.endsWith(PolicyInputs.EXTENSION)) return;
+                // The API server stores binaryData as bytes and always sends valid base64.
+                byte[] bytes = java.util.Base64.getMimeDecoder().decode(base64 == null ? "" : base64);
+                files.putIfAbsent(key, SourceFile.decode(key, bytes));
+            });
+        }
+        return List.copyOf(files.values());
     }
 
     @Override

@@ -8,7 +8,6 @@ import dev.fwpolicy.engine.source.SourceFile;
 import java.io.PrintWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,13 +82,12 @@ public final class PolicyInputs {
         return false;
     }
 
+    /** Bytes, not a string: text that is not UTF-8 becomes located {@code encoding} diagnostics. */
     private static SourceFile readFile(Path file) {
         try {
-            return new SourceFile(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+            return SourceFile.decode(file.toString(), Files.readAllBytes(file));
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(file + ": not UTF-8 text", e);
         }
     }
 }

@@ -31,6 +31,16 @@ class CheckCompileFmtCommandTest {
     }
 
     @Test
+    void aFileThatIsNotUtf8IsALocatedErrorNotAUsageError() throws IOException {
+        var file = tmp.resolve("latin1.fwpolicy");
+        var bytes = "policy p {\n  # caf\u00e9\n}\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Files.write(file, bytes);
+        var run = CliRun.of("check", file.toString());
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(run.err()).contains(file + ":2:8: error[encoding]: byte 0xe9 is not UTF-8");
+    }
+
+    @Test
     void checkJsonIsMachineReadable() throws IOException {
         var file = write("bad.fwpolicy", "policy p {\n  inbound { allow tcp from $nope }\n}\n");
         var run = CliRun.of("check", "--format", "json", file.toString());

@@ -1,6 +1,6 @@
 package dev.fwpolicy.sidecar.cli;
 
-import dev.fwpolicy.sidecar.testing.TestNetns;
+import dev.fwpolicy.engine.testing.Netns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fwpolicy.engine.dataplane.Command;
@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DiffApplyCommandKernelTest {
     private static final String EXAMPLES = "../examples/policies/web";
     private final ProcessCommandRunner host = new ProcessCommandRunner();
-    private TestNetns testNetns;
+    private Netns testNetns;
     private String netns;
 
     record Run(int exit, String out, String err) {}
@@ -35,8 +35,8 @@ class DiffApplyCommandKernelTest {
 
     @BeforeEach
     void createNetns() {
-        testNetns = TestNetns.create();
-        netns = testNetns.name;
+        testNetns = Netns.create();
+        netns = testNetns.name();
     }
 
     @AfterEach

@@ -1,6 +1,6 @@
 package dev.fwpolicy.sidecar.cli;
 
-import dev.fwpolicy.sidecar.testing.TestNetns;
+import dev.fwpolicy.engine.testing.Netns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fwpolicy.engine.dataplane.Command;
@@ -22,13 +22,13 @@ class EvalAgainstKernelTest {
     private static final String WEB = "../examples/policies/web";
     private static final String FLOW = "inbound tcp 192.168.10.7:40000 -> 10.0.0.2:443";
     private final ProcessCommandRunner host = new ProcessCommandRunner();
-    private TestNetns testNetns;
+    private Netns testNetns;
     private String netns;
 
     @BeforeEach
     void createNetns() {
-        testNetns = TestNetns.create();
-        netns = testNetns.name;
+        testNetns = Netns.create();
+        netns = testNetns.name();
     }
 
     @AfterEach

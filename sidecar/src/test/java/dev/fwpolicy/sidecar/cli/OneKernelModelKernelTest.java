@@ -8,7 +8,7 @@ import dev.fwpolicy.engine.source.SourceFile;
 import dev.fwpolicy.sidecar.loop.ReconcilerFirewall;
 import dev.fwpolicy.sidecar.testing.ManualSource;
 import dev.fwpolicy.sidecar.testing.ServiceHarness;
-import dev.fwpolicy.sidecar.testing.TestNetns;
+import dev.fwpolicy.engine.testing.Netns;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -37,13 +37,13 @@ class OneKernelModelKernelTest {
     @ParameterizedTest
     @ValueSource(strings = {"nft", "legacy"})
     void everyViewReportsTheDamageAsDuplicateAndMovedByIdentity(String backend) throws Exception {
-        try (var netns = TestNetns.create()) {
-            assertThat(CliRun.of("apply", "--netns", netns.name, "--backend", backend, WEB).exitCode()).isZero();
+        try (var netns = Netns.create()) {
+            assertThat(CliRun.of("apply", "--netns", netns.name(), "--backend", backend, WEB).exitCode()).isZero();
             var files = new ArrayList<SourceFile>();
             try (var dir = Files.list(Path.of(WEB))) {
                 for (Path p : dir.sorted().toList()) files.add(new SourceFile(p.getFileName().toString(), Files.readString(p)));
             }
-            try (var svc = new ServiceHarness(ReconcilerFirewall.open(Optional.of(netns.name), backend), new ManualSource(files),
+            try (var svc = new ServiceHarness(ReconcilerFirewall.open(Optional.of(netns.name()), backend), new ManualSource(files),
                     ServiceHarness.fastLoop(), Optional.empty(), 4096)) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> svc.snapshot().ready());
                 assertThat(svc.snapshot().lastSuccess().orElseThrow().result().orElseThrow().restoreInvocations()).isZero();
@@ -57,16 +57,16 @@ class OneKernelModelKernelTest {
                         + CHAIN + " 1 " + moved + "\nCOMMIT\n");
                 var expected = List.of("duplicate " + officeId, "duplicate " + officeId, "moved " + movedId);
 
-                var diff = CliRun.of("diff", "--netns", netns.name, "--backend", backend, "--format", "json", WEB);
+                var diff = CliRun.of("diff", "--netns", netns.name(), "--backend", backend, "--format", "json", WEB);
                 assertThat(statuses(new JsonObject(diff.out()).getJsonArray("changes"), d -> true)).as(diff.out())
                         .containsExactlyInAnyOrderElementsOf(expected);
 
-                var eval = CliRun.of("eval", "--against", "kernel", "--netns", netns.name, "--backend", backend, "--format", "json",
+                var eval = CliRun.of("eval", "--against", "kernel", "--netns", netns.name(), "--backend", backend, "--format", "json",
                         WEB, "--flow", FLOW);
                 assertThat(eval.exitCode()).as(eval.err()).isZero();
                 assertThat(statuses(new JsonObject(eval.out()).getJsonArray("drift"), d -> true)).containsExactlyInAnyOrderElementsOf(expected);
 
-                var state = CliRun.of("state", "--netns", netns.name, "--backend", backend, "--format", "json", WEB);
+                var state = CliRun.of("state", "--netns", netns.name(), "--backend", backend, "--format", "json", WEB);
                 assertThat(state.exitCode()).as(state.err()).isZero();
                 var stateJson = new JsonObject(state.out());
                 assertThat(statuses(stateJson.getJsonArray("rules"), OneKernelModelKernelTest::isDrift)).containsExactlyInAnyOrderElementsOf(expected);
@@ -79,7 +79,7 @@ class OneKernelModelKernelTest {
                 assertThat(statuses(http.getJsonArray("rules"), OneKernelModelKernelTest::isDrift)).containsExactlyInAnyOrderElementsOf(expected);
                 assertThat(row(http, "moved").getString("source")).isEqualTo("web.fwpolicy:13:5");
 
-                var text = CliRun.of("state", "--netns", netns.name, "--backend", backend, WEB);
+                var text = CliRun.of("state", "--netns", netns.name(), "--backend", backend, WEB);
                 assertThat(text.out()).contains("duplicate").contains("moved").contains("web.fwpolicy:13:5");
             }
         }
@@ -89,11 +89,11 @@ class OneKernelModelKernelTest {
     @ParameterizedTest
     @ValueSource(strings = {"nft", "legacy"})
     void identityIsTheCommentThatStartsWithFwp1(String backend) {
-        try (var netns = TestNetns.create()) {
+        try (var netns = Netns.create()) {
             netns.restore(backend, "*filter\n-A INPUT -s 192.0.2.7/32 -m comment --comment \"copied from fwp1:AAAAAAAAAAAAAAAA\" -j DROP\nCOMMIT\n");
-            assertThat(CliRun.of("apply", "--netns", netns.name, "--backend", backend, WEB).exitCode()).isZero();
+            assertThat(CliRun.of("apply", "--netns", netns.name(), "--backend", backend, WEB).exitCode()).isZero();
             assertThat(netns.save(backend)).contains("copied from fwp1:AAAAAAAAAAAAAAAA");
-            var state = new JsonObject(CliRun.of("state", "--netns", netns.name, "--backend", backend, "--format", "json", WEB).out());
+            var state = new JsonObject(CliRun.of("state", "--netns", netns.name(), "--backend", backend, "--format", "json", WEB).out());
             assertThat(state.getBoolean("inSync")).isTrue();
             assertThat(rows(state, r -> r.getString("text").contains("copied from fwp1"))).singleElement()
                     .satisfies(r -> assertThat(r.getString("status")).isEqualTo("foreign"));
@@ -104,10 +104,10 @@ class OneKernelModelKernelTest {
     @ParameterizedTest
     @ValueSource(strings = {"nft", "legacy"})
     void theKernelViewUsesTheBuiltInChainsRealPolicy(String backend) {
-        try (var netns = TestNetns.create()) {
-            assertThat(CliRun.of("apply", "--netns", netns.name, "--backend", backend, WEB).exitCode()).isZero();
+        try (var netns = Netns.create()) {
+            assertThat(CliRun.of("apply", "--netns", netns.name(), "--backend", backend, WEB).exitCode()).isZero();
             netns.restore(backend, "*filter\n:INPUT DROP [0:0]\n-D INPUT 1\nCOMMIT\n");
-            var eval = CliRun.of("eval", "--against", "kernel", "--netns", netns.name, "--backend", backend, WEB, "--flow", FLOW);
+            var eval = CliRun.of("eval", "--against", "kernel", "--netns", netns.name(), "--backend", backend, WEB, "--flow", FLOW);
             assertThat(eval.exitCode()).as(eval.err()).isZero();
             assertThat(eval.out()).contains("kernel differs from the policy: missing-jump ipv4 INPUT")
                     .contains("=> DENY by <built-in chain policy DROP>");
@@ -118,8 +118,8 @@ class OneKernelModelKernelTest {
     @ParameterizedTest
     @ValueSource(strings = {"nft", "legacy"})
     void editsTheModelCannotReadAreTamperedAndNoVerdictIsClaimed(String backend) {
-        try (var netns = TestNetns.create()) {
-            assertThat(CliRun.of("apply", "--netns", netns.name, "--backend", backend, WEB).exitCode()).isZero();
+        try (var netns = Netns.create()) {
+            assertThat(CliRun.of("apply", "--netns", netns.name(), "--backend", backend, WEB).exitCode()).isZero();
             List<String> rules = specs(netns.save(backend), CHAIN);
             int icmpAt = indexOf(rules, "--icmp-type 8");
             int officeAt = indexOf(rules, "192.168.10.0/24");
@@ -128,9 +128,9 @@ class OneKernelModelKernelTest {
             netns.restore(backend, "*filter\n-R " + CHAIN + " " + (icmpAt + 1) + " " + icmp.replace("--icmp-type 8", "--icmp-type 8/5")
                     + "\n-R " + CHAIN + " " + (officeAt + 1) + " " + office.replace("-m multiport", "-m tcp --dport 443 -m multiport") + "\nCOMMIT\n");
             var expected = List.of("tampered " + IdentityComment.idIn(icmp).orElseThrow(), "tampered " + IdentityComment.idIn(office).orElseThrow());
-            var diff = new JsonObject(CliRun.of("diff", "--netns", netns.name, "--backend", backend, "--format", "json", WEB).out());
+            var diff = new JsonObject(CliRun.of("diff", "--netns", netns.name(), "--backend", backend, "--format", "json", WEB).out());
             assertThat(statuses(diff.getJsonArray("changes"), d -> true)).containsExactlyInAnyOrderElementsOf(expected);
-            var eval = CliRun.of("eval", "--against", "kernel", "--netns", netns.name, "--backend", backend, "--format", "json", WEB, "--flow", FLOW);
+            var eval = CliRun.of("eval", "--against", "kernel", "--netns", netns.name(), "--backend", backend, "--format", "json", WEB, "--flow", FLOW);
             assertThat(eval.exitCode()).isEqualTo(1);
             assertThat(eval.err()).contains("no verdict about the kernel is certain").contains("icmp type 8/5").contains("destination ports given twice");
             var json = new JsonObject(eval.out());
@@ -140,7 +140,7 @@ class OneKernelModelKernelTest {
             // Type 255 on IPv4: the kernel keeps it as "any"; the policy language refuses it.
             netns.restore(backend, "*filter\n-R " + CHAIN + " " + (icmpAt + 1) + " " + icmp.replace("--icmp-type 8", "--icmp-type 255") + "\nCOMMIT\n");
             assertThat(netns.save(backend)).contains("--icmp-type any");
-            var any = CliRun.of("eval", "--against", "kernel", "--netns", netns.name, "--backend", backend, WEB, "--flow", FLOW);
+            var any = CliRun.of("eval", "--against", "kernel", "--netns", netns.name(), "--backend", backend, WEB, "--flow", FLOW);
             assertThat(any.exitCode()).isEqualTo(1);
             assertThat(any.err()).contains("icmp type any is not modelled");
             assertThat(any.out()).contains("tampered");
@@ -152,7 +152,7 @@ class OneKernelModelKernelTest {
     @ValueSource(strings = {"nft", "legacy"})
     void renderingsAreWhatTheToolsPrintBack(String backend) throws Exception {
         Path dir = Files.createTempDirectory("fwp-render");
-        try (var netns = TestNetns.create()) {
+        try (var netns = Netns.create()) {
             Files.writeString(dir.resolve("render.fwpolicy"), """
                     policy render {
                       default inbound deny
@@ -164,13 +164,13 @@ class OneKernelModelKernelTest {
                       }
                     }
                     """);
-            var apply = CliRun.of("apply", "--netns", netns.name, "--backend", backend, "--format", "json", dir.toString());
+            var apply = CliRun.of("apply", "--netns", netns.name(), "--backend", backend, "--format", "json", dir.toString());
             assertThat(apply.exitCode()).as(apply.err()).isZero();
-            var again = CliRun.of("apply", "--netns", netns.name, "--backend", backend, "--format", "json", dir.toString());
+            var again = CliRun.of("apply", "--netns", netns.name(), "--backend", backend, "--format", "json", dir.toString());
             assertThat(new JsonObject(again.out()).getInteger("restoreInvocations")).as(again.out()).isZero();
-            var diff = CliRun.of("diff", "--exit-code", "--netns", netns.name, "--backend", backend, dir.toString());
+            var diff = CliRun.of("diff", "--exit-code", "--netns", netns.name(), "--backend", backend, dir.toString());
             assertThat(diff.exitCode()).as(diff.out()).isZero();
-            assertThat(netns.run(List.of("ip6tables-" + backend + "-save", "-t", "filter"), null))
+            assertThat(netns.run(List.of("ip6tables-" + backend + "-save", "-t", "filter"), java.util.Optional.empty()))
                     .contains("-s ::ffff:10.0.0.1/128", "-s ::1.2.3.4/128", "--icmpv6-type 255");
             Files.writeString(dir.resolve("render.fwpolicy"), "policy p {\n  inbound {\n    allow icmp type 255\n  }\n}\n");
             var refused = CliRun.of("check", dir.toString());

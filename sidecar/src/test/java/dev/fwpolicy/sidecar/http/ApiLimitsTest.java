@@ -186,6 +186,21 @@ class ApiLimitsTest {
             assertThat(plain.status()).as(plain.body()).isEqualTo(200);
             assertThat(plain.json().getJsonArray("decisions")).hasSize(3000);
         }
+        // Few flows, but each consults every rule of a long policy: the traces together are bounded too.
+        var longPolicy = new StringBuilder("policy long priority 10 {\n  default inbound deny\n  inbound {\n");
+        for (int i = 0; i < 400; i++) longPolicy.append("    allow tcp from 10.9.").append(i / 200).append('.').append(i % 200).append(" to port 22\n");
+        longPolicy.append("  }\n}\n");
+        ((ManualSource) svc.source).load("long.fwpolicy", longPolicy.toString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> svc.snapshot().policy().orElseThrow().ruleSet().ruleCount() > 400);
+        var fifty = new JsonArray();
+        for (int i = 0; i < 50; i++) fifty.add("inbound tcp 192.168.1." + i + ":40000 -> 10.0.0.2:22");
+        assertError(svc.post("/v1/evaluate", "application/json", new JsonObject().put("flows", fifty).put("explain", true).encode()),
+                400, "TooManyFlows", "20000 rules");
+        var five = new JsonArray(fifty.getList().subList(0, 5));
+        var explained = svc.post("/v1/evaluate", "application/json", new JsonObject().put("flows", five).put("explain", true).encode());
+        assertThat(explained.status()).as(explained.body()).isEqualTo(200);
+        assertThat(explained.json().getJsonArray("decisions").getJsonObject(0).getJsonArray("trace").size()).isGreaterThan(400);
+
         var tooMany = new JsonArray();
         for (int i = 0; i < 10_001; i++) tooMany.add("inbound tcp 1.2.3.4:1 -> 10.0.0.2:80");
         assertError(svc.post("/v1/evaluate", "application/json", new JsonObject().put("flows", tooMany).encode()),
@@ -227,6 +242,31 @@ class ApiLimitsTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void overlongRequestLinesAndHeadersAreRefused() throws Exception {
+        start(ServiceHarness.fastLoop(), ApiLimits.DEFAULT, 4096);
+        var requests = java.util.Map.of(
+                "GET /v1/status?q=" + "a".repeat(5000) + " HTTP/1.1\r\nHost: x\r\n\r\n", " 414 ",
+                "GET /v1/status HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(9000) + "\r\n\r\n", " 431 ");
+        for (var e : requests.entrySet()) {
+            try (var s = RawHttp.connect("127.0.0.1", svc.service.port())) {
+                s.setSoTimeout(5000);
+                s.getOutputStream().write(e.getKey().getBytes());
+                var statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream())).readLine();
+                assertThat(statusLine).as(e.getKey().substring(0, 30)).contains(e.getValue());
+            }
+        }
+    }
+
+    @Test
+    void runningOutOfMemoryIsTheRequestsProblemNotAServerError() {
+        var guarded = ApiVerticle.guarded(() -> {
+            throw new OutOfMemoryError("Java heap space");
+        });
+        org.assertj.core.api.Assertions.assertThatThrownBy(guarded::call).isInstanceOf(ApiVerticle.TooMuchWork.class)
+                .hasMessageContaining("more memory than the sidecar has");
     }
 
     @Test

@@ -224,6 +224,19 @@ class HttpApiTest {
     }
 
     @Test
+    void checkOfBytesThatAreNotUtf8GivesTheSameLocatedErrorAsTheCli() {
+        var body = "policy p {\n  # caf\u00e9\n}\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        var r = svc.send(java.net.http.HttpRequest.newBuilder(svc.uri("/v1/check")).header("Content-Type", "text/plain")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().getBoolean("ok")).isFalse();
+        var error = r.json().getJsonArray("errors").getJsonObject(0);
+        assertThat(error.getString("code")).isEqualTo("encoding");
+        assertThat(error.getString("location")).isEqualTo("request.fwpolicy:2:8");
+        assertThat(error.getString("message")).contains("0xe9");
+    }
+
+    @Test
     void checkRunsTheTestBlocksExpectationsAsTheCliDoes() {
         String text = TestPolicies.WEB + """
                 test web {

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fwpolicy.sidecar.cli.FwpolicyCommand;
 import dev.fwpolicy.sidecar.testing.KubeletVolume;
-import dev.fwpolicy.sidecar.testing.TestNetns;
+import dev.fwpolicy.engine.testing.Netns;
 import dev.fwpolicy.sidecar.testing.TestPolicies;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -71,35 +71,35 @@ class ContainerImageTest {
     @ValueSource(strings = {"nft", "legacy"})
     void servesANamespaceWithOnlyNetAdminAndAReadOnlyRoot(String backend) throws Exception {
         Podman.requireImages();
-        try (var netns = TestNetns.create()) {
-            netns.run(List.of("ip", "link", "set", "lo", "up"), null); // as in every pod: the API listens on loopback
+        try (var netns = Netns.create()) {
+            netns.run(List.of("ip", "link", "set", "lo", "up"), java.util.Optional.empty()); // as in every pod: the API listens on loopback
             var dir = tmp.resolve("policy");
             var volume = new KubeletVolume(dir);
             volume.write(Map.of("web.fwpolicy", TestPolicies.WEB));
-            var container = netns.name; // named after the namespace: unique, and recognisable as a test's
+            var container = netns.name(); // named after the namespace: unique, and recognisable as a test's
             // iptables-legacy reaches the kernel through a raw socket, which takes NET_RAW as well
             var caps = backend.equals("legacy") ? "NET_ADMIN,NET_RAW" : "NET_ADMIN";
             try {
-                podman("run", "-d", "--name", container, "--network", "ns:/run/netns/" + netns.name,
+                podman("run", "-d", "--name", container, "--network", "ns:/run/netns/" + netns.name(),
                         "--cap-drop", "ALL", "--cap-add", caps,
                         "--read-only", "--read-only-tmpfs=false", "--tmpfs", "/run",
                         "-v", dir + ":/etc/fwpolicy:ro", IMAGE,
                         "serve", "--policy-dir=/etc/fwpolicy", "--backend=" + backend).requireOk();
                 awaitReady(container);
-                assertExactlyThePolicy(netns.name, backend, dir);
+                assertExactlyThePolicy(netns.name(), backend, dir);
 
                 // the kubelet's ..data swap reaches the kernel
                 volume.write(Map.of("web.fwpolicy", TestPolicies.WEB_AND_SSH));
-                awaitUntil(() -> save(netns.name, backend).contains("--dport 22"), Duration.ofSeconds(30), "the swap applied");
-                assertExactlyThePolicy(netns.name, backend, dir);
+                awaitUntil(() -> save(netns.name(), backend).contains("--dport 22"), Duration.ofSeconds(30), "the swap applied");
+                assertExactlyThePolicy(netns.name(), backend, dir);
 
                 // SIGTERM: a clean exit, the rules stay in force
-                var before = withoutCounters(save(netns.name, backend));
+                var before = withoutCounters(save(netns.name(), backend));
                 podman("stop", "--time", "30", container).requireOk();
                 assertThat(podman("inspect", "--format", "{{.State.ExitCode}}", container).requireOk().stdout().strip())
                         .isIn("0", "143");
                 assertThat(logs(container)).contains("stopped; the rules stay in force");
-                assertThat(withoutCounters(save(netns.name, backend))).isEqualTo(before);
+                assertThat(withoutCounters(save(netns.name(), backend))).isEqualTo(before);
 
                 // restart: the same container over the rules in force adopts them without writing
                 podman("start", container).requireOk();
@@ -111,9 +111,34 @@ class ContainerImageTest {
                 for (var kind : List.of("added", "removed", "moved", "repaired")) {
                     assertThat(counts.getInteger(kind)).as(kind + " in " + counts.encode()).isZero();
                 }
-                assertThat(withoutCounters(save(netns.name, backend))).isEqualTo(before);
+                assertThat(withoutCounters(save(netns.name(), backend))).isEqualTo(before);
             } finally {
                 System.out.println("--- " + backend + " container log ---\n" + logs(container));
+                podman("rm", "-f", "--time", "5", container);
+            }
+        }
+    }
+
+    /** What docs/sidecar.md says about NET_RAW: without it iptables-legacy cannot even read, and the sidecar says so. */
+    @Test
+    void theLegacyBackendWithoutNetRawFailsLoudlyAndWritesNothing() throws Exception {
+        Podman.requireImages();
+        try (var netns = Netns.create()) {
+            netns.run(List.of("ip", "link", "set", "lo", "up"), java.util.Optional.empty());
+            var dir = tmp.resolve("policy");
+            new KubeletVolume(dir).write(Map.of("web.fwpolicy", TestPolicies.WEB));
+            var container = netns.name();
+            try {
+                podman("run", "-d", "--name", container, "--network", "ns:/run/netns/" + netns.name(),
+                        "--cap-drop", "ALL", "--cap-add", "NET_ADMIN", "--read-only", "--read-only-tmpfs=false", "--tmpfs", "/run",
+                        "-v", dir + ":/etc/fwpolicy:ro", IMAGE, "serve", "--policy-dir=/etc/fwpolicy", "--backend=legacy").requireOk();
+                awaitUntil(() -> logs(container).contains("failed; the rules of the last successful sync stay in force"),
+                        Duration.ofSeconds(60), "a failed sync");
+                assertThat(logs(container)).contains("Permission denied");
+                assertThat(podman("exec", container, "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:9464/readyz").ok())
+                        .as("not ready").isFalse();
+                assertThat(ids(save(netns.name(), "legacy"))).isEmpty();
+            } finally {
                 podman("rm", "-f", "--time", "5", container);
             }
         }

@@ -1,6 +1,6 @@
 package dev.fwpolicy.sidecar.image;
 
-import dev.fwpolicy.sidecar.testing.KernelGuard;
+import dev.fwpolicy.engine.testing.KernelSupport;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -87,7 +87,7 @@ final class Podman {
 
     /** Skips (developer machine) or fails (CI) unless the container tests can run. */
     static void requireImages() {
-        KernelGuard.require();
+        KernelSupport.requireKernel();
         var reason = unavailable();
         if (reason.isEmpty()) return;
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {

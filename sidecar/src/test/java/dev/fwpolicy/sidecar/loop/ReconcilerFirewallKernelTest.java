@@ -5,7 +5,7 @@ import dev.fwpolicy.sidecar.serve.SidecarOptions;
 import dev.fwpolicy.sidecar.serve.SidecarService;
 import dev.fwpolicy.sidecar.testing.ManualSource;
 import dev.fwpolicy.sidecar.testing.ServiceHarness;
-import dev.fwpolicy.sidecar.testing.TestNetns;
+import dev.fwpolicy.engine.testing.Netns;
 import dev.fwpolicy.sidecar.testing.TestPolicies;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -40,13 +40,13 @@ class ReconcilerFirewallKernelTest {
     @ParameterizedTest
     @ValueSource(strings = {"nft", "legacy"})
     void restartAdoptsWithoutWritingAndRemoveOnExitCleansUp(String backend) throws Exception {
-        try (var netns = TestNetns.create()) {
+        try (var netns = Netns.create()) {
             netns.restore(backend, "*filter\n:KUBE-FOREIGN - [0:0]\n-A INPUT -s 192.0.2.1/32 -j KUBE-FOREIGN\nCOMMIT\n");
             var foreign = netns.save(backend).lines().filter(l -> l.contains("KUBE-FOREIGN")).toList();
             var registry = SidecarService.newRegistry();
             var vertx = SidecarService.newVertx(registry);
             try {
-                var first = start(vertx, registry, ReconcilerFirewall.open(Optional.of(netns.name), backend), false);
+                var first = start(vertx, registry, ReconcilerFirewall.open(Optional.of(netns.name()), backend), false);
                 var firstSync = first.loop().snapshot().lastSuccess().orElseThrow().result().orElseThrow();
                 assertThat(firstSync.restoreInvocations()).isPositive();
                 assertThat(first.loop().snapshot().backend().name()).isEqualTo(backend);
@@ -55,7 +55,7 @@ class ReconcilerFirewallKernelTest {
                 assertThat(afterStop).contains(":FWP-INPUT").contains("fwp1:");
 
                 // a new instance over the correct kernel: adopts, writes nothing
-                var second = start(vertx, registry, ReconcilerFirewall.open(Optional.of(netns.name), backend), true);
+                var second = start(vertx, registry, ReconcilerFirewall.open(Optional.of(netns.name()), backend), true);
                 var adopt = second.loop().snapshot().lastSuccess().orElseThrow().result().orElseThrow();
                 assertThat(adopt.restoreInvocations()).isZero();
                 assertThat(adopt.counts().unchanged()).isEqualTo(TestPolicies.compile(TestPolicies.WEB).ruleCount());

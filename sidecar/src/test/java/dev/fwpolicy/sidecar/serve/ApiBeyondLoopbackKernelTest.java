@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.fwpolicy.sidecar.testing.TestCerts;
-import dev.fwpolicy.sidecar.testing.TestNetns;
+import dev.fwpolicy.engine.testing.Netns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -31,7 +31,7 @@ class ApiBeyondLoopbackKernelTest {
     @TempDir
     Path tmp;
 
-    private record Pods(TestNetns server, TestNetns client, String serverAddress) implements AutoCloseable {
+    private record Pods(Netns server, Netns client, String serverAddress) implements AutoCloseable {
         @Override
         public void close() {
             try {
@@ -44,20 +44,20 @@ class ApiBeyondLoopbackKernelTest {
 
     /** Two namespaces joined by a veth pair, created from inside them (nothing appears on the host). */
     private static Pods pods() {
-        var server = TestNetns.create();
-        TestNetns client = null;
+        var server = Netns.create();
+        Netns client = null;
         try {
-            client = TestNetns.create();
+            client = Netns.create();
             int subnet = new SecureRandom().nextInt(250) + 1;
             String a = "10.251." + subnet + ".1";
             String b = "10.251." + subnet + ".2";
-            server.run(List.of("ip", "link", "add", "fwp-s", "type", "veth", "peer", "name", "fwp-c", "netns", client.name), null);
-            server.run(List.of("ip", "addr", "add", a + "/30", "dev", "fwp-s"), null);
-            server.run(List.of("ip", "link", "set", "fwp-s", "up"), null);
-            server.run(List.of("ip", "link", "set", "lo", "up"), null);
-            client.run(List.of("ip", "addr", "add", b + "/30", "dev", "fwp-c"), null);
-            client.run(List.of("ip", "link", "set", "fwp-c", "up"), null);
-            client.run(List.of("ip", "link", "set", "lo", "up"), null);
+            server.run(List.of("ip", "link", "add", "fwp-s", "type", "veth", "peer", "name", "fwp-c", "netns", client.name()), java.util.Optional.empty());
+            server.run(List.of("ip", "addr", "add", a + "/30", "dev", "fwp-s"), java.util.Optional.empty());
+            server.run(List.of("ip", "link", "set", "fwp-s", "up"), java.util.Optional.empty());
+            server.run(List.of("ip", "link", "set", "lo", "up"), java.util.Optional.empty());
+            client.run(List.of("ip", "addr", "add", b + "/30", "dev", "fwp-c"), java.util.Optional.empty());
+            client.run(List.of("ip", "link", "set", "fwp-c", "up"), java.util.Optional.empty());
+            client.run(List.of("ip", "link", "set", "lo", "up"), java.util.Optional.empty());
             return new Pods(server, client, a);
         } catch (RuntimeException e) {
             if (client != null) client.close();
@@ -66,7 +66,7 @@ class ApiBeyondLoopbackKernelTest {
         }
     }
 
-    private Process serve(TestNetns netns, Path log, String... extra) throws Exception {
+    private Process serve(Netns netns, Path log, String... extra) throws Exception {
         var dir = Files.createDirectories(tmp.resolve("policy"));
         // The policy admits the API port from the other pod and from loopback, as a real pod's policy must.
         Files.writeString(dir.resolve("api.fwpolicy"), """
@@ -83,7 +83,7 @@ class ApiBeyondLoopbackKernelTest {
         var token = tmp.resolve("token");
         Files.writeString(token, TOKEN + "\n");
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        var argv = new ArrayList<>(List.of("ip", "netns", "exec", netns.name, java, "-cp", System.getProperty("java.class.path"),
+        var argv = new ArrayList<>(List.of("ip", "netns", "exec", netns.name(), java, "-cp", System.getProperty("java.class.path"),
                 "dev.fwpolicy.sidecar.Main", "serve", "--policy-dir", dir.toString(), "--backend", "nft", "--ip-families", "4",
                 "--listen", "0.0.0.0:" + PORT, "--token-file", token.toString()));
         argv.addAll(List.of(extra));
@@ -91,12 +91,12 @@ class ApiBeyondLoopbackKernelTest {
     }
 
     /** curl inside {@code netns}: the status code, or 0 when no HTTP answer came. */
-    private static int status(TestNetns netns, String url, String... headers) {
+    private static int status(Netns netns, String url, String... headers) {
         var argv = new ArrayList<>(List.of("curl", "-s", "-k", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10"));
         for (var h : headers) argv.addAll(List.of("-H", h));
         argv.add(url);
         try {
-            return Integer.parseInt(netns.run(argv, null).strip());
+            return Integer.parseInt(netns.run(argv, java.util.Optional.empty()).strip());
         } catch (RuntimeException e) {
             return 0;
         }
@@ -131,7 +131,7 @@ class ApiBeyondLoopbackKernelTest {
                 // Inside the pod, on loopback: reads need no token; a sync does.
                 assertThat(status(pods.server(), "http://127.0.0.1:" + PORT + "/v1/status")).isEqualTo(200);
                 assertThat(pods.server().run(List.of("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST",
-                        "http://127.0.0.1:" + PORT + "/v1/sync"), null).strip()).isEqualTo("401");
+                        "http://127.0.0.1:" + PORT + "/v1/sync"), java.util.Optional.empty()).strip()).isEqualTo("401");
             } catch (AssertionError | RuntimeException e) {
                 System.out.println("--- serve log ---\n" + Files.readString(log));
                 throw e;

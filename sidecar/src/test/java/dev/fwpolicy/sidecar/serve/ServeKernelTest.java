@@ -1,7 +1,7 @@
 package dev.fwpolicy.sidecar.serve;
 
 import dev.fwpolicy.sidecar.testing.KubeletVolume;
-import dev.fwpolicy.sidecar.testing.TestNetns;
+import dev.fwpolicy.engine.testing.Netns;
 import dev.fwpolicy.sidecar.testing.TestPolicies;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -98,12 +98,12 @@ class ServeKernelTest {
         }
     }
 
-    private Served serve(TestNetns netns, Path dir, String... extra) throws Exception {
+    private Served serve(Netns netns, Path dir, String... extra) throws Exception {
         int port = freePort();
         var log = tmp.resolve("serve-" + port + ".log");
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         var argv = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "dev.fwpolicy.sidecar.Main",
-                "serve", "--policy-dir", dir.toString(), "--netns", netns.name, "--backend", BACKEND,
+                "serve", "--policy-dir", dir.toString(), "--netns", netns.name(), "--backend", BACKEND,
                 "--listen", "127.0.0.1:" + port));
         argv.addAll(List.of(extra));
         var process = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -124,7 +124,7 @@ class ServeKernelTest {
                 .filter(r -> r.getString("family").equals("ipv4")).map(r -> r.getString("id")).toList();
     }
 
-    private static void assertEachOnce(TestNetns netns, List<String> ids) {
+    private static void assertEachOnce(Netns netns, List<String> ids) {
         var kernel = ids(netns.save(BACKEND));
         for (var id : ids) assertThat(kernel.get(id)).as(id).isEqualTo(1);
         assertThat(Set.copyOf(kernel.keySet())).isEqualTo(Set.copyOf(ids));
@@ -132,7 +132,7 @@ class ServeKernelTest {
 
     @Test
     void tamperingIsVisibleInStateThenRepairedByTheNextResyncAndCounted() throws Exception {
-        try (var netns = TestNetns.create()) {
+        try (var netns = Netns.create()) {
             var dir = tmp.resolve("policy");
             new KubeletVolume(dir).write(Map.of("web.fwpolicy", TestPolicies.WEB));
             try (var served = serve(netns, dir, "--resync", "2s")) {
@@ -182,7 +182,7 @@ class ServeKernelTest {
 
     @Test
     void policyChangesLandQuicklyAndSigtermLeavesTheRules() throws Exception {
-        try (var netns = TestNetns.create()) {
+        try (var netns = Netns.create()) {
             var dir = tmp.resolve("policy");
             var volume = new KubeletVolume(dir);
             volume.write(Map.of("web.fwpolicy", TestPolicies.WEB));

@@ -2,7 +2,7 @@ package dev.fwpolicy.sidecar.source;
 
 import dev.fwpolicy.sidecar.loop.ReconcilerFirewall;
 import dev.fwpolicy.sidecar.testing.ServiceHarness;
-import dev.fwpolicy.sidecar.testing.TestNetns;
+import dev.fwpolicy.engine.testing.Netns;
 import dev.fwpolicy.sidecar.testing.TestPolicies;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,12 +37,12 @@ class ConfigMapKernelTest {
 
     @Test
     void configMapLifecycleReachesTheKernel() throws Exception {
-        try (var netns = TestNetns.create()) {
+        try (var netns = Netns.create()) {
             var server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), true);
             server.init(InetAddress.getByName("127.0.0.1"), 0);
             var admin = server.createClient();
             var clients = new ArrayList<KubernetesClient>();
-            try (var svc = new ServiceHarness(ReconcilerFirewall.open(Optional.of(netns.name), BACKEND), vertx -> {
+            try (var svc = new ServiceHarness(ReconcilerFirewall.open(Optional.of(netns.name()), BACKEND), vertx -> {
                 var client = server.createClient(new Vertx5HttpClientFactory(vertx));
                 clients.add(client);
                 return new ConfigMapSource(client, NS, NAME);

@@ -65,6 +65,26 @@ class ConfigMapSourceTest {
     }
 
     @Test
+    void aKeyInBinaryDataIsReadLikeAFileAndItsBadBytesAreLocated() {
+        // kubectl create configmap --from-file puts a file that is not UTF-8 under binaryData.
+        var latin1 = "policy p {\n  # caf\u00e9\n}\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        var good = "policy q { inbound { allow tcp to port 80 } }\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var b64 = java.util.Base64.getEncoder();
+        ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withNamespace(NS).withName(NAME).endMetadata()
+                .withData(Map.of("a.fwpolicy", "policy a { }\n"))
+                .withBinaryData(Map.of("b.fwpolicy", b64.encodeToString(latin1), "c.fwpolicy", b64.encodeToString(good),
+                        "logo.png", b64.encodeToString(new byte[] {(byte) 0x89, 'P', 'N', 'G'})))
+                .build();
+        var files = ConfigMapSource.policyFiles(cm);
+        assertThat(files).extracting(dev.fwpolicy.engine.source.SourceFile::name).containsExactly("a.fwpolicy", "b.fwpolicy", "c.fwpolicy");
+        var result = new dev.fwpolicy.engine.compile.Compiler().compile(files);
+        assertThat(result.diagnostics()).singleElement().satisfies(d -> {
+            assertThat(d.code()).isEqualTo("encoding");
+            assertThat(d.span().location()).isEqualTo("b.fwpolicy:2:8");
+        });
+    }
+
+    @Test
     void createUpdateBreakFixDelete() throws Exception {
         var firewall = new FakeFirewall();
         var clients = new java.util.ArrayList<KubernetesClient>();

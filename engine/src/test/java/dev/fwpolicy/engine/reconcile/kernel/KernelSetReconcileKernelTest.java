@@ -15,6 +15,8 @@ import dev.fwpolicy.engine.reconcile.Exactness;
 import dev.fwpolicy.engine.reconcile.Reconciler;
 import dev.fwpolicy.engine.reconcile.ReconcilerOptions;
 import dev.fwpolicy.engine.source.SourceFile;
+import dev.fwpolicy.engine.testing.KernelSupport;
+import dev.fwpolicy.engine.testing.Netns;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,5 +1,7 @@
 package dev.fwpolicy.engine.reconcile.kernel;
 
+import dev.fwpolicy.engine.testing.KernelSupport;
+import dev.fwpolicy.engine.testing.Netns;
 import dev.fwpolicy.engine.dataplane.CommandRunner;
 import dev.fwpolicy.engine.dataplane.ProcessCommandRunner;
 import java.io.IOException;

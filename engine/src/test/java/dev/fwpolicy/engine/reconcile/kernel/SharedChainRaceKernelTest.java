@@ -1,5 +1,7 @@
 package dev.fwpolicy.engine.reconcile.kernel;
 
+import dev.fwpolicy.engine.testing.KernelSupport;
+import dev.fwpolicy.engine.testing.Netns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fwpolicy.engine.dataplane.Backend;

@@ -1,9 +1,12 @@
-package dev.fwpolicy.engine.reconcile.kernel;
+package dev.fwpolicy.engine.testing;
 
 import dev.fwpolicy.engine.dataplane.Command;
 import dev.fwpolicy.engine.dataplane.ProcessCommandRunner;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -38,6 +41,25 @@ public final class Netns implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /** Runs a command inside the namespace and returns its stdout (fails on a non-zero exit). */
+    public String run(List<String> argv, Optional<String> stdin) {
+        var full = new ArrayList<String>(List.of("ip", "netns", "exec", name));
+        full.addAll(argv);
+        var command = Command.of(full.toArray(String[]::new));
+        if (stdin.isPresent()) command = command.withStdin(stdin.get());
+        return new ProcessCommandRunner().run(command).requireOk().stdout();
+    }
+
+    /** {@code iptables-<backend>-save -t filter} inside the namespace. */
+    public String save(String backend) {
+        return run(List.of("iptables-" + backend + "-save", "-t", "filter"), Optional.empty());
+    }
+
+    /** Feeds a payload to {@code iptables-<backend>-restore --noflush}: how a test damages the rules. */
+    public void restore(String backend, String payload) {
+        run(List.of("iptables-" + backend + "-restore", "--noflush"), Optional.of(payload));
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.fwpolicy.engine.reconcile.kernel;
+package dev.fwpolicy.engine.testing;
 
 import dev.fwpolicy.engine.dataplane.Backend;
 import dev.fwpolicy.engine.dataplane.BackendChoice;
@@ -68,7 +68,7 @@ public final class KernelSupport {
         }
     }
 
-    static Optional<String> find(String program, String path) {
+    public static Optional<String> find(String program, String path) {
         for (String dir : path.split(File.pathSeparator)) {
             if (dir.isEmpty()) continue;
             var f = new File(dir, program);

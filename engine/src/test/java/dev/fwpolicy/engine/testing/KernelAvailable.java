@@ -1,4 +1,4 @@
-package dev.fwpolicy.engine.reconcile.kernel;
+package dev.fwpolicy.engine.testing;
 
 import net.jqwik.api.lifecycle.LifecycleContext;
 import net.jqwik.api.lifecycle.SkipExecutionHook;
