@@ -36,14 +36,14 @@ public record Plan(DetectedBackend backend, List<FamilyPlan> families, SetPlan s
 
     /** Only what a sync repairs (no in-sync or foreign rules). */
     public List<Drift> problems() {
-        return families.stream().flatMap(f -> f.drift().stream()).filter(d -> d.status().isDrift()).toList();
+        return families.stream().flatMap(f -> f.problems().stream()).toList();
     }
 
     /** How many rules or chains have each status (every status present, zero when none). */
     public java.util.Map<DriftStatus, Integer> countsByStatus() {
         var map = new java.util.EnumMap<DriftStatus, Integer>(DriftStatus.class);
         for (var s : DriftStatus.values()) map.put(s, 0);
-        for (var f : families) for (var d : f.drift()) map.merge(d.status(), 1, Integer::sum);
+        for (var f : families) f.countsByStatus().forEach((k, v) -> map.merge(k, v, Integer::sum));
         // Set drift is counted in members, not rules: a set missing 3 members counts 3.
         map.merge(DriftStatus.MISSING_MEMBER, sets.missingMembers(), Integer::sum);
         map.merge(DriftStatus.EXTRA_MEMBER, sets.extraMembers(), Integer::sum);

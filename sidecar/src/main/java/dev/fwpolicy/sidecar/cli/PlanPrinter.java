@@ -99,12 +99,12 @@ final class PlanPrinter {
                 .put("renderMismatches", r.renderMismatches())
                 .put("sets", new JsonObject().put("missing-member", r.sets().missingMembers()).put("extra-member", r.sets().extraMembers())
                         .put("restoreInvocations", r.sets().restoreInvocations()).put("payloadLines", r.sets().payloadLines()))
-                .put("durationMillis", r.duration().toMillis())
+                .put("durationMs", r.duration().toMillis())
                 .put("warnings", new JsonArray(new ArrayList<Object>(r.warnings())));
     }
 
     private static JsonObject backend(DetectedBackend b) {
-        return new JsonObject().put("name", b.backend().label()).put("version", b.version()).put("reason", b.reason());
+        return dev.fwpolicy.sidecar.json.JsonWords.backend(b);
     }
 
     private static JsonObject counts(ChangeCounts c) {

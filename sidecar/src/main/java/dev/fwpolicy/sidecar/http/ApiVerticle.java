@@ -229,7 +229,7 @@ public final class ApiVerticle extends VerticleBase {
         if (heavyInFlight >= settings.limits().heavyQueue()) {
             ctx.response().putHeader("Retry-After", "1");
             fail(ctx, 429, "Busy", "at most " + settings.limits().heavyQueue()
-                    + " requests that compile, evaluate or read the kernel at once; try again shortly");
+                    + " requests that compile, evaluate in bulk or read the kernel at once; try again shortly");
             return;
         }
         heavyInFlight++;
@@ -366,12 +366,16 @@ public final class ApiVerticle extends VerticleBase {
             fail(ctx, 400, e.code, e.getMessage());
             return;
         }
-        heavy(ctx, () -> evaluateApi.evaluate(request), ar -> {
+        java.util.function.Consumer<io.vertx.core.AsyncResult<JsonObject>> answer = ar -> {
             if (ar.succeeded()) send(ctx, 200, ar.result());
             else if (ar.cause() instanceof EvaluateApi.KernelReadFailed k) kernelFailure(ctx, k.getCause());
             else if (ar.cause() instanceof EvaluateApi.TraceTooLong t) fail(ctx, 400, "TooManyFlows", t.getMessage());
             else workFailure(ctx, ar.cause());
-        });
+        };
+        // A few flows against the policy without traces cost microseconds: the common question
+        // ("would this pass?") is not turned away while a batch or a kernel read runs.
+        if (request.isSmall(settings.limits().maxExplainedFlows())) evaluateApi.evaluate(request).onComplete(answer::accept);
+        else heavy(ctx, () -> evaluateApi.evaluate(request), answer);
     }
 
     private void sync(RoutingContext ctx) {

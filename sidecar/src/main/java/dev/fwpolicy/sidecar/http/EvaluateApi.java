@@ -62,7 +62,12 @@ final class EvaluateApi {
         }
     }
 
-    record Request(List<Flow> flows, boolean kernel, boolean explain) {}
+    record Request(List<Flow> flows, boolean kernel, boolean explain) {
+        /** Cheap enough to answer without taking one of the heavy slots: against the policy, no traces, few flows. */
+        boolean isSmall(int maxFlows) {
+            return !kernel && !explain && flows.size() <= maxFlows;
+        }
+    }
 
     /** The traces asked for would list more rules than one answer may carry: the client's to split. */
     static final class TraceTooLong extends RuntimeException {

@@ -19,22 +19,22 @@ public final class DriftJson {
     private DriftJson() {}
 
     /**
-     * {@code {status, family, chain, position, id, text, policy, kernel, source, packets, bytes}}:
+     * {@code {status, family, chain, position, id, text, desired, kernel, location, packets, bytes}}:
      * {@code text} is the line to show (the policy's for what a sync writes, the kernel's for what
-     * it removes), {@code source} the {@code file:line:col} of the statement the identity belongs to.
+     * it removes), {@code location} the {@code file:line:col} of the statement the identity belongs to.
      */
     public static JsonObject of(Drift d) {
         var o = new JsonObject().put("status", d.status().label()).put("family", d.family().label()).put("chain", d.chain())
                 .put("position", d.position()).put("id", d.id().orElse(null)).put("text", d.line());
-        d.desired().ifPresent(r -> o.put("policy", r.saveLine()));
+        d.desired().ifPresent(r -> o.put("desired", r.saveLine()));
         d.kernel().ifPresent(k -> o.put("kernel", k.saveLine()));
-        o.put("source", d.desired().map(DriftJson::source).orElse(null));
+        o.put("location", d.desired().map(DriftJson::location).orElse(null));
         d.kernel().flatMap(k -> k.counters()).ifPresent(c -> o.put("packets", c.packets()).put("bytes", c.bytes()));
         return o;
     }
 
     /** Where a rule was written, looked up by its identity: the kernel comment carries no line numbers. */
-    static String source(CompiledRule r) {
+    static String location(CompiledRule r) {
         return r.origin().span().line() > 0 ? r.origin().span().location() : null;
     }
 
@@ -60,7 +60,7 @@ public final class DriftJson {
     public static JsonObject state(String revision, KernelView view) {
         var rules = new JsonArray();
         view.plan().drift().forEach(d -> rules.add(of(d)));
-        return new JsonObject().put("revision", revision).put("backend", view.plan().backend().backend().label())
+        return new JsonObject().put("revision", revision).put("backend", JsonWords.backend(view.plan().backend()))
                 .put("inSync", view.plan().problems().isEmpty() && view.plan().sets().isEmpty())
                 .put("summary", summary(view.plan().countsByStatus())).put("rules", rules).put("sets", sets(view.plan().sets()));
     }

@@ -99,7 +99,9 @@ class ConfigMapSourceTest {
             assertThat(svc.get("/readyz").status()).isEqualTo(503);
 
             put(TestPolicies.WEB);
-            await().atMost(Duration.ofSeconds(10)).until(() -> firewall.appliedRevision.equals(Optional.of(revision(TestPolicies.WEB))));
+            // The fake records the revision inside the sync; the loop takes its record a moment later.
+            await().atMost(Duration.ofSeconds(10)).until(() -> firewall.appliedRevision.equals(Optional.of(revision(TestPolicies.WEB)))
+                    && svc.snapshot().ready());
             assertThat(svc.get("/readyz").status()).isEqualTo(200);
             assertThat(svc.snapshot().sourceGone()).isEmpty();
 
