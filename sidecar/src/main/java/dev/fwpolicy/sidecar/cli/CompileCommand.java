@@ -50,7 +50,7 @@ public final class CompileCommand implements Callable<Integer> {
         if (format == OutputFormat.json) {
             var sets = new io.vertx.core.json.JsonArray();
             ruleSet.sets().stream().filter(s -> families.contains(s.family())).forEach(s -> sets.add(new io.vertx.core.json.JsonObject()
-                    .put("name", s.name()).put("family", s.family().label()).put("policy", s.policy()).put("set", s.set())
+                    .put("setName", s.name()).put("family", s.family().label()).put("policyName", s.policy()).put("declaredAs", s.set())
                     .put("members", new io.vertx.core.json.JsonArray(s.members().stream().map(c -> (Object) c.source()).toList()))));
             var payloads = new io.vertx.core.json.JsonObject();
             if (!setPayload.isEmpty()) payloads.put("ipset", setPayload);

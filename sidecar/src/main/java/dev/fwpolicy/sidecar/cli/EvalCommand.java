@@ -135,8 +135,8 @@ public final class EvalCommand implements Callable<Integer> {
         var drift = new JsonArray();
         model.drift().forEach(d -> drift.add(DriftJson.of(d)));
         var sets = new JsonArray();
-        model.setDrift().forEach(s -> sets.add(new io.vertx.core.json.JsonObject().put("name", s.name())
-                .put("missing-member", s.missingMembers()).put("extra-member", s.extraMembers())));
+        model.setDrift().forEach(s -> sets.add(new io.vertx.core.json.JsonObject().put("setName", s.name())
+                .put("missingMembers", s.missingMembers()).put("extraMembers", s.extraMembers())));
         return new io.vertx.core.json.JsonObject().put("against", "kernel").put("drift", drift).put("setDrift", sets)
                 .put("unmodelled", new JsonArray(model.unmodelled())).put("decisions", decisions);
     }

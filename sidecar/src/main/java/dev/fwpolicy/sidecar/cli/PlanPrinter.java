@@ -97,7 +97,7 @@ final class PlanPrinter {
                 .put("payloadLines", r.payloadLines())
                 .put("attempts", r.attempts())
                 .put("renderMismatches", r.renderMismatches())
-                .put("sets", new JsonObject().put("missing-member", r.sets().missingMembers()).put("extra-member", r.sets().extraMembers())
+                .put("setSync", new JsonObject().put("missingMembers", r.sets().missingMembers()).put("extraMembers", r.sets().extraMembers())
                         .put("restoreInvocations", r.sets().restoreInvocations()).put("payloadLines", r.sets().payloadLines()))
                 .put("durationMs", r.duration().toMillis())
                 .put("warnings", new JsonArray(new ArrayList<Object>(r.warnings())));

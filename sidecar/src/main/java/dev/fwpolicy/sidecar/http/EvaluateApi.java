@@ -195,8 +195,8 @@ final class EvaluateApi {
             json = new JsonObject().put("against", "kernel").put("revision", revision).put("decisions", new JsonArray());
         }
         var sets = new JsonArray();
-        model.setDrift().forEach(x -> sets.add(new JsonObject().put("name", x.name()).put("missing-member", x.missingMembers())
-                .put("extra-member", x.extraMembers())));
+        model.setDrift().forEach(x -> sets.add(new JsonObject().put("setName", x.name()).put("missingMembers", x.missingMembers())
+                .put("extraMembers", x.extraMembers())));
         return json.put("drift", drift).put("setDrift", sets).put("unmodelled", new JsonArray(model.unmodelled()));
     }
 }

@@ -66,15 +66,15 @@ public final class DriftJson {
     }
 
     /**
-     * fwpolicy's kernel sets: {@code {name, change, missing-member, extra-member}} per set, where
+     * fwpolicy's kernel sets: {@code {setName, change, missingMembers, extraMembers}} per set, where
      * {@code change} is what a sync does to it ({@code in-sync}, {@code created}, {@code edited},
      * {@code swapped}, {@code repaired}, {@code destroyed}, …).
      */
     public static JsonArray sets(SetPlan sets) {
         var array = new JsonArray();
         for (var c : sets.changes()) {
-            array.add(new JsonObject().put("name", c.name()).put("change", c.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
-                    .put(DriftStatus.MISSING_MEMBER.label(), c.missingMembers()).put(DriftStatus.EXTRA_MEMBER.label(), c.extraMembers()));
+            array.add(new JsonObject().put("setName", c.name()).put("change", c.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+                    .put("missingMembers", c.missingMembers()).put("extraMembers", c.extraMembers()));
         }
         return array;
     }
