@@ -43,6 +43,8 @@ public final class IpsetSaveParser {
                         foreign.add(name);
                         continue;
                     }
+                    // Found by ReadBackFuzzTest: a name ipset never prints used to escape as IllegalArgumentException.
+                    if (!KernelSet.isName(name)) throw new IpsetReadBackException(where + "not an ipset name: " + line);
                     shapes.put(name, shape(where, words));
                     members.put(name, new ArrayList<>());
                 }

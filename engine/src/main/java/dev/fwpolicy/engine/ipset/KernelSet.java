@@ -15,10 +15,13 @@ import java.util.TreeSet;
 public record KernelSet(String name, SetShape shape, List<Cidr> members) {
 
     public KernelSet {
-        if (name.isEmpty() || name.length() > SetNames.IPSET_MAX || name.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
-            throw new IllegalArgumentException("not an ipset name: " + name);
-        }
+        if (!isName(name)) throw new IllegalArgumentException("not an ipset name: " + name);
         members = List.copyOf(new TreeSet<>(members));
+    }
+
+    /** What ipset accepts as a set's name: 1 to {@value SetNames#IPSET_MAX} printable ASCII characters. */
+    public static boolean isName(String name) {
+        return !name.isEmpty() && name.length() <= SetNames.IPSET_MAX && name.chars().allMatch(c -> c > ' ' && c < 0x7f);
     }
 
     /** The set fwpolicy wants in the kernel for these networks of one family. */

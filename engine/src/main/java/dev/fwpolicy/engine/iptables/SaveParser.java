@@ -28,6 +28,7 @@ public final class SaveParser {
         Map<String, String> policies = new LinkedHashMap<>();
         Map<String, List<KernelRule>> rules = new LinkedHashMap<>();
         boolean inTable = false;
+        boolean inAnyTable = false;
         boolean seenTable = false;
         int lineNo = 0;
         String lastChain = null;
@@ -42,7 +43,8 @@ public final class SaveParser {
                 throw fail(family, lineNo, line, "unexpected notice in read-back");
             }
             if (line.startsWith("*")) {
-                if (inTable) throw fail(family, lineNo, line, "table started before the previous one was committed");
+                if (inAnyTable) throw fail(family, lineNo, line, "table started before the previous one was committed");
+                inAnyTable = true;
                 inTable = line.substring(1).equals(table);
                 if (inTable) {
                     if (seenTable) throw fail(family, lineNo, line, "table printed twice");
@@ -51,13 +53,19 @@ public final class SaveParser {
                 continue;
             }
             if (line.equals("COMMIT")) {
+                if (!inAnyTable) throw fail(family, lineNo, line, "COMMIT outside a table");
                 inTable = false;
+                inAnyTable = false;
                 continue;
             }
+            // Only another table's lines may be skipped; text outside every table is not a read-back.
+            if (!inAnyTable) throw fail(family, lineNo, line, "line outside a table");
             if (!inTable) continue;
             if (line.startsWith(":")) {
                 var header = CHAIN_HEADER.matcher(line);
                 if (header.matches()) {
+                    // A second header would start the chain's rule list afresh and lose the rules read so far.
+                    if (rules.containsKey(header.group(1))) throw fail(family, lineNo, line, "chain declared twice");
                     policies.put(header.group(1), header.group(2));
                     rules.put(header.group(1), new ArrayList<>());
                     continue;

@@ -63,6 +63,23 @@ class ReadBackTest {
     }
 
     @Test
+    void aChainDeclaredTwiceIsAnErrorNotAChainThatLostItsFirstRules() {
+        // Found by ReadBackFuzzTest: the second header used to restart the chain's rule list.
+        String header = SAVE.lines().filter(l -> l.startsWith(":FWP-INPUT ")).findFirst().orElseThrow();
+        String twice = SAVE.replace("COMMIT", header + "\nCOMMIT");
+        assertThatThrownBy(() -> SaveParser.parse(Family.V4, "filter", twice)).hasMessageContaining("chain declared twice");
+    }
+
+    @Test
+    void textOutsideEveryTableIsAnErrorNotSkipped() {
+        // Found by ReadBackFuzzTest: lines after COMMIT (or before the first table) were ignored.
+        assertThatThrownBy(() -> SaveParser.parse(Family.V4, "filter", SAVE + "-A FWP-INPUT -j ACCEPT\n"))
+                .hasMessageContaining("line outside a table");
+        assertThatThrownBy(() -> SaveParser.parse(Family.V4, "filter", "garbage\n" + SAVE)).hasMessageContaining("line outside a table");
+        assertThatThrownBy(() -> SaveParser.parse(Family.V4, "filter", SAVE + "COMMIT\n")).hasMessageContaining("COMMIT outside a table");
+    }
+
+    @Test
     void unparsableLinesAreErrors() {
         assertThatThrownBy(() -> SaveParser.parse(Family.V4, "filter", SAVE.replace("-A FWP-INPUT -s", "garbage -s")))
                 .hasMessageContaining("not a chain header or rule");

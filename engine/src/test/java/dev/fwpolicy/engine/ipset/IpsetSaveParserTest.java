@@ -70,6 +70,9 @@ class IpsetSaveParserTest {
                 "create fwp-a hash:net family inet hashsize 1024 maxelem 65536\ncreate fwp-a hash:net family inet hashsize 1024 maxelem 65536\n",
                 "create fwp-a hash:net family inet hashsize 1024 maxelem 65536\nadd fwp-a  10.0.0.0/8\n",
                 "ipset v7.17: Kernel error received: Operation not permitted\n",
+                // found by ReadBackFuzzTest: these two escaped as IllegalArgumentException
+                "create fwp-caf\u00e9 hash:net family inet hashsize 1024 maxelem 65536\n",
+                "create fwp-" + "x".repeat(40) + " hash:net family inet hashsize 1024 maxelem 65536\n",
                 "\n")) {
             assertThatThrownBy(() -> IpsetSaveParser.parse(bad)).as(bad).isInstanceOf(IpsetReadBackException.class)
                     .hasMessageStartingWith("ipset save line ");
