@@ -1,5 +1,6 @@
 package dev.fwpolicy.sidecar.json;
 
+import dev.fwpolicy.engine.ipset.SetPlan;
 import dev.fwpolicy.engine.ir.CompiledRule;
 import dev.fwpolicy.engine.reconcile.Drift;
 import dev.fwpolicy.engine.reconcile.DriftStatus;
@@ -10,7 +11,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.Map;
 
 /**
- * The one JSON shape of a classified rule or chain ({@link Drift}), used by {@code diff},
+ * The one JSON shape of a classified rule or chain ({@link Drift}) and of a kernel set's drift, used by {@code diff},
  * {@code state}, {@code eval --against kernel}, {@code GET /v1/state}, {@code GET /v1/diff} and
  * {@code POST /v1/evaluate}: the engine decides the status once, every view prints it this way.
  */
@@ -60,7 +61,21 @@ public final class DriftJson {
         var rules = new JsonArray();
         view.plan().drift().forEach(d -> rules.add(of(d)));
         return new JsonObject().put("revision", revision).put("backend", JsonWords.backend(view.plan().backend()))
-                .put("inSync", view.plan().problems().isEmpty())
-                .put("summary", summary(view.plan().countsByStatus())).put("rules", rules);
+                .put("inSync", view.plan().problems().isEmpty() && view.plan().sets().isEmpty())
+                .put("summary", summary(view.plan().countsByStatus())).put("rules", rules).put("sets", sets(view.plan().sets()));
+    }
+
+    /**
+     * fwpolicy's kernel sets: {@code {setName, change, missingMembers, extraMembers}} per set, where
+     * {@code change} is what a sync does to it ({@code in-sync}, {@code created}, {@code edited},
+     * {@code swapped}, {@code repaired}, {@code destroyed}, …).
+     */
+    public static JsonArray sets(SetPlan sets) {
+        var array = new JsonArray();
+        for (var c : sets.changes()) {
+            array.add(new JsonObject().put("setName", c.name()).put("change", c.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+                    .put("missingMembers", c.missingMembers()).put("extraMembers", c.extraMembers()));
+        }
+        return array;
     }
 }
