@@ -68,7 +68,9 @@ class LimitsTest {
 
         var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         long before = threads.getCurrentThreadAllocatedBytes();
-        var result = new Compiler().compile(List.of(source));
+        // Declared sets this long become kernel sets (one rule); with the threshold raised past
+        // them they are expanded, which is the cross product this limit is about.
+        var result = new Compiler(Limits.DEFAULT.withKernelSetThreshold(Integer.MAX_VALUE)).compile(List.of(source));
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
 
         assertThat(result.ruleSet()).isEmpty();
@@ -80,6 +82,12 @@ class LimitsTest {
         });
         // Not a timing: 9 million lowered rules are gigabytes; parsing and checking this file is a few MB.
         assertThat(allocated).as("bytes allocated by the compile").isLessThan(200L << 20);
+        // With the default threshold the same policy is one rule matching two kernel sets.
+        var sets = new Compiler().compile(List.of(source));
+        assertThat(sets.ruleSet()).hasValueSatisfying(rs -> {
+            assertThat(rs.sets()).hasSize(2);
+            assertThat(rs.chain(dev.fwpolicy.engine.net.Family.V4, "FWP-I-big").orElseThrow().rules()).hasSize(1);
+        });
     }
 
     @Test

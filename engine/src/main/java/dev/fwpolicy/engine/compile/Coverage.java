@@ -24,9 +24,29 @@ final class Coverage {
         if (inner.isEmpty()) return false;
         var o = outer.get();
         var i = inner.get();
+        if (o.set().isPresent() || i.set().isPresent()) return coversWithSets(o, i);
         if (!o.negated() && !i.negated()) return o.cidr().contains(i.cidr());
         if (o.negated() && !i.negated()) return !o.cidr().overlaps(i.cidr());
         if (o.negated()) return i.cidr().contains(o.cidr());
         return false;
+    }
+
+    /**
+     * Kernel set matches: the same set with the same sense covers itself; a positive match covers
+     * a positive one when every inner network lies inside an outer one. Negated sets against
+     * anything else would need an overlap test of every member pair; they answer "not covered",
+     * which can only miss a shadowing warning, never invent one.
+     */
+    private static boolean coversWithSets(AddressMatch o, AddressMatch i) {
+        if (o.set().isPresent() && o.set().equals(i.set())) return o.negated() == i.negated();
+        if (o.negated() || i.negated()) return false;
+        var inner = i.set().map(s -> s.members()).orElse(java.util.List.of(i.cidr()));
+        for (var network : inner) {
+            boolean inside = o.set().isPresent()
+                    ? o.set().get().memberContaining(network.hi(), network.lo()).filter(m -> m.contains(network)).isPresent()
+                    : o.cidr().contains(network);
+            if (!inside) return false;
+        }
+        return true;
     }
 }

@@ -23,9 +23,11 @@ import java.util.Optional;
 public final class PolicyCompiler {
     private final Limits limits;
     private final Diagnostics diagnostics = new Diagnostics();
+    private final KernelSetChoice kernelSets;
 
     public PolicyCompiler(Limits limits) {
         this.limits = limits;
+        this.kernelSets = new KernelSetChoice(limits.kernelSetThreshold(), limits.maxSetMembers(), diagnostics);
     }
 
     public CompileResult compile(List<SourceFile> sources) {
@@ -47,7 +49,7 @@ public final class PolicyCompiler {
         boolean parsedAll = files.size() == sources.size();
         if (!diagnostics.hasErrors() && parsedAll) {
             ShadowAnalysis.run(lowered, diagnostics);
-            ruleSet = Optional.of(new RuleSetBuilder(byName).build(policies, lowered, defaults, revision(sources)));
+            ruleSet = Optional.of(new RuleSetBuilder(byName).build(policies, lowered, defaults, revision(sources), kernelSets.sets()));
         }
         return new CompileResult(sources, files, ruleSet, diagnostics.sorted());
     }
@@ -73,7 +75,7 @@ public final class PolicyCompiler {
         var out = new ArrayList<LoweredRule>();
         for (var policy : policies) {
             var scope = PolicyScope.of(policy, diagnostics, limits.maxNesting());
-            var lowering = new RuleLowering(diagnostics, scope, limits.maxCompiledRules(), out.size());
+            var lowering = new RuleLowering(diagnostics, scope, limits.maxCompiledRules(), out.size(), kernelSets);
             // Every declared set is resolved even if unused, so its errors are reported.
             scope.checkAllDeclarations(policy);
             for (var item : policy.items()) {

@@ -29,15 +29,23 @@ import java.util.Set;
 final class RuleLowering {
     private final Diagnostics diagnostics;
     private final PolicyScope sets;
+    private final KernelSetChoice kernelSets;
     private final int maxRules;
     private int built;
 
-    /** {@code maxRules}: how many iptables rules all lowered rules together may become. */
+    /** With the default kernel set threshold and size. */
     RuleLowering(Diagnostics diagnostics, PolicyScope sets, int maxRules, int alreadyBuilt) {
+        this(diagnostics, sets, maxRules, alreadyBuilt, new KernelSetChoice(dev.fwpolicy.engine.parser.Limits.DEFAULT_KERNEL_SET_THRESHOLD,
+                dev.fwpolicy.engine.parser.Limits.DEFAULT_MAX_SET_MEMBERS, diagnostics));
+    }
+
+    /** {@code maxRules}: how many iptables rules all lowered rules together may become. */
+    RuleLowering(Diagnostics diagnostics, PolicyScope sets, int maxRules, int alreadyBuilt, KernelSetChoice kernelSets) {
         this.diagnostics = diagnostics;
         this.sets = sets;
         this.maxRules = maxRules;
         this.built = alreadyBuilt;
+        this.kernelSets = kernelSets;
     }
 
     /** True once a rule was refused for passing the rule limit: lowering more is pointless. */
@@ -127,8 +135,8 @@ final class RuleLowering {
         var dportGroups = PortGroups.split(dports);
         long expanded = 0;
         for (var f : families) {
-            var srcMatches = addressMatches(src, f, rule.source().map(s -> s.addresses().span()));
-            var dstMatches = addressMatches(dst, f, dstAddrs.map(Addresses::span));
+            var srcMatches = addressMatches(src, f, rule.source().map(Source::addresses), policy);
+            var dstMatches = addressMatches(dst, f, dstAddrs, policy);
             if (srcMatches == null || dstMatches == null) return List.of();
             matches.put(f, List.of(srcMatches, dstMatches));
             expanded += (long) srcMatches.size() * dstMatches.size() * sportGroups.size() * dportGroups.size();
@@ -206,9 +214,13 @@ final class RuleLowering {
      * The {@code -s}/{@code -d} matches of one family: none (any address), one per network,
      * or one negated network. Null when the negation cannot be written as one match.
      */
-    private List<Optional<AddressMatch>> addressMatches(Optional<ResolvedAddresses> addrs, Family f, Optional<Span> span) {
+    private List<Optional<AddressMatch>> addressMatches(Optional<ResolvedAddresses> addrs, Family f, Optional<Addresses> written,
+                                                        PolicyDecl policy) {
         if (addrs.isEmpty()) return List.of(Optional.empty());
+        var span = written.map(Addresses::span);
         var cidrs = addrs.get().of(f);
+        var kernelSet = written.flatMap(w -> kernelSets.choose(policy, w, f, cidrs, addrs.get().negated()));
+        if (kernelSet.isPresent()) return List.of(Optional.of(AddressMatch.inSet(kernelSet.get(), addrs.get().negated())));
         if (!addrs.get().negated()) {
             if (cidrs.size() == 1 && cidrs.get(0).isAll()) return List.of(Optional.empty());
             return cidrs.stream().map(c -> Optional.of(new AddressMatch(c, false))).toList();
@@ -218,7 +230,8 @@ final class RuleLowering {
         if (cidrs.size() == 1) return List.of(Optional.of(new AddressMatch(cidrs.get(0), true)));
         diagnostics.error("negation-too-wide", span.orElse(Span.NONE), "'not' takes one network per address family here, but "
                 + cidrs.size() + " " + (f == Family.V4 ? "IPv4" : "IPv6") + " networks remain after merging ("
-                + cidrs.stream().map(Cidr::source).reduce((a, b) -> a + ", " + b).orElse("") + ")");
+                + cidrs.stream().map(Cidr::source).reduce((a, b) -> a + ", " + b).orElse("")
+                + "); declare them as a set and write 'not $name' to match them as one kernel set");
         return null;
     }
 

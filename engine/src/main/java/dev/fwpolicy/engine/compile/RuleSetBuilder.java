@@ -32,13 +32,13 @@ final class RuleSetBuilder {
     }
 
     RuleSet build(List<PolicyDecl> orderedPolicies, List<LoweredRule> lowered, Map<Direction, EffectiveDefault> defaults,
-                  String revision) {
+                  String revision, List<NetworkSet> sets) {
         for (var family : Family.values()) {
             for (var direction : Direction.values()) {
                 buildDirection(family, direction, orderedPolicies, lowered, defaults.get(direction));
             }
         }
-        return new RuleSet(chains, jumps, revision);
+        return new RuleSet(chains, jumps, revision, sets);
     }
 
     private void buildDirection(Family family, Direction direction, List<PolicyDecl> policies, List<LoweredRule> lowered,

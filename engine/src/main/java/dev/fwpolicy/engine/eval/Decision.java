@@ -63,6 +63,7 @@ public record Decision(Flow flow, Verdict verdict, Optional<CompiledRule> rule, 
             sb.append("  (rule ").append(r.id()).append(')');
         });
         sb.append('\n');
+        for (String line : setMatches()) sb.append("  ").append(line).append('\n');
         if (!trace.isEmpty()) sb.append("  trace:\n");
         for (var s : trace) {
             sb.append("    ").append("  ".repeat(s.depth()));
@@ -78,6 +79,30 @@ public record Decision(Flow flow, Verdict verdict, Optional<CompiledRule> rule, 
             sb.append("  ").append(describe(r.origin())).append('\n');
         }
         return sb.toString();
+    }
+
+    /**
+     * For a deciding rule that matches a kernel set: which set, and which of its members held
+     * the address (or that none did, for {@code not $set}).
+     */
+    public List<String> setMatches() {
+        if (rule.isEmpty()) return List.of();
+        var out = new java.util.ArrayList<String>();
+        var m = rule.get().match();
+        setMatch("source", m.source(), flow.source()).ifPresent(out::add);
+        setMatch("destination", m.destination(), flow.destination()).ifPresent(out::add);
+        return out;
+    }
+
+    private static Optional<String> setMatch(String field, Optional<dev.fwpolicy.engine.ir.AddressMatch> match,
+                                             Optional<dev.fwpolicy.engine.net.Address> address) {
+        if (match.isEmpty() || match.get().set().isEmpty() || address.isEmpty()) return Optional.empty();
+        var set = match.get().set().get();
+        var a = address.get();
+        var member = set.memberContaining(a.hi(), a.lo());
+        String where = Evaluator.describe(set);
+        return Optional.of(member.map(c -> field + " " + a + " is in " + where + " as member " + c.source())
+                .orElse(field + " " + a + " is not in " + where));
     }
 
     private static String describe(RuleOrigin o) {

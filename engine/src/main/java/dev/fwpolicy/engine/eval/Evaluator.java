@@ -7,6 +7,7 @@ import dev.fwpolicy.engine.vocabulary.Verdict;
 import dev.fwpolicy.engine.ir.AddressMatch;
 import dev.fwpolicy.engine.ir.CompiledRule;
 import dev.fwpolicy.engine.ir.Match;
+import dev.fwpolicy.engine.ir.NetworkSet;
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.ir.Target;
 import dev.fwpolicy.engine.net.Address;
@@ -124,7 +125,10 @@ public final class Evaluator {
         final CompiledRule[] rules;
         // Match fields. addrKind: 0 = any, 1 = in CIDR, 2 = not in CIDR.
         final int[] proto;
+        /** 0 any address, 1 in the network, 2 outside it, 3 in the kernel set, 4 outside it. */
         final byte[] srcKind, dstKind;
+        /** The kernel set of kinds 3 and 4 (null otherwise: a hot array, not an API). */
+        final NetworkSet[] srcSet, dstSet;
         final long[] srcNetHi, srcNetLo, srcMaskHi, srcMaskLo, dstNetHi, dstNetLo, dstMaskHi, dstMaskLo;
         final int[][] sports, dports; // null = any; else [from0, to0, from1, to1, ...]
         final int[] icmp; // -1 = any
@@ -169,6 +173,8 @@ public final class Evaluator {
             proto = new int[n];
             srcKind = new byte[n];
             dstKind = new byte[n];
+            srcSet = new NetworkSet[n];
+            dstSet = new NetworkSet[n];
             srcNetHi = new long[n]; srcNetLo = new long[n]; srcMaskHi = new long[n]; srcMaskLo = new long[n];
             dstNetHi = new long[n]; dstNetLo = new long[n]; dstMaskHi = new long[n]; dstMaskLo = new long[n];
             sports = new int[n][];
@@ -185,7 +191,8 @@ public final class Evaluator {
                 if (m.source().isPresent()) {
                     var a = m.source().get();
                     requireFamily(rule, a);
-                    srcKind[r] = (byte) (a.negated() ? 2 : 1);
+                    srcKind[r] = kind(a);
+                    srcSet[r] = a.set().orElse(null);
                     long[] mask = mask(family, a.cidr().prefix());
                     srcMaskHi[r] = mask[0]; srcMaskLo[r] = mask[1];
                     srcNetHi[r] = a.cidr().hi(); srcNetLo[r] = a.cidr().lo();
@@ -193,7 +200,8 @@ public final class Evaluator {
                 if (m.destination().isPresent()) {
                     var a = m.destination().get();
                     requireFamily(rule, a);
-                    dstKind[r] = (byte) (a.negated() ? 2 : 1);
+                    dstKind[r] = kind(a);
+                    dstSet[r] = a.set().orElse(null);
                     long[] mask = mask(family, a.cidr().prefix());
                     dstMaskHi[r] = mask[0]; dstMaskLo[r] = mask[1];
                     dstNetHi[r] = a.cidr().hi(); dstNetLo[r] = a.cidr().lo();
@@ -264,7 +272,9 @@ public final class Evaluator {
         }
 
         private long[] addressRanges(byte kind, long netHi, long netLo, long maskHi, long maskLo) {
-            if (kind == 0) return null;
+            // A set match constrains the address too, but as thousands of intervals; the rule is
+            // kept as a candidate for every address and its set decides in matches().
+            if (kind == 0 || kind >= 3) return null;
             long endHi = netHi | ~maskHi, endLo = netLo | ~maskLo;
             long maxHi = -1L, maxLo = -1L;
             if (family == Family.V4) {
@@ -308,6 +318,10 @@ public final class Evaluator {
                 if (l.length < best.length) best = l;
             }
             return best;
+        }
+
+        private static byte kind(AddressMatch a) {
+            return (byte) ((a.set().isPresent() ? 3 : 1) + (a.negated() ? 1 : 0));
         }
 
         private static void requireFamily(CompiledRule rule, AddressMatch a) {
@@ -386,14 +400,16 @@ public final class Evaluator {
             byte sk = srcKind[r];
             if (sk != 0) {
                 if (!p.hasSource) return false;
-                boolean in = (p.srcHi & srcMaskHi[r]) == srcNetHi[r] && (p.srcLo & srcMaskLo[r]) == srcNetLo[r];
-                if (in != (sk == 1)) return false;
+                boolean in = sk >= 3 ? srcSet[r].contains(p.srcHi, p.srcLo)
+                        : (p.srcHi & srcMaskHi[r]) == srcNetHi[r] && (p.srcLo & srcMaskLo[r]) == srcNetLo[r];
+                if (in != (sk == 1 || sk == 3)) return false;
             }
             byte dk = dstKind[r];
             if (dk != 0) {
                 if (!p.hasDestination) return false;
-                boolean in = (p.dstHi & dstMaskHi[r]) == dstNetHi[r] && (p.dstLo & dstMaskLo[r]) == dstNetLo[r];
-                if (in != (dk == 1)) return false;
+                boolean in = dk >= 3 ? dstSet[r].contains(p.dstHi, p.dstLo)
+                        : (p.dstHi & dstMaskHi[r]) == dstNetHi[r] && (p.dstLo & dstMaskLo[r]) == dstNetLo[r];
+                if (in != (dk == 1 || dk == 3)) return false;
             }
             int[] sp = sports[r];
             if (sp != null && !inRanges(sp, p.sport)) return false;
@@ -461,10 +477,15 @@ public final class Evaluator {
     private static Mismatch address(Mismatch.Field field, Optional<AddressMatch> want, Optional<Address> have) {
         if (want.isEmpty()) return null;
         var a = want.get();
-        String rule = (a.negated() ? "not " : "") + a.cidr().withPrefix();
+        String rule = (a.negated() ? "not " : "") + a.set().map(Evaluator::describe).orElse(a.cidr().withPrefix());
         if (have.isEmpty()) return new Mismatch(field, "rule needs " + rule + ", flow does not say");
         if (!a.matches(have.get().hi(), have.get().lo())) return new Mismatch(field, have.get() + " is not in " + rule);
         return null;
+    }
+
+    /** {@code $clients (kernel set fwp-web-clients-4abcdefgh)}: the set as written and as the kernel knows it. */
+    static String describe(NetworkSet set) {
+        return "$" + set.set() + " (kernel set " + set.name() + ")";
     }
 
     private static Mismatch port(Mismatch.Field field, List<PortRange> want, java.util.OptionalInt have) {

@@ -4,7 +4,10 @@ import dev.fwpolicy.engine.iptables.ChainNames;
 import dev.fwpolicy.engine.iptables.KernelChain;
 import dev.fwpolicy.engine.iptables.ReadBackException;
 import dev.fwpolicy.engine.iptables.RuleParser;
+import dev.fwpolicy.engine.ipset.SetChange;
+import dev.fwpolicy.engine.ipset.SetShape;
 import dev.fwpolicy.engine.ir.CompiledRule;
+import dev.fwpolicy.engine.ir.NetworkSet;
 import dev.fwpolicy.engine.ir.OwnedChain;
 import dev.fwpolicy.engine.ir.RuleOrigin;
 import dev.fwpolicy.engine.ir.RuleSet;
@@ -33,12 +36,16 @@ import java.util.Set;
  * @param drift      the view's classified rules and chains that are drift, in kernel order
  * @param unmodelled rules in fwpolicy's part that the strict parser cannot read into the IR;
  *                   when any exist, no verdict about the kernel is certain
+ * @param setDrift   fwpolicy's kernel sets whose members (or existence) differ from the policy's:
+ *                   a rule matching such a set is evaluated with the members the kernel holds
  */
-public record KernelModel(RuleSet ruleSet, Evaluator.BuiltinPolicy policies, List<Drift> drift, List<String> unmodelled) {
+public record KernelModel(RuleSet ruleSet, Evaluator.BuiltinPolicy policies, List<Drift> drift, List<String> unmodelled,
+                          List<SetChange> setDrift) {
 
     public KernelModel {
         drift = List.copyOf(drift);
         unmodelled = List.copyOf(unmodelled);
+        setDrift = List.copyOf(setDrift);
     }
 
     /** The families in {@code families} of {@code view} (each must have been read). */
@@ -48,6 +55,7 @@ public record KernelModel(RuleSet ruleSet, Evaluator.BuiltinPolicy policies, Lis
         var drift = new ArrayList<Drift>();
         var unmodelled = new ArrayList<String>();
         Map<Family, Map<Direction, Verdict>> policies = new EnumMap<>(Family.class);
+        var sets = modelledSets(view);
         for (Family family : families) {
             var table = view.tables().get(family);
             var plan = view.plan().family(family);
@@ -78,7 +86,7 @@ public record KernelModel(RuleSet ruleSet, Evaluator.BuiltinPolicy policies, Lis
                 var k = d.kernel().get();
                 String id = k.id().orElse("kernel-" + k.chain() + "-" + (++anonymous));
                 try {
-                    var parsed = RuleParser.parse(family, k.chain(), k.spec());
+                    var parsed = RuleParser.parse(family, k.chain(), k.spec(), sets);
                     if (parsed.target() instanceof Target.Jump j && !owned.containsKey(j.chain())) {
                         throw new ReadBackException("jump to " + j.chain() + ", not one of fwpolicy's chains: " + k.saveLine());
                     }
@@ -92,7 +100,30 @@ public record KernelModel(RuleSet ruleSet, Evaluator.BuiltinPolicy policies, Lis
             owned.forEach((name, rules) -> chains.add(new OwnedChain(family, name, rules)));
         }
         Evaluator.BuiltinPolicy builtin = (f, d) -> policies.getOrDefault(f, Map.of()).getOrDefault(d, Verdict.ALLOW);
-        return new KernelModel(new RuleSet(chains, jumps, "kernel"), builtin, drift, unmodelled);
+        var setDrift = view.plan().sets().changes().stream().filter(c -> c.missingMembers() + c.extraMembers() > 0).toList();
+        return new KernelModel(new RuleSet(chains, jumps, "kernel"), builtin, drift, unmodelled, setDrift);
+    }
+
+    /**
+     * fwpolicy's hash:net sets as the kernel holds them, each named after the policy's set when a
+     * desired rule matches it (so an explanation says {@code $clients}, not only the kernel name).
+     * A set of another type or with options is left out: a rule matching it is not modelled.
+     */
+    static Map<String, NetworkSet> modelledSets(KernelView view) {
+        var declared = new java.util.HashMap<String, NetworkSet>();
+        view.plan().families().forEach(f -> f.drift().forEach(d -> d.desired().ifPresent(r -> {
+            r.match().source().flatMap(a -> a.set()).ifPresent(x -> declared.put(x.name(), x));
+            r.match().destination().flatMap(a -> a.set()).ifPresent(x -> declared.put(x.name(), x));
+        })));
+        var out = new java.util.HashMap<String, NetworkSet>();
+        view.sets().owned().forEach((name, set) -> {
+            var family = set.shape().addressFamily();
+            if (family.isEmpty() || !set.shape().type().equals(SetShape.HASH_NET) || !set.shape().otherOptions().isEmpty()) return;
+            var want = java.util.Optional.ofNullable(declared.get(name));
+            out.put(name, new NetworkSet(name, want.map(NetworkSet::policy).orElse("?"), want.map(NetworkSet::set).orElse(name),
+                    family.get(), set.members()));
+        });
+        return out;
     }
 
     /** An evaluator over the kernel's rules and policies. */

@@ -14,6 +14,9 @@ public record SetPlan(List<String> lines, List<SetChange> changes, List<String> 
         problems = List.copyOf(problems);
     }
 
+    /** Nothing to do and nothing found (a rule set without kernel sets, and none in the kernel). */
+    public static final SetPlan NONE = new SetPlan(List.of(), List.of(), List.of());
+
     public boolean isEmpty() {
         return lines.isEmpty();
     }

@@ -38,6 +38,7 @@ public final class IptablesText {
 
     /** {@code -s CIDR}, {@code ! -s CIDR} (or {@code -d}). */
     public static String addressMatch(String flag, AddressMatch a) {
+        if (a.set().isPresent()) throw new IllegalStateException("a kernel set match has no " + flag + " form: " + a.set().get().name());
         return (a.negated() ? "! " : "") + flag + " " + cidr(a.cidr());
     }
 

@@ -2,6 +2,7 @@ package dev.fwpolicy.engine.iptables;
 
 import dev.fwpolicy.engine.ir.AddressMatch;
 import dev.fwpolicy.engine.ir.Match;
+import dev.fwpolicy.engine.ir.NetworkSet;
 import dev.fwpolicy.engine.ir.Target;
 import dev.fwpolicy.engine.net.Cidr;
 import dev.fwpolicy.engine.net.Family;
@@ -10,6 +11,7 @@ import dev.fwpolicy.engine.net.Protocol;
 import dev.fwpolicy.engine.vocabulary.Direction;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,7 +27,16 @@ public final class RuleParser {
 
     /** @param chain where the rule sits: decides whether {@code -i lo} or {@code -o lo} may appear */
     public static ParsedRule parse(Family family, String chain, String spec) {
-        return new State(family, chain, spec).run();
+        return parse(family, chain, spec, Map.of());
+    }
+
+    /**
+     * As {@link #parse(Family, String, String)}, reading {@code -m set [!] --match-set NAME src|dst}
+     * as a match of {@code sets.get(NAME)} (the kernel's own members of fwpolicy's set); a set
+     * not in {@code sets} is not modelled.
+     */
+    public static ParsedRule parse(Family family, String chain, String spec, Map<String, NetworkSet> sets) {
+        return new State(family, chain, spec, sets).run();
     }
 
     private static final class State {
@@ -44,7 +55,10 @@ public final class RuleParser {
         private Target target;
         private final java.util.Set<String> seen = new java.util.HashSet<>();
 
-        State(Family family, String chain, String spec) {
+        private final Map<String, NetworkSet> sets;
+
+        State(Family family, String chain, String spec, Map<String, NetworkSet> sets) {
+            this.sets = sets;
             this.family = family;
             this.chain = chain;
             this.spec = spec;
@@ -168,6 +182,29 @@ public final class RuleParser {
                     if (!v.equals("RELATED,ESTABLISHED") && !v.equals("ESTABLISHED,RELATED"))
                         throw fail("conntrack state " + v + " is not a form fwpolicy writes");
                     established = true;
+                }
+                case "set" -> {
+                    boolean negated = peek("!");
+                    if (negated) i++;
+                    if (!peek("--match-set")) throw fail("-m set without --match-set");
+                    i++;
+                    String setName = next("a set name");
+                    String side = next("src or dst");
+                    var set = sets.get(setName);
+                    if (set == null) throw fail("set " + setName + " is not one of fwpolicy's hash:net sets in the kernel");
+                    if (set.family() != family) throw fail("set " + setName + " is not " + family.label());
+                    var m = AddressMatch.inSet(set, negated);
+                    switch (side) {
+                        case "src" -> {
+                            if (source.isPresent()) throw fail("a second source match");
+                            source = Optional.of(m);
+                        }
+                        case "dst" -> {
+                            if (destination.isPresent()) throw fail("a second destination match");
+                            destination = Optional.of(m);
+                        }
+                        default -> throw fail("set direction " + side + " is not a form fwpolicy writes");
+                    }
                 }
                 default -> throw fail("match -m " + name + " is not modelled");
             }

@@ -1,5 +1,6 @@
 package dev.fwpolicy.engine.iptables;
 
+import dev.fwpolicy.engine.ir.AddressMatch;
 import dev.fwpolicy.engine.ir.Match;
 import dev.fwpolicy.engine.ir.Target;
 import dev.fwpolicy.engine.net.PortRange;
@@ -11,9 +12,10 @@ import java.util.stream.Collectors;
 /**
  * Renders one rule's spec exactly as {@code iptables-save} (1.8, both backends) prints it
  * back: basic matches first ({@code -s -d -i/-o -p}), then the match modules in the order
- * they were given — the comment first, so the identity is the rule's first comment — then
- * the target. Rendering the kernel's own form lets a restarted fwpolicy compare read-back
- * lines with its rule set and adopt them without a write. {@link RuleParser} reads it back.
+ * they were given — the comment first, so the identity is the rule's first comment, then
+ * kernel set matches (source, destination), ports, ICMP, conntrack — then the target.
+ * Rendering the kernel's own form lets a restarted fwpolicy compare read-back lines with its
+ * rule set and adopt them without a write. {@link RuleParser} reads it back.
  */
 public final class RuleRenderer {
     private RuleRenderer() {}
@@ -24,11 +26,13 @@ public final class RuleRenderer {
      */
     public static String render(Match m, Target target, Optional<String> comment, String interfaceFlag) {
         var sb = new StringBuilder();
-        m.source().ifPresent(a -> sb.append(' ').append(IptablesText.addressMatch("-s", a)));
-        m.destination().ifPresent(a -> sb.append(' ').append(IptablesText.addressMatch("-d", a)));
+        m.source().filter(a -> a.set().isEmpty()).ifPresent(a -> sb.append(' ').append(IptablesText.addressMatch("-s", a)));
+        m.destination().filter(a -> a.set().isEmpty()).ifPresent(a -> sb.append(' ').append(IptablesText.addressMatch("-d", a)));
         if (m.loopbackInterface()) sb.append(' ').append(interfaceFlag).append(" lo");
         m.protocol().ifPresent(p -> sb.append(" -p ").append(IptablesText.protocol(p)));
         comment.ifPresent(c -> sb.append(" -m comment --comment \"").append(c).append('"'));
+        m.source().ifPresent(a -> appendSet(sb, a, "src"));
+        m.destination().ifPresent(a -> appendSet(sb, a, "dst"));
         m.protocol().filter(Protocol::hasPorts).ifPresent(p -> appendPorts(sb, p, m.sourcePorts(), m.destinationPorts()));
         m.icmpType().ifPresent(t -> {
             if (m.protocol().orElse(Protocol.ICMP) == Protocol.ICMPV6) sb.append(" -m icmp6 --icmpv6-type ").append(t);
@@ -37,6 +41,12 @@ public final class RuleRenderer {
         if (m.established()) sb.append(" -m conntrack --ctstate RELATED,ESTABLISHED");
         sb.append(" -j ").append(IptablesText.target(target));
         return sb.substring(1);
+    }
+
+    /** A kernel set match, as iptables-save prints it on both backends: {@code -m set [!] --match-set NAME src}. */
+    private static void appendSet(StringBuilder sb, AddressMatch a, String direction) {
+        a.set().ifPresent(set -> sb.append(" -m set ").append(a.negated() ? "! " : "").append("--match-set ").append(set.name())
+                .append(' ').append(direction));
     }
 
     /** Single ranges go in the protocol's own match; lists need multiport (at most 15 entries). */

@@ -11,8 +11,10 @@ import java.util.stream.Stream;
  * {@code chains} are owned outright; {@code jumps} are fwpolicy's only rules inside the
  * built-in chains (one per direction and family), each hashed like any other rule.
  * {@code revision} is a hash of the sources, to tell which policy version is in force.
+ * {@code sets} are the kernel sets the rules match by name; they exist before any rule that
+ * names them is written, and go only after no rule names them.
  */
-public record RuleSet(List<OwnedChain> chains, List<CompiledRule> jumps, String revision) {
+public record RuleSet(List<OwnedChain> chains, List<CompiledRule> jumps, String revision, List<NetworkSet> sets) {
 
     public static final String TABLE = "filter";
     /** Every chain fwpolicy owns starts with this; nothing else does. */
@@ -21,6 +23,16 @@ public record RuleSet(List<OwnedChain> chains, List<CompiledRule> jumps, String 
     public RuleSet {
         chains = List.copyOf(chains);
         jumps = List.copyOf(jumps);
+        sets = List.copyOf(sets);
+    }
+
+    /** A rule set whose rules match no kernel set. */
+    public RuleSet(List<OwnedChain> chains, List<CompiledRule> jumps, String revision) {
+        this(chains, jumps, revision, List.of());
+    }
+
+    public List<NetworkSet> sets(Family family) {
+        return sets.stream().filter(s -> s.family() == family).toList();
     }
 
     public List<OwnedChain> chains(Family family) {

@@ -16,18 +16,17 @@ public record ChangeCounts(int added, int removed, int moved, int repaired, int 
 
     /** added = missing + missing-jump, removed = duplicate + unknown, moved, repaired = tampered, unchanged = in-sync. */
     public static ChangeCounts of(java.util.List<Drift> drift) {
-        int added = 0, removed = 0, moved = 0, repaired = 0, unchanged = 0;
-        for (Drift d : drift) {
-            switch (d.status()) {
-                case MISSING, MISSING_JUMP -> added++;
-                case DUPLICATE, UNKNOWN -> removed++;
-                case MOVED -> moved++;
-                case TAMPERED -> repaired++;
-                case IN_SYNC -> unchanged++;
-                case MISSING_CHAIN, FOREIGN -> { }
-            }
-        }
-        return new ChangeCounts(added, removed, moved, repaired, unchanged);
+        var counts = new java.util.EnumMap<DriftStatus, Integer>(DriftStatus.class);
+        for (var s : DriftStatus.values()) counts.put(s, 0);
+        for (Drift d : drift) counts.merge(d.status(), 1, Integer::sum);
+        return of(counts);
+    }
+
+    /** As {@link #of(java.util.List)}, from counts by status (every status present). */
+    public static ChangeCounts of(java.util.Map<DriftStatus, Integer> byStatus) {
+        return new ChangeCounts(byStatus.get(DriftStatus.MISSING) + byStatus.get(DriftStatus.MISSING_JUMP),
+                byStatus.get(DriftStatus.DUPLICATE) + byStatus.get(DriftStatus.UNKNOWN), byStatus.get(DriftStatus.MOVED),
+                byStatus.get(DriftStatus.TAMPERED), byStatus.get(DriftStatus.IN_SYNC));
     }
 
     public ChangeCounts plus(ChangeCounts o) {

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * The one drift vocabulary: what one rule or chain of fwpolicy's part of the kernel is,
- * compared with the desired rule set. Decided once, by the {@link Planner}; the plan, the
+ * compared with the desired rule set, and, for kernel sets, what their members are. Decided once, by the {@link Planner}; the plan, the
  * apply summary, {@code diff}, {@code state}, {@code eval --against kernel}, the HTTP API and
  * the metrics all show these statuses unchanged.
  */
@@ -26,7 +26,11 @@ public enum DriftStatus {
     /** A desired jump from a built-in chain into fwpolicy's chains that the kernel lacks. */
     MISSING_JUMP,
     /** Another program's rule in a built-in chain fwpolicy shares: never touched, not drift. */
-    FOREIGN;
+    FOREIGN,
+    /** A desired member a kernel set lacks (every member of a set the kernel lacks); counted per member. */
+    MISSING_MEMBER,
+    /** A member a kernel set of fwpolicy's holds that no policy asks for; counted per member. */
+    EXTRA_MEMBER;
 
     /** {@code in-sync}, {@code missing-chain}, …: the spelling in text, JSON, HTTP and metrics. */
     public String label() {

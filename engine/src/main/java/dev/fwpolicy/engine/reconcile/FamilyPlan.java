@@ -12,22 +12,38 @@ import java.util.Set;
 /**
  * Everything one family's filter table needs, as the ops of a single restore transaction.
  *
- * @param drift   every rule of fwpolicy's part of the table (and every desired rule or chain it
- *                lacks), classified; the plan's ops repair exactly the entries that are drift
+ * @param log     the classifier's statuses for the table (see {@link #drift()})
  * @param written the rules this plan writes (inserted, appended, replaced), by identity;
  *                after the write, what the kernel prints for them is learned
  */
-public record FamilyPlan(Family family, List<PlanOp> ops, List<Drift> drift, Map<String, CompiledRule> written) {
+public record FamilyPlan(Family family, List<PlanOp> ops, DriftLog log, Map<String, CompiledRule> written) {
 
     public FamilyPlan {
         ops = List.copyOf(ops);
-        drift = List.copyOf(drift);
         written = Collections.unmodifiableMap(new LinkedHashMap<>(written));
+    }
+
+    /**
+     * Every rule of fwpolicy's part of the table (and every desired rule or chain it lacks),
+     * classified, in kernel order; the ops repair exactly the entries that are drift.
+     */
+    public List<Drift> drift() {
+        return log.all();
+    }
+
+    /** Only the entries a sync repairs. */
+    public List<Drift> problems() {
+        return log.problems();
+    }
+
+    /** How many rules or chains have each status (every status present). */
+    public Map<DriftStatus, Integer> countsByStatus() {
+        return log.counts();
     }
 
     /** What a sync of this plan changes, counted from its drift. */
     public ChangeCounts counts() {
-        return ChangeCounts.of(drift);
+        return ChangeCounts.of(countsByStatus());
     }
 
     /** Identities of the rules this plan writes. */

@@ -1,18 +1,25 @@
 package dev.fwpolicy.engine.reconcile;
 
+import dev.fwpolicy.engine.ipset.KernelSets;
 import dev.fwpolicy.engine.iptables.KernelTable;
 import dev.fwpolicy.engine.net.Family;
 import java.util.Collections;
 import java.util.Map;
 
 /**
- * The kernel read once: one read-back per managed family, and the plan classified against it.
+ * The kernel read once: one read-back per managed family (and of fwpolicy's kernel sets), and
+ * the plan classified against it.
  * Every view of the kernel (diff, state, eval against the kernel, the HTTP API, metrics) is
  * derived from one of these, so they cannot disagree.
  */
-public record KernelView(Map<Family, KernelTable> tables, Plan plan) {
+public record KernelView(Map<Family, KernelTable> tables, Plan plan, KernelSets sets) {
 
     public KernelView {
         tables = Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tables));
+    }
+
+    /** A view of a kernel whose sets were not read. */
+    public KernelView(Map<Family, KernelTable> tables, Plan plan) {
+        this(tables, plan, KernelSets.empty());
     }
 }

@@ -48,7 +48,7 @@ public final class Planner {
     private final List<PlanOp> ownedOps = new ArrayList<>();
     private final List<PlanOp> builtinOps = new ArrayList<>();
     private final List<PlanOp> chainDeletes = new ArrayList<>();
-    private final List<Drift> drift = new ArrayList<>();
+    private final DriftLog drift;
     private final Map<String, CompiledRule> written = new LinkedHashMap<>();
 
     private Planner(RuleSet desired, Family family, KernelTable actual, ExpectedPrints prints) {
@@ -56,6 +56,7 @@ public final class Planner {
         this.family = family;
         this.actual = actual;
         this.prints = prints;
+        this.drift = new DriftLog(family);
     }
 
     public static FamilyPlan plan(RuleSet desired, Family family, KernelTable actual, ExpectedPrints prints) {
@@ -148,6 +149,8 @@ public final class Planner {
         // that is re-inserted, the first copy deleted is the one that moved (or, with no correct
         // copy anywhere, was tampered with); every further copy is a duplicate.
         boolean[] sourceTaken = new boolean[want.size()];
+        CompiledRule[] desiredOf = new CompiledRule[have.size()];
+        DriftStatus[] statuses = drift.chain(name, have, desiredOf);
         for (int k = 0; k < have.size(); k++) {
             KernelRule r = have.get(k);
             int i = desiredIndex[k];
@@ -159,7 +162,8 @@ public final class Planner {
                 sourceTaken[i] = true;
                 status = anyGood[i] ? DriftStatus.MOVED : DriftStatus.TAMPERED;
             }
-            drift.add(new Drift(status, family, name, r.id(), Optional.of(r), i < 0 ? Optional.empty() : Optional.of(want.get(i))));
+            statuses[k] = status;
+            desiredOf[k] = i < 0 ? null : want.get(i);
         }
         for (int i = 0; i < want.size(); i++) {
             if (!anyCopy[i]) drift.add(missing(DriftStatus.MISSING, want.get(i)));
@@ -241,9 +245,12 @@ public final class Planner {
         // Statuses, in kernel order: a kept copy is in sync (or moved, when it goes back to the
         // top with its twins); of a jump with only tampered copies the first is tampered; every
         // other copy of a desired jump is a duplicate, every other fwp1 rule unknown.
-        for (KernelRule r : have) {
+        CompiledRule[] desiredOf = new CompiledRule[have.size()];
+        DriftStatus[] statuses = drift.chain(name, have, desiredOf);
+        for (int k = 0; k < have.size(); k++) {
+            KernelRule r = have.get(k);
             if (r.id().isEmpty()) {
-                drift.add(new Drift(DriftStatus.FOREIGN, family, name, Optional.empty(), Optional.of(r), Optional.empty()));
+                statuses[k] = DriftStatus.FOREIGN;
                 continue;
             }
             String id = r.id().get();
@@ -253,7 +260,8 @@ public final class Planner {
             else if (kept.get(id) == r) status = topAgain.contains(id) ? DriftStatus.MOVED : DriftStatus.IN_SYNC;
             else if (!kept.containsKey(id) && repairs.add(id)) status = DriftStatus.TAMPERED;
             else status = DriftStatus.DUPLICATE;
-            drift.add(new Drift(status, family, name, r.id(), Optional.of(r), Optional.ofNullable(j)));
+            statuses[k] = status;
+            desiredOf[k] = j;
         }
         for (CompiledRule j : want) {
             if (!kept.containsKey(j.id()) && !repairs.contains(j.id())) drift.add(missing(DriftStatus.MISSING_JUMP, j));
@@ -268,9 +276,7 @@ public final class Planner {
                 .anyMatch(r -> targets(r.spec(), chain.name()));
         if (chain.rules().isEmpty() && referencedByForeignRule) return;
         if (!chain.rules().isEmpty()) declares.add(new PlanOp.DeclareChain(chain.name()));
-        for (KernelRule r : chain.rules()) {
-            drift.add(new Drift(DriftStatus.UNKNOWN, family, chain.name(), r.id(), Optional.of(r), Optional.empty()));
-        }
+        java.util.Arrays.fill(drift.chain(chain.name(), chain.rules(), new CompiledRule[chain.rules().size()]), DriftStatus.UNKNOWN);
         // A chain someone else jumps to can only be emptied: deleting it would fail the whole transaction.
         if (!referencedByForeignRule) {
             chainDeletes.add(new PlanOp.DeleteChain(chain.name()));

@@ -5,7 +5,14 @@ import dev.fwpolicy.engine.dataplane.CommandResult;
 import dev.fwpolicy.engine.dataplane.CommandRunner;
 import dev.fwpolicy.engine.dataplane.ProcessCommandRunner;
 import dev.fwpolicy.engine.dataplane.DetectedBackend;
+import dev.fwpolicy.engine.dataplane.IpsetDataplane;
 import dev.fwpolicy.engine.dataplane.IptablesDataplane;
+import dev.fwpolicy.engine.ipset.KernelSet;
+import dev.fwpolicy.engine.ipset.KernelSets;
+import dev.fwpolicy.engine.ipset.SetPlan;
+import dev.fwpolicy.engine.ipset.SetPlanner;
+import dev.fwpolicy.engine.ipset.SetReferences;
+import dev.fwpolicy.engine.ipset.SetShape;
 import dev.fwpolicy.engine.iptables.ExpectedPrints;
 import dev.fwpolicy.engine.iptables.KernelTable;
 import dev.fwpolicy.engine.ir.RuleSet;
@@ -35,6 +42,15 @@ import java.util.Optional;
  */
 public final class Reconciler {
     private final IptablesDataplane dataplane;
+    /** Empty for a reconciler that manages no kernel sets (tests over a simulated table). */
+    private final Optional<IpsetDataplane> sets;
+    private final SetPlanner setPlanner = new SetPlanner();
+    private Optional<KernelSets> lastSets = Optional.empty();
+    /** The desired sets of the last rule set planned, converted once: 50,000 members are sorted once per policy, not per sync. */
+    private Optional<DesiredSets> lastDesiredSets = Optional.empty();
+
+    private record DesiredSets(RuleSet ruleSet, List<KernelSet> sets) {}
+
     private final ReconcilerOptions options;
     private final ExpectedPrints prints = new ExpectedPrints();
     /** fwpolicy rules detection found in the backend not in use; removed after the first successful sync. */
@@ -61,7 +77,17 @@ public final class Reconciler {
     }
 
     public Reconciler(IptablesDataplane dataplane, ReconcilerOptions options) {
+        this(dataplane, Optional.empty(), options);
+    }
+
+    /** A reconciler for the rules and fwpolicy's kernel sets ({@code fwp-…} ipsets). */
+    public Reconciler(IptablesDataplane dataplane, IpsetDataplane sets, ReconcilerOptions options) {
+        this(dataplane, Optional.of(sets), options);
+    }
+
+    private Reconciler(IptablesDataplane dataplane, Optional<IpsetDataplane> sets, ReconcilerOptions options) {
         this.dataplane = dataplane;
+        this.sets = sets;
         this.options = options;
         this.leftoverInOtherBackend = dataplane.backend().ownRulesElsewhere() > 0;
     }
@@ -79,7 +105,9 @@ public final class Reconciler {
     public static Reconciler open(BackendChoice backend, Optional<String> netns, ReconcilerOptions options) {
         CommandRunner runner = new ProcessCommandRunner();
         if (netns.isPresent()) runner = runner.inNetns(netns.get());
-        return new Reconciler(IptablesDataplane.open(runner, backend), options);
+        // Both open by reading: a missing iptables backend, ipset tool or ip_set kernel support is
+        // a clear error now, not a failed sync later.
+        return new Reconciler(IptablesDataplane.open(runner, backend), IpsetDataplane.open(runner), options);
     }
 
     public DetectedBackend backend() {
@@ -90,7 +118,7 @@ public final class Reconciler {
     public synchronized Plan plan(RuleSet desired) {
         var tables = readAll();
         learnUnverified(tables);
-        return planFor(desired, tables);
+        return planFor(desired, tables, readSets());
     }
 
     /**
@@ -102,14 +130,16 @@ public final class Reconciler {
         if (!withCounters) {
             var tables = readAll();
             learnUnverified(tables);
-            return new KernelView(tables, planFor(desired, tables));
+            var sets = readSets();
+            return new KernelView(tables, planFor(desired, tables, sets), sets.orElse(KernelSets.empty()));
         }
         Map<Family, KernelTable> tables = new EnumMap<>(Family.class);
         for (Family f : Family.values()) if (options.families().contains(f)) tables.put(f, dataplane.read(f, true));
         learnUnverified(tables);
         List<FamilyPlan> families = new ArrayList<>();
         tables.forEach((family, table) -> families.add(Planner.plan(desired, family, table, prints)));
-        return new KernelView(tables, new Plan(backend(), families));
+        var sets = readSets();
+        return new KernelView(tables, new Plan(backend(), families, planSets(desired, tables, sets)), sets.orElse(KernelSets.empty()));
     }
 
     /**
@@ -154,13 +184,18 @@ public final class Reconciler {
         long start = System.nanoTime();
         Map<Family, KernelTable> tables = readAll();
         int mismatches = learnUnverified(tables);
-        Plan first = planFor(desired, tables);
+        Plan first = planFor(desired, tables, readSets());
         firstPlan.accept(first);
+        var foundSets = new SyncReport.SetSync(first.sets().missingMembers(), first.sets().extraMembers(), 0, 0);
         if (first.isEmpty()) {
-            return new SyncReport(backend(), first.counts(), 0, 0, 0, mismatches, Duration.ofNanos(System.nanoTime() - start), true);
+            requireNoSetProblems(first);
+            return new SyncReport(backend(), first.counts(), 0, 0, 0, mismatches, Duration.ofNanos(System.nanoTime() - start), true,
+                    foundSets);
         }
         int restores = 0;
         int lines = 0;
+        int setRestores = 0;
+        int setLines = 0;
         Optional<CommandResult> lastRejected = Optional.empty();
         Optional<String> lastRejectedPayload = Optional.empty();
         Plan plan = first;
@@ -169,8 +204,22 @@ public final class Reconciler {
             if (attempt > 0) pause(attempt);
             attempt++;
             List<FamilyPlan> applied = new ArrayList<>();
+            boolean setsWritten = true;
+            if (!plan.sets().isEmpty()) {
+                // Sets first: a rule may only be written once the set it names exists.
+                String payload = plan.sets().payload();
+                CommandResult result = sets.orElseThrow().restore(payload);
+                setRestores++;
+                if (result.ok()) {
+                    setLines += plan.sets().lines().size();
+                } else {
+                    setsWritten = false;
+                    lastRejected = Optional.of(result);
+                    lastRejectedPayload = Optional.of(payload);
+                }
+            }
             for (FamilyPlan fp : plan.families()) {
-                if (fp.isEmpty()) continue;
+                if (fp.isEmpty() || !setsWritten) continue;
                 String payload = options.payloadHook().apply(fp.payload());
                 CommandResult result = dataplane.restore(fp.family(), payload);
                 restores++;
@@ -185,21 +234,74 @@ public final class Reconciler {
             if (options.verify() == VerifyMode.ON_NEXT_READ && lastRejected.isEmpty()) {
                 // Every transaction committed: the next read-back verifies and learns (VerifyMode).
                 unverified = Optional.of(new Unverified(applied));
+                requireNoSetProblems(plan);
                 return new SyncReport(backend(), first.counts(), restores, lines, attempt, mismatches,
-                        Duration.ofNanos(System.nanoTime() - start), false);
+                        Duration.ofNanos(System.nanoTime() - start), false,
+                        new SyncReport.SetSync(foundSets.missingMembers(), foundSets.extraMembers(), setRestores, setLines));
             }
             tables = readAll();
             for (FamilyPlan fp : applied) mismatches += learn(fp, tables.get(fp.family()));
-            plan = planFor(desired, tables);
+            plan = planFor(desired, tables, readSets());
         }
         if (!plan.isEmpty()) {
             String why = lastRejected.map(r -> "restore rejected the payload (exit " + r.exitCode() + ")")
                     .orElse("the kernel still differs after " + attempt + " attempt(s) (changed concurrently?)");
-            throw new ReconcileException("sync failed: " + why + "; still to do: " + plan.counts(),
+            throw new ReconcileException("sync failed: " + why + "; still to do: " + plan.counts()
+                    + (plan.sets().isEmpty() ? "" : ", " + plan.sets().lines().size() + " set line(s)"),
                     lastRejectedPayload, lastRejected.map(CommandResult::stderr));
         }
+        requireNoSetProblems(plan);
         return new SyncReport(backend(), first.counts(), restores, lines, attempt, mismatches,
-                Duration.ofNanos(System.nanoTime() - start), true);
+                Duration.ofNanos(System.nanoTime() - start), true,
+                new SyncReport.SetSync(foundSets.missingMembers(), foundSets.extraMembers(), setRestores, setLines));
+    }
+
+    /** A set only a person can fix (see {@link SetPlan#problems()}) fails the sync once everything else is done. */
+    private static void requireNoSetProblems(Plan plan) {
+        if (!plan.sets().problems().isEmpty()) {
+            throw new ReconcileException("sync failed: " + String.join("; ", plan.sets().problems()), Optional.empty(), Optional.empty());
+        }
+    }
+
+    private Optional<KernelSets> readSets() {
+        if (sets.isEmpty()) return Optional.empty();
+        try {
+            lastSets = Optional.of(sets.get().read(lastSets));
+            return lastSets;
+        } catch (RuntimeException e) {
+            lastSets = Optional.empty();
+            throw e;
+        }
+    }
+
+    /**
+     * The set side of a plan. Which sets rules reference is read from every chain of the
+     * read-back, fwpolicy's or not: the kernel refuses to destroy a referenced set.
+     */
+    private SetPlan planSets(RuleSet desired, Map<Family, KernelTable> tables, Optional<KernelSets> kernel) {
+        var wanted = desiredSets(desired);
+        if (kernel.isEmpty()) {
+            if (wanted.isEmpty()) return SetPlan.NONE;
+            throw new ReconcileException("the rule set matches kernel sets (" + wanted.get(0).name() + ", …) but this reconciler"
+                    + " manages no ipsets", Optional.empty(), Optional.empty());
+        }
+        var specs = new ArrayList<String>();
+        tables.values().forEach(t -> t.chains().values().forEach(c -> c.rules().forEach(r -> specs.add(r.spec()))));
+        var managed = new java.util.LinkedHashMap<String, KernelSet>();
+        // A set of a family this reconciler does not manage (IPv6 on an IPv4-only host) is not its to destroy.
+        kernel.get().owned().forEach((name, set) -> {
+            if (set.shape().addressFamily().map(options.families()::contains).orElse(true)) managed.put(name, set);
+        });
+        var view = new KernelSets(managed, kernel.get().foreign(), kernel.get().raw());
+        return setPlanner.plan(wanted, view, SetReferences.in(specs));
+    }
+
+    private List<KernelSet> desiredSets(RuleSet desired) {
+        if (lastDesiredSets.isPresent() && lastDesiredSets.get().ruleSet() == desired) return lastDesiredSets.get().sets();
+        var list = desired.sets().stream().filter(s -> options.families().contains(s.family()))
+                .map(s -> KernelSet.desired(s.name(), s.family(), s.members(), SetShape.DEFAULT_MAX_ELEMENTS)).toList();
+        lastDesiredSets = Optional.of(new DesiredSets(desired, list));
+        return list;
     }
 
     /**
@@ -305,7 +407,7 @@ public final class Reconciler {
         return t;
     });
 
-    private Plan planFor(RuleSet desired, Map<Family, KernelTable> tables) {
+    private Plan planFor(RuleSet desired, Map<Family, KernelTable> tables, Optional<KernelSets> kernelSets) {
         List<FamilyPlan> families = new ArrayList<>();
         long version = prints.version();
         tables.forEach((family, table) -> {
@@ -319,7 +421,7 @@ public final class Reconciler {
             else lastQuiet.remove(family);
             families.add(plan);
         });
-        return new Plan(backend(), families);
+        return new Plan(backend(), families, planSets(desired, tables, kernelSets));
     }
 
     private void pause(int attempt) {

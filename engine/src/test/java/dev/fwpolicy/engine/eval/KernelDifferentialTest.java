@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fwpolicy.engine.compile.Compiler;
 import dev.fwpolicy.engine.vocabulary.Direction;
 import dev.fwpolicy.engine.vocabulary.Verdict;
+import dev.fwpolicy.engine.ipset.IpsetSaveParser;
+import dev.fwpolicy.engine.ipset.KernelSet;
+import dev.fwpolicy.engine.ipset.KernelSets;
+import dev.fwpolicy.engine.ipset.SetPlanner;
+import dev.fwpolicy.engine.ipset.SetShape;
 import dev.fwpolicy.engine.ir.CompiledRule;
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.ir.Target;
@@ -117,7 +122,7 @@ class KernelDifferentialTest {
     private void check(String backend, long seed) {
         int block = policyIndex++ % 1000;
         int low = PolicyGenerator.SOURCE_PORT_BASE + block * SOURCE_PORTS_PER_POLICY;
-        var gen = new PolicyGenerator(seed, low, low + SOURCE_PORTS_PER_POLICY - 1);
+        var gen = new PolicyGenerator(seed, low, low + SOURCE_PORTS_PER_POLICY - 1).withKernelSets();
         // Every other policy goes through the real compiler (policy text → lowering → its
         // rendering); the rest are built straight from IR, which reaches shapes the language
         // cannot write (e.g. tcp-reset, per-family rules without addresses).
@@ -154,12 +159,12 @@ class KernelDifferentialTest {
             if (inbound.isPresent() && inbound.get().verdict() != Verdict.ALLOW) {
                 throw new AssertionError("the loopback rule must let " + flow + " back in:\n" + inbound.get().explain());
             }
-            var kernelRuleSet = kernelModel(rs, flow.family(), dump);
+            var kernelRuleSet = kernelModel(rs, flow.family(), dump, kernelSets());
             var kernelDecision = kernelRuleSet.evaluator().decide(flow);
             boolean countersAgree = moved.equals(expected.stream().collect(Collectors.toMap(id -> id, id -> 1L)));
             boolean outcomeAgrees = expectedOutcomes(decision).contains(observed);
             totals.merge(flow.direction().keyword() + " " + flow.protocol().orElseThrow().keyword() + " " + decision.verdict() + " -> " + observed, 1, Integer::sum);
-            boolean readBackAgrees = kernelRuleSet.drift().isEmpty() && kernelRuleSet.unmodelled().isEmpty() && kernelDecision.ruleId().equals(decision.ruleId());
+            boolean readBackAgrees = kernelRuleSet.drift().isEmpty() && kernelRuleSet.unmodelled().isEmpty() && kernelRuleSet.setDrift().isEmpty() && kernelDecision.ruleId().equals(decision.ruleId());
             if (!countersAgree || !outcomeAgrees || !readBackAgrees) {
                 throw new AssertionError("model and kernel disagree (" + backend + ", seed " + seed + ")\n"
                         + "flow: " + flow + "\n"
@@ -176,6 +181,9 @@ class KernelDifferentialTest {
             if (overLoopback) totals.merge(backend + " loopback flows", 1, Integer::sum);
         }
         totals.merge(backend + " policies", 1, Integer::sum);
+        if (!rs.sets().isEmpty()) totals.merge(backend + " policies with kernel sets", 1, Integer::sum);
+        totals.merge(backend + " set-matched rules", (int) rs.allRules().filter(r -> r.match().source().flatMap(a -> a.set()).isPresent()
+                || r.match().destination().flatMap(a -> a.set()).isPresent()).count(), Integer::sum);
         totals.merge(backend + " flows", flows, Integer::sum);
         if (text != null) totals.merge(backend + " compiled policies", 1, Integer::sum);
     }
@@ -244,10 +252,23 @@ class KernelDifferentialTest {
 
     /** The kernel model every view uses: one parse of the read-back, classified by the planner. */
     static KernelModel kernelModel(RuleSet desired, Family family, String dump) {
+        return kernelModel(desired, family, dump, KernelSets.empty());
+    }
+
+    /** As above, with the kernel's sets ({@code ipset save}) so set-matched rules are modelled. */
+    static KernelModel kernelModel(RuleSet desired, Family family, String dump, KernelSets sets) {
         var table = SaveParser.parse(family, RuleSet.TABLE, dump);
         var plan = Planner.plan(desired, family, table, new ExpectedPrints());
+        // The sets as the kernel holds them, classified by the reconciler's set planner.
+        var desiredSets = desired.sets().stream().filter(x -> x.family() == family)
+                .map(x -> KernelSet.desired(x.name(), x.family(), x.members(), SetShape.DEFAULT_MAX_ELEMENTS)).toList();
+        var owned = new java.util.LinkedHashMap<String, KernelSet>();
+        sets.owned().forEach((name, set) -> {
+            if (desiredSets.stream().anyMatch(d -> d.name().equals(name))) owned.put(name, set);
+        });
+        var setPlan = new SetPlanner().plan(desiredSets, new KernelSets(owned, List.of(), ""), Set.copyOf(owned.keySet()));
         var view = new KernelView(Map.of(family, table),
-                new Plan(new DetectedBackend(Backend.NFT, "test", "test"), List.of(plan)));
+                new Plan(new DetectedBackend(Backend.NFT, "test", "test"), List.of(plan), setPlan), sets);
         return KernelModel.of(view, Set.of(family));
     }
 
@@ -261,7 +282,29 @@ class KernelDifferentialTest {
      * foreign bypass rules first, then the policy's chains and jumps, as one restore per family.
      * The other backend's tables are emptied so only one backend ever sees the packets.
      */
+    private static KernelSets kernelSets() {
+        return IpsetSaveParser.parse(net.exec(net.server, null, "ipset", "save"));
+    }
+
+    /**
+     * The policy's kernel sets, by the same planner the reconciler uses: created before the
+     * rules that name them (every earlier set is still named by the old rules then), and the
+     * earlier policies' sets destroyed once the new rules replaced the old.
+     */
+    private static void loadSets(RuleSet rs, boolean rulesReplaced) {
+        var desired = rs.sets().stream().map(s -> KernelSet.desired(s.name(), s.family(), s.members(), SetShape.DEFAULT_MAX_ELEMENTS)).toList();
+        var kernel = kernelSets();
+        var plan = new SetPlanner().plan(desired, kernel, rulesReplaced ? Set.of() : kernel.owned().keySet());
+        if (!plan.isEmpty()) net.exec(net.server, plan.payload(), "ipset", "restore");
+    }
+
     private static void load(String backend, RuleSet rs) {
+        loadSets(rs, false);
+        loadRules(backend, rs);
+        loadSets(rs, true);
+    }
+
+    private static void loadRules(String backend, RuleSet rs) {
         String other = backend.equals("nft") ? "legacy" : "nft";
         for (var f : Family.values()) {
             String prefix = f == Family.V4 ? "iptables-" : "ip6tables-";

@@ -139,10 +139,12 @@ public final class RuleSetBuilder {
     /** iptables-save's order: -s, -d, -i/-o, -p, then matches as given. */
     static List<String> matchParts(Match m, String chain) {
         var parts = new ArrayList<String>();
-        m.source().ifPresent(a -> parts.add(IptablesText.addressMatch("-s", a)));
-        m.destination().ifPresent(a -> parts.add(IptablesText.addressMatch("-d", a)));
+        m.source().filter(a -> a.set().isEmpty()).ifPresent(a -> parts.add(IptablesText.addressMatch("-s", a)));
+        m.destination().filter(a -> a.set().isEmpty()).ifPresent(a -> parts.add(IptablesText.addressMatch("-d", a)));
         if (m.loopbackInterface()) parts.add(chain.contains("OUTPUT") || chain.startsWith("FWP-O-") ? "-o lo" : "-i lo");
         m.protocol().ifPresent(p -> parts.add("-p " + IptablesText.protocol(p)));
+        m.source().flatMap(a -> a.set().map(s -> "-m set " + (a.negated() ? "! " : "") + "--match-set " + s.name() + " src")).ifPresent(parts::add);
+        m.destination().flatMap(a -> a.set().map(s -> "-m set " + (a.negated() ? "! " : "") + "--match-set " + s.name() + " dst")).ifPresent(parts::add);
         var proto = m.protocol().orElse(null);
         if (proto != null && proto.hasPorts()) {
             var single = new ArrayList<String>();
@@ -181,7 +183,7 @@ public final class RuleSetBuilder {
     }
 
     private static String addr(AddressMatch a) {
-        return (a.negated() ? "not " : "") + a.cidr().source();
+        return (a.negated() ? "not " : "") + a.set().map(s -> "$" + s.set()).orElse(a.cidr().source());
     }
 
     private static String portsSource(List<PortRange> ranges) {

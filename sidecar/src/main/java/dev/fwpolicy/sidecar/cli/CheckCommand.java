@@ -1,10 +1,9 @@
 package dev.fwpolicy.sidecar.cli;
 
-import dev.fwpolicy.sidecar.json.DiagnosticsJson;
+import dev.fwpolicy.sidecar.json.CheckJson;
 import dev.fwpolicy.sidecar.source.PolicyInputs;
 import dev.fwpolicy.engine.eval.PolicyCheck;
 import dev.fwpolicy.engine.diag.DiagnosticPrinter;
-import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -35,14 +34,7 @@ public final class CheckCommand implements Callable<Integer> {
         boolean failed = result.hasErrors() || warningsAreErrors && result.warningCount() > 0;
         var out = spec.commandLine().getOut();
         if (format == OutputFormat.json) {
-            var json = new JsonObject()
-                    .put("ok", !failed)
-                    .put("files", sources.size())
-                    .put("errors", result.errorCount())
-                    .put("warnings", result.warningCount())
-                    .put("rules", result.ruleSet().map(r -> r.ruleCount()).orElse(0))
-                    .put("revision", result.ruleSet().map(r -> r.revision()).orElse(null))
-                    .put("diagnostics", DiagnosticsJson.toJson(result.diagnostics()));
+            var json = CheckJson.toJson(result, sources.size(), !failed);
             out.println(json.encodePrettily());
         } else {
             var err = spec.commandLine().getErr();

@@ -1,6 +1,10 @@
 package dev.fwpolicy.sidecar.cli;
 
 import dev.fwpolicy.sidecar.source.PolicyInputs;
+import dev.fwpolicy.engine.ipset.KernelSet;
+import dev.fwpolicy.engine.ipset.KernelSets;
+import dev.fwpolicy.engine.ipset.SetPlanner;
+import dev.fwpolicy.engine.ipset.SetShape;
 import dev.fwpolicy.engine.net.Family;
 import dev.fwpolicy.engine.iptables.RestoreRenderer;
 import java.nio.file.Path;
@@ -13,6 +17,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "compile", mixinStandardHelpOptions = true,
         description = {"Compile policy files and print the iptables-restore payload (filter table) on stdout.",
             "This is the whole rule set for an empty kernel; 'fwpolicy apply' sends only the difference.",
+            "When sets became kernel sets, the ipset restore payload comes first and each section starts",
+            "with a '# ---' marker line naming the tool it is for.",
             "Diagnostics go to stderr; on errors nothing is printed on stdout and the exit code is 1."})
 public final class CompileCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILES|DIRS", description = "Policy files, or directories of *.fwpolicy files.")
@@ -20,6 +26,9 @@ public final class CompileCommand implements Callable<Integer> {
 
     @Option(names = "--family", description = "4 or 6: only the iptables (4) or ip6tables (6) payload. Default: both.")
     Integer family;
+
+    @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}); json lists the kernel sets with their members and every payload.")
+    OutputFormat format;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -32,8 +41,31 @@ public final class CompileCommand implements Callable<Integer> {
         var result = PolicyInputs.compile(paths, spec.commandLine().getErr(), PolicyInputs.Report.ALL);
         if (result.ruleSet().isEmpty()) return ExitCodes.FAILED;
         var out = spec.commandLine().getOut();
-        for (var f : Family.values()) {
-            if (family == null || (family == 4) == (f == Family.V4)) out.print(RestoreRenderer.render(result.ruleSet().get(), f));
+        var ruleSet = result.ruleSet().get();
+        var families = java.util.Arrays.stream(Family.values()).filter(f -> family == null || (family == 4) == (f == Family.V4)).toList();
+        // What an empty kernel needs: the same planner that apply uses, against no sets at all.
+        var desiredSets = ruleSet.sets().stream().filter(s -> families.contains(s.family()))
+                .map(s -> KernelSet.desired(s.name(), s.family(), s.members(), SetShape.DEFAULT_MAX_ELEMENTS)).toList();
+        String setPayload = new SetPlanner().plan(desiredSets, KernelSets.empty(), java.util.Set.of()).payload();
+        if (format == OutputFormat.json) {
+            var sets = new io.vertx.core.json.JsonArray();
+            ruleSet.sets().stream().filter(s -> families.contains(s.family())).forEach(s -> sets.add(new io.vertx.core.json.JsonObject()
+                    .put("setName", s.name()).put("family", s.family().label()).put("policyName", s.policy()).put("declaredAs", s.set())
+                    .put("members", new io.vertx.core.json.JsonArray(s.members().stream().map(c -> (Object) c.source()).toList()))));
+            var payloads = new io.vertx.core.json.JsonObject();
+            if (!setPayload.isEmpty()) payloads.put("ipset", setPayload);
+            for (var f : families) payloads.put(f.label(), RestoreRenderer.render(ruleSet, f));
+            out.println(new io.vertx.core.json.JsonObject().put("revision", ruleSet.revision()).put("sets", sets)
+                    .put("payloads", payloads).encodePrettily());
+            out.flush();
+            return ExitCodes.OK;
+        }
+        // Without kernel sets the output stays one plain iptables-restore payload, as before.
+        boolean marked = !setPayload.isEmpty();
+        if (marked) out.print("# --- ipset restore ---\n" + setPayload);
+        for (var f : families) {
+            if (marked) out.print("# --- " + (f == Family.V4 ? "iptables" : "ip6tables") + "-restore --noflush (" + f.label() + ") ---\n");
+            out.print(RestoreRenderer.render(ruleSet, f));
         }
         out.flush();
         return ExitCodes.OK;

@@ -90,6 +90,10 @@ public final class EvalCommand implements Callable<Integer> {
             kernelModel = java.util.Optional.of(model);
             if (format == OutputFormat.text) {
                 if (model.drift().isEmpty()) out.println("kernel: fwpolicy's chains hold exactly the policy's rules");
+                for (var s : model.setDrift()) {
+                    out.println("kernel set differs from the policy: " + s.name() + " missing-member " + s.missingMembers()
+                            + ", extra-member " + s.extraMembers() + " (rules matching it are evaluated with the kernel's members)");
+                }
                 for (var d : model.drift()) {
                     out.println("kernel differs from the policy: " + d.status().label() + " " + d.family().label() + " "
                             + d.chain() + d.id().map(i -> " " + i).orElse("")
@@ -130,7 +134,10 @@ public final class EvalCommand implements Callable<Integer> {
     private static io.vertx.core.json.JsonObject kernelJson(KernelModel model, JsonArray decisions) {
         var drift = new JsonArray();
         model.drift().forEach(d -> drift.add(DriftJson.of(d)));
-        return new io.vertx.core.json.JsonObject().put("against", "kernel").put("drift", drift)
+        var sets = new JsonArray();
+        model.setDrift().forEach(s -> sets.add(new io.vertx.core.json.JsonObject().put("setName", s.name())
+                .put("missingMembers", s.missingMembers()).put("extraMembers", s.extraMembers())));
+        return new io.vertx.core.json.JsonObject().put("against", "kernel").put("drift", drift).put("setDrift", sets)
                 .put("unmodelled", new JsonArray(model.unmodelled())).put("decisions", decisions);
     }
 }

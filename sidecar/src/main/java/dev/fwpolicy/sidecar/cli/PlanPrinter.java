@@ -1,5 +1,6 @@
 package dev.fwpolicy.sidecar.cli;
 
+import dev.fwpolicy.engine.ipset.SetChange;
 import dev.fwpolicy.engine.dataplane.DetectedBackend;
 import dev.fwpolicy.engine.reconcile.Drift;
 import dev.fwpolicy.engine.reconcile.DriftStatus;
@@ -25,11 +26,21 @@ final class PlanPrinter {
             for (Drift d : plan.problems()) {
                 out.printf("%-2s %-4s %-22s %-13s %s%n", symbol(d.status()), d.family().label(), d.chain(), d.status().label(), d.line());
             }
+            for (var s : plan.sets().changes()) {
+                if (s.kind() == SetChange.Kind.IN_SYNC) continue;
+                out.printf("%-2s %-4s %-22s %-13s %s%n", "s", "set", s.name(), s.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                        "missing-member " + s.missingMembers() + ", extra-member " + s.extraMembers());
+            }
             // Chains no longer desired go once the jumps into them are gone.
             plan.families().forEach(f -> f.ops().stream().filter(op -> op instanceof PlanOp.DeleteChain).forEach(op ->
                     out.printf("%-2s %-4s %-22s %-13s %s%n", "-:", f.family().label(), op.chain(), "unknown", op.restoreLine())));
         }
+        plan.sets().problems().forEach(p -> out.println("cannot repair: " + p));
         if (payloads) {
+            if (!plan.sets().isEmpty()) {
+                out.println("--- set payload (ipset restore, before the iptables payloads) ---");
+                out.print(plan.sets().payload());
+            }
             plan.families().stream().filter(f -> !f.isEmpty()).forEach(f -> {
                 out.println("--- " + f.family().label() + " payload (iptables-restore --noflush --wait) ---");
                 out.print(f.payload());
@@ -55,6 +66,7 @@ final class PlanPrinter {
             case MOVED -> ">";
             case TAMPERED -> "~";
             case MISSING_CHAIN -> "+:";
+            case MISSING_MEMBER, EXTRA_MEMBER -> "s";
             case IN_SYNC, FOREIGN -> " ";
         };
     }
@@ -62,6 +74,7 @@ final class PlanPrinter {
     static JsonObject json(Plan plan) {
         var changes = DriftJson.problems(plan);
         var payloads = new JsonObject();
+        if (!plan.sets().isEmpty()) payloads.put("ipset", plan.sets().payload());
         plan.families().stream().filter(f -> !f.isEmpty()).forEach(f -> payloads.put(f.family().label(), f.payload()));
         return new JsonObject()
                 .put("backend", backend(plan.backend()))
@@ -70,6 +83,8 @@ final class PlanPrinter {
                 .put("payloadLines", plan.payloadLines())
                 .put("summary", DriftJson.summary(plan.countsByStatus()))
                 .put("changes", changes)
+                .put("sets", DriftJson.sets(plan.sets()))
+                .put("setProblems", new JsonArray(new ArrayList<Object>(plan.sets().problems())))
                 .put("payloads", payloads);
     }
 
@@ -82,12 +97,14 @@ final class PlanPrinter {
                 .put("payloadLines", r.payloadLines())
                 .put("attempts", r.attempts())
                 .put("renderMismatches", r.renderMismatches())
-                .put("durationMillis", r.duration().toMillis())
+                .put("setSync", new JsonObject().put("missingMembers", r.sets().missingMembers()).put("extraMembers", r.sets().extraMembers())
+                        .put("restoreInvocations", r.sets().restoreInvocations()).put("payloadLines", r.sets().payloadLines()))
+                .put("durationMs", r.duration().toMillis())
                 .put("warnings", new JsonArray(new ArrayList<Object>(r.warnings())));
     }
 
     private static JsonObject backend(DetectedBackend b) {
-        return new JsonObject().put("name", b.backend().label()).put("version", b.version()).put("reason", b.reason());
+        return dev.fwpolicy.sidecar.json.JsonWords.backend(b);
     }
 
     private static JsonObject counts(ChangeCounts c) {

@@ -55,6 +55,10 @@ public final class StateCommand implements Callable<Integer> {
                             counters.map(c -> Long.toString(c.packets())).orElse("-"),
                             counters.map(c -> Long.toString(c.bytes())).orElse("-"), d.line());
                 }
+                for (var s : view.plan().sets().changes()) {
+                    out.printf("%-13s %-4s %-22s  set: missing-member %d, extra-member %d%n",
+                            s.missingMembers() + s.extraMembers() == 0 ? "in-sync" : "set-drift", "set", s.name(), s.missingMembers(), s.extraMembers());
+                }
                 var counts = view.plan().countsByStatus();
                 var summary = new StringBuilder("summary:");
                 for (DriftStatus s : DriftStatus.values()) summary.append(' ').append(s.label()).append(' ').append(counts.get(s)).append(',');

@@ -1,7 +1,6 @@
 package dev.fwpolicy.sidecar.cli;
 
 import dev.fwpolicy.sidecar.json.DecisionJson;
-import dev.fwpolicy.sidecar.json.DiagnosticsJson;
 import dev.fwpolicy.sidecar.source.PolicyInputs;
 import dev.fwpolicy.engine.eval.ExpectationRunner;
 import dev.fwpolicy.engine.ir.CompiledRule;
@@ -60,17 +59,17 @@ public final class TestCommand implements Callable<Integer> {
                 failures.add(new JsonObject()
                         .put("test", f.test().name().text())
                         .put("expectation", f.expectText())
-                        .put("location", DiagnosticsJson.location(f.expectation().span()))
+                        .put("location", f.expectation().span().location())
                         .put("expected", f.expectation().verdict().keyword())
                         .put("decision", DecisionJson.toJson(f.decision())));
             }
-            var json = new JsonObject().put("ok", !failed).put("expectations", report.results().size())
-                    .put("failed", report.failures().size()).put("failures", failures);
+            var json = new JsonObject().put("ok", !failed).put("expectationCount", report.results().size())
+                    .put("failedCount", report.failures().size()).put("failures", failures);
             if (showCoverage) {
                 var uncovered = new JsonArray();
                 report.coverage().uncovered().forEach(r -> uncovered.add(DecisionJson.rule(r)));
                 json.put("coverage", new JsonObject().put("percent", percent)
-                        .put("covered", report.coverage().covered().size()).put("uncovered", uncovered));
+                        .put("coveredCount", report.coverage().covered().size()).put("uncovered", uncovered));
                 if (threshold != null) json.put("threshold", threshold);
             }
             out.println(json.encodePrettily());

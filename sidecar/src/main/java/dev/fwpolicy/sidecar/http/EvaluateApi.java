@@ -194,6 +194,9 @@ final class EvaluateApi {
         } else {
             json = new JsonObject().put("against", "kernel").put("revision", revision).put("decisions", new JsonArray());
         }
-        return json.put("drift", drift).put("unmodelled", new JsonArray(model.unmodelled()));
+        var sets = new JsonArray();
+        model.setDrift().forEach(x -> sets.add(new JsonObject().put("setName", x.name()).put("missingMembers", x.missingMembers())
+                .put("extraMembers", x.extraMembers())));
+        return json.put("drift", drift).put("setDrift", sets).put("unmodelled", new JsonArray(model.unmodelled()));
     }
 }

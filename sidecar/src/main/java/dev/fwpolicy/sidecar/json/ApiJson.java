@@ -20,18 +20,9 @@ import java.util.Optional;
 public final class ApiJson {
     private ApiJson() {}
 
-    /** {@code {code, message, errors:[{code, message, location}]}}: every error the API returns. */
+    /** {@code {code, message, errors}}: every error the API returns; {@code errors} are diagnostics (docs/json.md). */
     public static JsonObject error(String code, String message, List<Diagnostic> diagnostics) {
-        return new JsonObject().put("code", code).put("message", message).put("errors", errors(diagnostics));
-    }
-
-    public static JsonArray errors(List<Diagnostic> diagnostics) {
-        var errors = new JsonArray();
-        for (var d : diagnostics) {
-            errors.add(new JsonObject().put("code", d.code()).put("message", d.message())
-                    .put("severity", d.severity().label()).put("location", d.span().location()));
-        }
-        return errors;
+        return new JsonObject().put("code", code).put("message", message).put("errors", DiagnosticsJson.errors(diagnostics));
     }
 
     public static JsonObject status(ServiceSnapshot s) {
@@ -40,8 +31,7 @@ public final class ApiJson {
                 .put("sourceGone", s.sourceGone().orElse(null))
                 .put("startedAt", s.startedAt().toString())
                 .put("ready", s.ready())
-                .put("backend", new JsonObject().put("name", s.backend().name()).put("version", s.backend().version())
-                        .put("reason", s.backend().reason()))
+                .put("backend", JsonWords.backend(s.backend().name(), s.backend().version(), s.backend().reason()))
                 .put("policy", s.policy().map(ApiJson::policy).orElse(null))
                 .put("appliedRevision", s.applied().orElse(null))
                 .put("inForce", s.inForce())
@@ -54,7 +44,7 @@ public final class ApiJson {
     public static JsonObject policy(ActivePolicy p) {
         return new JsonObject().put("revision", p.revision()).put("source", p.source())
                 .put("files", new JsonArray(p.files())).put("loadedAt", p.loadedAt().toString())
-                .put("rules", p.ruleSet().ruleCount()).put("warnings", DiagnosticsJson.toJson(p.warnings()));
+                .put("ruleCount", p.ruleSet().ruleCount()).put("warnings", DiagnosticsJson.toJson(p.warnings()));
     }
 
     public static JsonObject sync(SyncRecord r) {
@@ -75,7 +65,7 @@ public final class ApiJson {
 
     public static JsonObject problem(PolicyProblem p) {
         return new JsonObject().put("at", p.at().toString()).put("reason", p.reason()).put("message", p.message())
-                .put("errors", errors(p.diagnostics()))
+                .put("errors", DiagnosticsJson.errors(p.diagnostics()))
                 .put("diagnostics", DiagnosticsJson.toJson(p.diagnostics()));
     }
 
@@ -86,18 +76,14 @@ public final class ApiJson {
             int position = positions.merge(r.family().label() + "/" + r.chain(), 1, Integer::sum);
             array.add(rule(r, position));
         });
-        return new JsonObject().put("revision", p.revision()).put("table", RuleSet.TABLE).put("count", array.size())
+        return new JsonObject().put("revision", p.revision()).put("table", RuleSet.TABLE).put("ruleCount", array.size())
                 .put("rules", array);
     }
 
+    /** A rule of {@code GET /v1/rules}: the shape of {@link DecisionJson#rule} plus its place in its chain. */
     public static JsonObject rule(CompiledRule r, int position) {
-        var origin = r.origin();
-        return new JsonObject().put("id", r.id()).put("family", r.family().label()).put("chain", r.chain())
-                .put("position", position).put("action", dev.fwpolicy.engine.iptables.IptablesText.target(r.target())).put("text", r.saveLine())
-                .put("kind", origin.kind().name().toLowerCase(java.util.Locale.ROOT))
-                .put("source", origin.span().line() > 0 ? origin.span().location() : null)
-                .put("statement", origin.text()).put("policy", origin.policy().orElse(null))
-                .put("note", origin.note().orElse(null));
+        return DecisionJson.rule(r).put("position", position)
+                .put("action", dev.fwpolicy.engine.iptables.IptablesText.target(r.target()));
     }
 
     /** {@code GET /v1/diff}: what a sync would repair, classified, and the exact payloads. */
@@ -105,17 +91,12 @@ public final class ApiJson {
         var payloads = new JsonObject();
         plan.families().stream().filter(f -> !f.isEmpty()).forEach(f -> payloads.put(f.family().label(), f.payload()));
         var c = plan.counts();
-        return new JsonObject().put("revision", revision).put("empty", plan.isEmpty())
+        return new JsonObject().put("revision", revision).put("inSync", plan.isEmpty())
                 .put("counts", counts(new SyncCounts(c.added(), c.removed(), c.moved(), c.repaired(), c.unchanged())))
                 .put("changes", DriftJson.problems(plan)).put("payloads", payloads);
     }
 
     public static JsonObject check(dev.fwpolicy.engine.compile.CompileResult result, int files) {
-        Optional<RuleSet> rs = result.ruleSet();
-        return new JsonObject().put("ok", !result.hasErrors()).put("files", files)
-                .put("errorCount", result.errorCount()).put("warningCount", result.warningCount())
-                .put("rules", rs.map(RuleSet::ruleCount).orElse(0)).put("revision", rs.map(RuleSet::revision).orElse(null))
-                .put("errors", errors(result.diagnostics().stream().filter(Diagnostic::isError).toList()))
-                .put("diagnostics", DiagnosticsJson.toJson(result.diagnostics()));
+        return CheckJson.toJson(result, files, !result.hasErrors());
     }
 }

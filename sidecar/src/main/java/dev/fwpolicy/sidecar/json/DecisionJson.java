@@ -21,25 +21,28 @@ public final class DecisionJson {
         for (var s : d.trace()) {
             var step = new JsonObject().put("depth", s.depth()).put("rule", rule(s.rule())).put("matched", s.matched());
             s.mismatch().ifPresent(m -> step.put("mismatch", new JsonObject()
-                    .put("field", m.field().name().toLowerCase(java.util.Locale.ROOT)).put("reason", m.reason())));
+                    .put("field", JsonWords.word(m.field())).put("reason", m.reason())));
             trace.add(step);
         }
         return json.put("trace", trace);
     }
 
+    /**
+     * A compiled rule, the same in every output: {@code statement} is what the author wrote,
+     * {@code iptables} the line the kernel holds, {@code location} where it was written.
+     */
     public static JsonObject rule(CompiledRule r) {
         var o = r.origin();
-        var json = new JsonObject()
+        return new JsonObject()
                 .put("id", r.id())
                 .put("family", r.family().label())
                 .put("chain", r.chain())
-                .put("kind", o.kind().name().toLowerCase(java.util.Locale.ROOT))
-                .put("text", o.text())
-                .put("iptables", r.saveLine());
-        if (o.span().line() > 0) json.put("location", DiagnosticsJson.location(o.span()));
-        o.policy().ifPresent(p -> json.put("policy", p));
-        o.note().ifPresent(n -> json.put("note", n));
-        return json;
+                .put("kind", JsonWords.word(o.kind()))
+                .put("statement", o.text())
+                .put("iptables", r.saveLine())
+                .put("location", o.span().line() > 0 ? o.span().location() : null)
+                .put("policyName", o.policy().orElse(null))
+                .put("note", o.note().orElse(null));
     }
 
     public static JsonObject flow(Flow f) {

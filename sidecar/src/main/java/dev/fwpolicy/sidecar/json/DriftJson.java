@@ -1,5 +1,6 @@
 package dev.fwpolicy.sidecar.json;
 
+import dev.fwpolicy.engine.ipset.SetPlan;
 import dev.fwpolicy.engine.ir.CompiledRule;
 import dev.fwpolicy.engine.reconcile.Drift;
 import dev.fwpolicy.engine.reconcile.DriftStatus;
@@ -10,7 +11,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.Map;
 
 /**
- * The one JSON shape of a classified rule or chain ({@link Drift}), used by {@code diff},
+ * The one JSON shape of a classified rule or chain ({@link Drift}) and of a kernel set's drift, used by {@code diff},
  * {@code state}, {@code eval --against kernel}, {@code GET /v1/state}, {@code GET /v1/diff} and
  * {@code POST /v1/evaluate}: the engine decides the status once, every view prints it this way.
  */
@@ -18,22 +19,22 @@ public final class DriftJson {
     private DriftJson() {}
 
     /**
-     * {@code {status, family, chain, position, id, text, policy, kernel, source, packets, bytes}}:
+     * {@code {status, family, chain, position, id, text, desired, kernel, location, packets, bytes}}:
      * {@code text} is the line to show (the policy's for what a sync writes, the kernel's for what
-     * it removes), {@code source} the {@code file:line:col} of the statement the identity belongs to.
+     * it removes), {@code location} the {@code file:line:col} of the statement the identity belongs to.
      */
     public static JsonObject of(Drift d) {
         var o = new JsonObject().put("status", d.status().label()).put("family", d.family().label()).put("chain", d.chain())
                 .put("position", d.position()).put("id", d.id().orElse(null)).put("text", d.line());
-        d.desired().ifPresent(r -> o.put("policy", r.saveLine()));
+        d.desired().ifPresent(r -> o.put("desired", r.saveLine()));
         d.kernel().ifPresent(k -> o.put("kernel", k.saveLine()));
-        o.put("source", d.desired().map(DriftJson::source).orElse(null));
+        o.put("location", d.desired().map(DriftJson::location).orElse(null));
         d.kernel().flatMap(k -> k.counters()).ifPresent(c -> o.put("packets", c.packets()).put("bytes", c.bytes()));
         return o;
     }
 
     /** Where a rule was written, looked up by its identity: the kernel comment carries no line numbers. */
-    static String source(CompiledRule r) {
+    static String location(CompiledRule r) {
         return r.origin().span().line() > 0 ? r.origin().span().location() : null;
     }
 
@@ -59,8 +60,22 @@ public final class DriftJson {
     public static JsonObject state(String revision, KernelView view) {
         var rules = new JsonArray();
         view.plan().drift().forEach(d -> rules.add(of(d)));
-        return new JsonObject().put("revision", revision).put("backend", view.plan().backend().backend().label())
-                .put("inSync", view.plan().problems().isEmpty())
-                .put("summary", summary(view.plan().countsByStatus())).put("rules", rules);
+        return new JsonObject().put("revision", revision).put("backend", JsonWords.backend(view.plan().backend()))
+                .put("inSync", view.plan().problems().isEmpty() && view.plan().sets().isEmpty())
+                .put("summary", summary(view.plan().countsByStatus())).put("rules", rules).put("sets", sets(view.plan().sets()));
+    }
+
+    /**
+     * fwpolicy's kernel sets: {@code {setName, change, missingMembers, extraMembers}} per set, where
+     * {@code change} is what a sync does to it ({@code in-sync}, {@code created}, {@code edited},
+     * {@code swapped}, {@code repaired}, {@code destroyed}, …).
+     */
+    public static JsonArray sets(SetPlan sets) {
+        var array = new JsonArray();
+        for (var c : sets.changes()) {
+            array.add(new JsonObject().put("setName", c.name()).put("change", c.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+                    .put("missingMembers", c.missingMembers()).put("extraMembers", c.extraMembers()));
+        }
+        return array;
     }
 }

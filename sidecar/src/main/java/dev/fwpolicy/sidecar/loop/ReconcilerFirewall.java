@@ -2,6 +2,7 @@ package dev.fwpolicy.sidecar.loop;
 
 import dev.fwpolicy.engine.dataplane.BackendChoice;
 import dev.fwpolicy.engine.dataplane.CommandRunner;
+import dev.fwpolicy.engine.dataplane.IpsetDataplane;
 import dev.fwpolicy.engine.dataplane.IptablesDataplane;
 import dev.fwpolicy.engine.dataplane.ProcessCommandRunner;
 import dev.fwpolicy.engine.ir.RuleSet;
@@ -45,8 +46,10 @@ public final class ReconcilerFirewall implements FirewallSync {
         // Verify on the next read: a committed restore is trusted, and the loop schedules a
         // verifying sync shortly after every write (LoopSettings.verifyDelay) instead of reading
         // every family back before the sync returns.
-        return new ReconcilerFirewall(new Reconciler(dataplane, ReconcilerOptions.defaults().withVerify(VerifyMode.ON_NEXT_READ).withFamilies(families)),
-                dataplane);
+        // fwpolicy's kernel sets are reconciled with the rules; opening reads them once, so a
+        // missing ipset tool or kernel support stops the sidecar at start with the reason.
+        return new ReconcilerFirewall(new Reconciler(dataplane, IpsetDataplane.open(runner),
+                ReconcilerOptions.defaults().withVerify(VerifyMode.ON_NEXT_READ).withFamilies(families)), dataplane);
     }
 
     @Override

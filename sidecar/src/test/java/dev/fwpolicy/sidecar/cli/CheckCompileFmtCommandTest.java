@@ -45,12 +45,13 @@ class CheckCompileFmtCommandTest {
         var file = write("bad.fwpolicy", "policy p {\n  inbound { allow tcp from $nope }\n}\n");
         var run = CliRun.of("check", "--format", "json", file.toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILED);
-        var json = new JsonObject(run.out());
+        var json = run.json();
         assertThat(json.getBoolean("ok")).isFalse();
         var d = json.getJsonArray("diagnostics").getJsonObject(0);
         assertThat(d.getString("code")).isEqualTo("undefined-name");
-        assertThat(d.getJsonObject("location").getInteger("line")).isEqualTo(2);
-        assertThat(d.getJsonObject("location").getInteger("column")).isEqualTo(28);
+        assertThat(d.getString("location")).endsWith(":2:28");
+        assertThat(d.getJsonObject("span").getInteger("line")).isEqualTo(2);
+        assertThat(d.getJsonObject("span").getInteger("column")).isEqualTo(28);
     }
 
     @Test

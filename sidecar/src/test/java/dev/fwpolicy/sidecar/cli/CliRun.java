@@ -15,4 +15,9 @@ record CliRun(int exitCode, String out, String err) {
         int code = cl.execute(args);
         return new CliRun(code, out.toString(), err.toString());
     }
+
+    /** What {@code --format json} printed, checked against docs/json.md's vocabulary. */
+    io.vertx.core.json.JsonObject json() {
+        return dev.fwpolicy.sidecar.testing.JsonVocabulary.check(new io.vertx.core.json.JsonObject(out), "CLI output");
+    }
 }

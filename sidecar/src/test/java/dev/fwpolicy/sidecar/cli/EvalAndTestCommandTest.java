@@ -3,8 +3,6 @@ package dev.fwpolicy.sidecar.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,16 +12,8 @@ class EvalAndTestCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {}
-
-    Run run(String... args) {
-        var out = new StringWriter();
-        var err = new StringWriter();
-        var cl = FwpolicyCommand.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     Path write(String name, String text) throws Exception {
@@ -46,7 +36,7 @@ class EvalAndTestCommandTest {
     void evalNamesTheDecidingRuleAsFileLineColumn() throws Exception {
         var file = write("web.fwpolicy", POLICY);
         var r = run("eval", file.toString(), "--flow", "inbound tcp 192.168.10.7:40000 -> 10.0.0.2:443");
-        assertThat(r.exit()).isZero();
+        assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("=> ALLOW by " + file + ":4:5: allow tcp from 192.168.10.0/24 to port 443 \"office\"");
         var deny = run("eval", file.toString(), "--flow", "inbound tcp 10.9.9.9:40000 -> 10.0.0.2:443");
         assertThat(deny.out()).contains("=> DENY by " + file + ":2:3: default inbound deny")
@@ -57,10 +47,10 @@ class EvalAndTestCommandTest {
     void evalJson() throws Exception {
         var file = write("web.fwpolicy", POLICY);
         var r = run("eval", file.toString(), "--format", "json", "--flow", "inbound udp [2001:db8::1]:5000 -> [2001:db8::2]:53");
-        assertThat(r.exit()).as(r.err()).isZero();
-        var json = new JsonObject(r.out());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        var json = r.json();
         assertThat(json.getString("verdict")).isEqualTo("reject");
-        assertThat(json.getJsonObject("rule").getJsonObject("location").getInteger("line")).isEqualTo(5);
+        assertThat(json.getJsonObject("rule").getString("location")).matches(".*:5:\\d+");
         assertThat(json.getJsonObject("rule").getString("family")).isEqualTo("ipv6");
         assertThat(json.getJsonArray("trace").size()).isGreaterThan(2);
     }
@@ -69,7 +59,7 @@ class EvalAndTestCommandTest {
     void evalRejectsABadFlowAsUsage() throws Exception {
         var file = write("web.fwpolicy", POLICY);
         var r = run("eval", file.toString(), "--flow", "inbound tcp 192.168.10.7 -> 10.0.0.2:443");
-        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(r.err()).contains("need a source and a destination port");
     }
 
@@ -82,7 +72,7 @@ class EvalAndTestCommandTest {
                 }
                 """);
         var r = run("test", file.toString());
-        assertThat(r.exit()).isEqualTo(ExitCodes.FAILED);
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.FAILED);
         assertThat(r.out()).contains(file + ":10:3: expectation failed: expect allow inbound tcp from 10.1.1.1 to port 443")
                 .contains("expected allow, got deny (ipv4)")
                 .contains("decided by " + file + ":2:3: default inbound deny")
@@ -97,7 +87,7 @@ class EvalAndTestCommandTest {
                 }
                 """);
         var r = run("check", file.toString());
-        assertThat(r.exit()).isEqualTo(ExitCodes.FAILED);
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.FAILED);
         assertThat(r.err()).contains(file + ":9:3: error[expectation-failed]: expected allow, got deny (ipv4), decided by "
                         + file + ":2:3: default inbound deny")
                 .contains("9 |   expect allow inbound tcp from 10.1.1.1 to port 443");
@@ -112,17 +102,17 @@ class EvalAndTestCommandTest {
                 }
                 """);
         var ok = run("test", file.toString(), "--coverage");
-        assertThat(ok.exit()).isZero();
+        assertThat(ok.exitCode()).isZero();
         // allow (v4 only: its address is IPv4) + reject (v4 and v6) = 3; the v6 reject is not reached.
         assertThat(ok.out()).contains("coverage: 66.7% (2 of 3 rules reached)").contains("reject udp to port 53")
                 .contains("ipv6  -A FWP-I-web");
-        assertThat(run("test", file.toString(), "--threshold", "60").exit()).isZero();
-        var json = new JsonObject(run("test", file.toString(), "--threshold", "80", "--format", "json").out());
+        assertThat(run("test", file.toString(), "--threshold", "60").exitCode()).isZero();
+        var json = run("test", file.toString(), "--threshold", "80", "--format", "json").json();
         assertThat(json.getBoolean("ok")).isFalse(); // all expectations hold, but coverage is under 80 %
-        assertThat(json.getInteger("failed")).isZero();
+        assertThat(json.getInteger("failedCount")).isZero();
         assertThat(json.getJsonObject("coverage").getJsonArray("uncovered").size()).isEqualTo(1);
         var under = run("test", file.toString(), "--threshold", "80");
-        assertThat(under.exit()).isEqualTo(ExitCodes.FAILED);
+        assertThat(under.exitCode()).isEqualTo(ExitCodes.FAILED);
         assertThat(under.out()).contains("coverage 66.7% is below the threshold of 80.0%");
     }
 
@@ -133,7 +123,7 @@ class EvalAndTestCommandTest {
         try (var dirs = Files.list(examples)) {
             for (var d : dirs.filter(Files::isDirectory).sorted().toList()) {
                 var r = run("test", d.toString(), "--threshold", "100");
-                assertThat(r.exit()).as(d + "\n" + r.out() + r.err()).isZero();
+                assertThat(r.exitCode()).as(d + "\n" + r.out() + r.err()).isZero();
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -58,26 +58,26 @@ class OneKernelModelKernelTest {
                 var expected = List.of("duplicate " + officeId, "duplicate " + officeId, "moved " + movedId);
 
                 var diff = CliRun.of("diff", "--netns", netns.name(), "--backend", backend, "--format", "json", WEB);
-                assertThat(statuses(new JsonObject(diff.out()).getJsonArray("changes"), d -> true)).as(diff.out())
+                assertThat(statuses(diff.json().getJsonArray("changes"), d -> true)).as(diff.out())
                         .containsExactlyInAnyOrderElementsOf(expected);
 
                 var eval = CliRun.of("eval", "--against", "kernel", "--netns", netns.name(), "--backend", backend, "--format", "json",
                         WEB, "--flow", FLOW);
                 assertThat(eval.exitCode()).as(eval.err()).isZero();
-                assertThat(statuses(new JsonObject(eval.out()).getJsonArray("drift"), d -> true)).containsExactlyInAnyOrderElementsOf(expected);
+                assertThat(statuses(eval.json().getJsonArray("drift"), d -> true)).containsExactlyInAnyOrderElementsOf(expected);
 
                 var state = CliRun.of("state", "--netns", netns.name(), "--backend", backend, "--format", "json", WEB);
                 assertThat(state.exitCode()).as(state.err()).isZero();
-                var stateJson = new JsonObject(state.out());
+                var stateJson = state.json();
                 assertThat(statuses(stateJson.getJsonArray("rules"), OneKernelModelKernelTest::isDrift)).containsExactlyInAnyOrderElementsOf(expected);
                 var movedRow = row(stateJson, "moved");
-                assertThat(movedRow.getString("source")).as("origin found by identity").matches(".*web\\.fwpolicy:13:5");
+                assertThat(movedRow.getString("location")).as("origin found by identity").matches(".*web\\.fwpolicy:13:5");
                 assertThat(movedRow.getLong("packets")).isNotNull();
                 assertThat(stateJson.getBoolean("inSync")).isFalse();
 
                 var http = svc.get("/v1/state").json();
                 assertThat(statuses(http.getJsonArray("rules"), OneKernelModelKernelTest::isDrift)).containsExactlyInAnyOrderElementsOf(expected);
-                assertThat(row(http, "moved").getString("source")).isEqualTo("web.fwpolicy:13:5");
+                assertThat(row(http, "moved").getString("location")).isEqualTo("web.fwpolicy:13:5");
 
                 var text = CliRun.of("state", "--netns", netns.name(), "--backend", backend, WEB);
                 assertThat(text.out()).contains("duplicate").contains("moved").contains("web.fwpolicy:13:5");
@@ -93,7 +93,7 @@ class OneKernelModelKernelTest {
             netns.restore(backend, "*filter\n-A INPUT -s 192.0.2.7/32 -m comment --comment \"copied from fwp1:AAAAAAAAAAAAAAAA\" -j DROP\nCOMMIT\n");
             assertThat(CliRun.of("apply", "--netns", netns.name(), "--backend", backend, WEB).exitCode()).isZero();
             assertThat(netns.save(backend)).contains("copied from fwp1:AAAAAAAAAAAAAAAA");
-            var state = new JsonObject(CliRun.of("state", "--netns", netns.name(), "--backend", backend, "--format", "json", WEB).out());
+            var state = CliRun.of("state", "--netns", netns.name(), "--backend", backend, "--format", "json", WEB).json();
             assertThat(state.getBoolean("inSync")).isTrue();
             assertThat(rows(state, r -> r.getString("text").contains("copied from fwp1"))).singleElement()
                     .satisfies(r -> assertThat(r.getString("status")).isEqualTo("foreign"));
@@ -128,12 +128,12 @@ class OneKernelModelKernelTest {
             netns.restore(backend, "*filter\n-R " + CHAIN + " " + (icmpAt + 1) + " " + icmp.replace("--icmp-type 8", "--icmp-type 8/5")
                     + "\n-R " + CHAIN + " " + (officeAt + 1) + " " + office.replace("-m multiport", "-m tcp --dport 443 -m multiport") + "\nCOMMIT\n");
             var expected = List.of("tampered " + IdentityComment.idIn(icmp).orElseThrow(), "tampered " + IdentityComment.idIn(office).orElseThrow());
-            var diff = new JsonObject(CliRun.of("diff", "--netns", netns.name(), "--backend", backend, "--format", "json", WEB).out());
+            var diff = CliRun.of("diff", "--netns", netns.name(), "--backend", backend, "--format", "json", WEB).json();
             assertThat(statuses(diff.getJsonArray("changes"), d -> true)).containsExactlyInAnyOrderElementsOf(expected);
             var eval = CliRun.of("eval", "--against", "kernel", "--netns", netns.name(), "--backend", backend, "--format", "json", WEB, "--flow", FLOW);
             assertThat(eval.exitCode()).isEqualTo(1);
             assertThat(eval.err()).contains("no verdict about the kernel is certain").contains("icmp type 8/5").contains("destination ports given twice");
-            var json = new JsonObject(eval.out());
+            var json = eval.json();
             assertThat(statuses(json.getJsonArray("drift"), d -> true)).containsExactlyInAnyOrderElementsOf(expected);
             assertThat(json.getJsonArray("decisions")).isEmpty();
 
@@ -167,7 +167,7 @@ class OneKernelModelKernelTest {
             var apply = CliRun.of("apply", "--netns", netns.name(), "--backend", backend, "--format", "json", dir.toString());
             assertThat(apply.exitCode()).as(apply.err()).isZero();
             var again = CliRun.of("apply", "--netns", netns.name(), "--backend", backend, "--format", "json", dir.toString());
-            assertThat(new JsonObject(again.out()).getInteger("restoreInvocations")).as(again.out()).isZero();
+            assertThat(again.json().getInteger("restoreInvocations")).as(again.out()).isZero();
             var diff = CliRun.of("diff", "--exit-code", "--netns", netns.name(), "--backend", backend, dir.toString());
             assertThat(diff.exitCode()).as(diff.out()).isZero();
             assertThat(netns.run(List.of("ip6tables-" + backend + "-save", "-t", "filter"), java.util.Optional.empty()))

@@ -75,7 +75,7 @@ class EvaluateApiTest {
         var drift = tampered.json().getJsonArray("drift");
         assertThat(drift.size()).isEqualTo(1);
         assertThat(drift.getJsonObject(0).getString("status")).isEqualTo("tampered");
-        assertThat(drift.getJsonObject(0).getString("source")).as("origin found by identity").isEqualTo("web.fwpolicy:6:5");
+        assertThat(drift.getJsonObject(0).getString("location")).as("origin found by identity").isEqualTo("web.fwpolicy:6:5");
         assertThat(drift.getJsonObject(0).getString("kernel")).contains("--dport 8080");
         var d = tampered.json().getJsonArray("decisions").getJsonObject(0);
         assertThat(d.getString("verdict")).isEqualTo("deny");

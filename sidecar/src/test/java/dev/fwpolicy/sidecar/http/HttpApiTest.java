@@ -164,9 +164,9 @@ class HttpApiTest {
         var web = rules.stream().map(JsonObject.class::cast).filter(r -> "web".equals(r.getString("note"))).toList();
         assertThat(web).isNotEmpty();
         var rule = web.get(0);
-        assertThat(rule.getString("source")).isEqualTo("web.fwpolicy:6:5");
+        assertThat(rule.getString("location")).isEqualTo("web.fwpolicy:6:5");
         assertThat(rule.getString("action")).isEqualTo("ACCEPT");
-        assertThat(rule.getString("text")).startsWith("-A FWP-").contains("--dport 80").contains("fwp1:" + rule.getString("id"));
+        assertThat(rule.getString("iptables")).startsWith("-A FWP-").contains("--dport 80").contains("fwp1:" + rule.getString("id"));
         assertThat(rule.getInteger("position")).isPositive();
     }
 
@@ -192,10 +192,10 @@ class HttpApiTest {
 
     @Test
     void diffShowsWhatASyncWouldChangeWithoutApplyingIt() {
-        assertThat(svc.get("/v1/diff").json().getBoolean("empty")).isTrue();
+        assertThat(svc.get("/v1/diff").json().getBoolean("inSync")).isTrue();
         firewall.delete(0);
         var diff = svc.get("/v1/diff").json();
-        assertThat(diff.getBoolean("empty")).isFalse();
+        assertThat(diff.getBoolean("inSync")).isFalse();
         assertThat(diff.getJsonObject("counts").getInteger("added")).isEqualTo(1);
         assertThat(diff.getJsonArray("changes").getJsonObject(0).getString("status")).isEqualTo("missing-jump");
         // still missing: a diff writes nothing
@@ -209,7 +209,7 @@ class HttpApiTest {
                 .add(new JsonObject().put("name", "a.fwpolicy").put("text", TestPolicies.WEB_AND_SSH))).encode());
         assertThat(ok.status()).isEqualTo(200);
         assertThat(ok.json().getBoolean("ok")).isTrue();
-        assertThat(ok.json().getInteger("rules")).isEqualTo(TestPolicies.compile(TestPolicies.WEB_AND_SSH).ruleCount());
+        assertThat(ok.json().getInteger("ruleCount")).isEqualTo(TestPolicies.compile(TestPolicies.WEB_AND_SSH).ruleCount());
 
         var bad = svc.post("/v1/check", "text/plain", TestPolicies.BROKEN);
         assertThat(bad.status()).isEqualTo(200);

@@ -31,8 +31,9 @@ public final class ServiceHarness implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public record Reply(int status, String body, java.net.http.HttpHeaders headers) {
+        /** The body, checked against docs/json.md's vocabulary: every reply a test reads is checked. */
         public JsonObject json() {
-            return new JsonObject(body);
+            return JsonVocabulary.check(new JsonObject(body), "HTTP reply");
         }
     }
 
