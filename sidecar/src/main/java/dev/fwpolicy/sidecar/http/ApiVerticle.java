@@ -16,7 +16,6 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -26,9 +25,9 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -59,9 +58,8 @@ public final class ApiVerticle extends VerticleBase {
     private EvaluateApi evaluateApi;
     private WorkerExecutor workers;
     private ConnectionGuard guard;
-    /** Heavy requests admitted and not yet finished (event loop only). */
-    private int heavyInFlight;
-    private byte[] tlsDigest;
+    private HeavyWork heavyWork;
+    private Optional<TlsReloader> tlsReloader = Optional.empty();
 
     public ApiVerticle(ReconcileLoop loop, ApiSettings settings, PrometheusMeterRegistry registry) {
         this.loop = loop;
@@ -82,15 +80,15 @@ public final class ApiVerticle extends VerticleBase {
         var limits = settings.limits();
         workers = vertx.createSharedWorkerExecutor("fwpolicy-api-" + System.identityHashCode(this), limits.heavyWorkers());
         guard = new ConnectionGuard(vertx, limits, registry);
+        heavyWork = new HeavyWork(limits.heavyQueue());
         var router = Router.router(vertx);
         router.route().handler(ctx -> {
             var conn = ctx.request().connection();
             ctx.addEndHandler(v -> guard.responded(conn));
             ctx.next();
         });
-        // Before the body is read: an unauthenticated client does not get to upload a megabyte.
-        // (A route without a path: one with a path would become every request's route label.)
-        router.route().handler(this::authorize);
+        // Before the body is read; a route without a path (one with a path would become every request's route label).
+        router.route().handler(new TokenGate(settings.token()));
         var large = BodyHandler.create(false).setBodyLimit(settings.bodyLimit()).setHandleFileUploads(false);
         var small = BodyHandler.create(false).setBodyLimit(limits.smallBodyLimit()).setHandleFileUploads(false);
         router.route().handler(ctx -> (LARGE_BODIES.contains(ctx.request().path()) ? large : small).handle(ctx));
@@ -129,7 +127,7 @@ public final class ApiVerticle extends VerticleBase {
                 .setHttp2ClearTextEnabled(false);
         Future<HttpServerOptions> ready = settings.tls().isEmpty() ? Future.succeededFuture(options)
                 : vertx.executeBlocking(() -> settings.tls().get().read(), false).map(pair -> {
-                    tlsDigest = pair.digest();
+                    tlsReloader = Optional.of(new TlsReloader(vertx, settings.tls().get(), pair));
                     return options.setSsl(true).setKeyCertOptions(pair.options()).setSslHandshakeTimeout(limits.requestReadTimeout().toMillis())
                             .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
                 });
@@ -138,7 +136,7 @@ public final class ApiVerticle extends VerticleBase {
                     server = s;
                     settings.token().filter(BearerToken::reloads).ifPresent(token ->
                             vertx.setPeriodic(token.reloadEvery().toMillis(), id -> vertx.executeBlocking(token::reload, false)));
-                    settings.tls().ifPresent(tls -> vertx.setPeriodic(tls.reloadEvery().toMillis(), id -> reloadTls(tls)));
+                    tlsReloader.ifPresent(t -> t.start(s));
                     if (!ApiSettings.isLoopback(settings.host()) && settings.token().isEmpty()) {
                         LOG.log(Level.WARNING, "listening on {0} without --token-file: anyone who reaches the port can use the API",
                                 settings.host());
@@ -149,29 +147,9 @@ public final class ApiVerticle extends VerticleBase {
                 });
     }
 
-    /** A changed certificate or key is served to new connections; a pair that does not load keeps the one in force. */
-    private void reloadTls(TlsFiles tls) {
-        vertx.executeBlocking(tls::read, false).onComplete(ar -> {
-            if (ar.failed()) {
-                LOG.log(Level.WARNING, "cannot re-read the TLS files ({0}); the certificate in force stays", ar.cause().getMessage());
-                return;
-            }
-            var pair = ar.result();
-            if (pair.sameAs(tlsDigest)) return;
-            server.updateSSLOptions(new ServerSSLOptions().setKeyCertOptions(pair.options()), true).onComplete(up -> {
-                if (up.succeeded()) {
-                    tlsDigest = pair.digest();
-                    LOG.log(Level.INFO, "TLS certificate reloaded from {0}", tls.cert());
-                } else {
-                    LOG.log(Level.WARNING, "the new TLS certificate or key does not load ({0}); the one in force stays",
-                            up.cause().getMessage());
-                }
-            });
-        });
-    }
-
     @Override
     public Future<?> stop() {
+        tlsReloader.ifPresent(TlsReloader::stop);
         Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
         return closed.compose(v -> workers == null ? Future.<Void>succeededFuture() : workers.close());
     }
@@ -189,62 +167,6 @@ public final class ApiVerticle extends VerticleBase {
         }
     }
 
-    /**
-     * With a token: POST /v1/sync always needs it; the other /v1/* endpoints need it from a client
-     * that is not on loopback (inside the pod, the containers share loopback and the rules anyway).
-     */
-    private void authorize(RoutingContext ctx) {
-        var token = settings.token();
-        if (token.isEmpty() || !ctx.request().path().startsWith("/v1/")) {
-            ctx.next();
-            return;
-        }
-        boolean local = ApiSettings.isLoopback(ctx.request().remoteAddress().hostAddress());
-        if (local && !ctx.request().path().equals("/v1/sync")) {
-            ctx.next();
-            return;
-        }
-        var header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            ctx.response().putHeader("WWW-Authenticate", "Bearer");
-            fail(ctx, 401, "Unauthorized", ctx.request().path() + " needs Authorization: Bearer <token>");
-            return;
-        }
-        byte[] given = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
-        byte[] expected = token.get().current().getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(given, expected)) { // constant time
-            fail(ctx, 403, "Forbidden", "wrong token");
-            return;
-        }
-        ctx.next();
-    }
-
-    /**
-     * Admits one heavy request (compile, evaluate, kernel read) or answers 429: at most
-     * {@code heavyQueue} at once, whatever the number of connections. {@code work} is counted
-     * until it completes, not until the client leaves: an abandoned request still holds a worker.
-     */
-    private <T> void heavy(RoutingContext ctx, java.util.function.Supplier<Future<T>> work,
-                           java.util.function.Consumer<io.vertx.core.AsyncResult<T>> answer) {
-        if (heavyInFlight >= settings.limits().heavyQueue()) {
-            ctx.response().putHeader("Retry-After", "1");
-            fail(ctx, 429, "Busy", "at most " + settings.limits().heavyQueue()
-                    + " requests that compile, evaluate in bulk or read the kernel at once; try again shortly");
-            return;
-        }
-        heavyInFlight++;
-        Future<T> f;
-        try {
-            f = work.get();
-        } catch (RuntimeException e) {
-            f = Future.failedFuture(e);
-        }
-        f.onComplete(ar -> {
-            heavyInFlight--;
-            answer.accept(ar);
-        });
-    }
-
     private void ready(RoutingContext ctx) {
         var s = loop.snapshot();
         if (s.ready()) {
@@ -260,7 +182,7 @@ public final class ApiVerticle extends VerticleBase {
 
     private void state(RoutingContext ctx) {
         var revision = loop.snapshot().policy().map(ActivePolicy::revision).orElse(null);
-        heavy(ctx, () -> loop.inspect(true), ar -> {
+        heavyWork.run(ctx, () -> loop.inspect(true), ar -> {
             if (ar.succeeded()) send(ctx, 200, DriftJson.state(revision, ar.result()));
             else kernelFailure(ctx, ar.cause());
         });
@@ -268,7 +190,7 @@ public final class ApiVerticle extends VerticleBase {
 
     private void diff(RoutingContext ctx) {
         var revision = loop.snapshot().policy().map(ActivePolicy::revision).orElse(null);
-        heavy(ctx, () -> loop.inspect(false), ar -> {
+        heavyWork.run(ctx, () -> loop.inspect(false), ar -> {
             if (ar.succeeded()) send(ctx, 200, ApiJson.diff(revision, ar.result().plan()));
             else kernelFailure(ctx, ar.cause());
         });
@@ -283,7 +205,7 @@ public final class ApiVerticle extends VerticleBase {
             return;
         }
         int count = files.size();
-        heavy(ctx, () -> workers.executeBlocking(guarded(() -> checker.check(files)), false), ar -> {
+        heavyWork.run(ctx, () -> workers.executeBlocking(guarded(() -> checker.check(files)), false), ar -> {
             if (ar.succeeded()) send(ctx, 200, ApiJson.check(ar.result(), count));
             else workFailure(ctx, ar.cause());
         });
@@ -375,7 +297,7 @@ public final class ApiVerticle extends VerticleBase {
         // A few flows against the policy without traces cost microseconds: the common question
         // ("would this pass?") is not turned away while a batch or a kernel read runs.
         if (request.isSmall(settings.limits().maxExplainedFlows())) evaluateApi.evaluate(request).onComplete(answer::accept);
-        else heavy(ctx, () -> evaluateApi.evaluate(request), answer);
+        else heavyWork.run(ctx, () -> evaluateApi.evaluate(request), answer);
     }
 
     private void sync(RoutingContext ctx) {
@@ -416,7 +338,7 @@ public final class ApiVerticle extends VerticleBase {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    private static void fail(RoutingContext ctx, int status, String code, String message) {
+    static void fail(RoutingContext ctx, int status, String code, String message) {
         fail(ctx, status, code, message, List.of());
     }
 
