@@ -29,4 +29,22 @@ public final class PolicyGenerator {
         sb.append("  }\n}\n");
         return new SourceFile("generated-" + rules + ".fwpolicy", sb.toString());
     }
+
+    /**
+     * {@code rules} rules that all allow port 80, each from its own host: the shape that made
+     * the shadow analysis quadratic (issue 12), which {@link #generate} hides by giving every
+     * rule its own port. Same size and sources as {@link #generate}, so the two compare.
+     */
+    public static SourceFile samePort(int rules) {
+        var sb = new StringBuilder("# generated: ").append(rules).append(" rules on one port\n");
+        sb.append("policy same-port priority 50 {\n  default inbound deny\n\n  inbound {\n    allow established\n");
+        for (int i = 0; i < rules; i++) {
+            int net = i / 250;
+            int host = i % 250 + 1;
+            sb.append("    allow tcp from 10.").append(net / 250).append('.').append(net % 250).append('.').append(host)
+                    .append(" to port 80 \"client ").append(i).append("\"\n");
+        }
+        sb.append("  }\n}\n");
+        return new SourceFile("same-port-" + rules + ".fwpolicy", sb.toString());
+    }
 }

@@ -56,7 +56,7 @@ final class ShadowAnalysis {
                 if (shadower == null) shadower = found.get();
             }
             if (budget.spent()) {
-                diagnostics.warning("shadow-analysis-incomplete", decl.span(), String.format("shadowed rules were looked for"
+                diagnostics.warning("shadow-analysis-incomplete", decl.span(), String.format(java.util.Locale.ROOT, "shadowed rules were looked for"
                         + " up to here only: the policies need more than %,d rule comparisons (many different port lists"
                         + " on the same addresses)", maxComparisons));
                 return;

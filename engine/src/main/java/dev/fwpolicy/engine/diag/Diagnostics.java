@@ -109,9 +109,9 @@ public final class Diagnostics {
         cuts.forEach((severity, cut) -> {
             String kind = severity.label() + "s";
             String message = severity == Severity.ERROR && stoppedEarly
-                    ? String.format("stopped here after the first %d errors%s; fix those and check again", MAX_PER_SEVERITY,
-                            cut.count > 0 ? String.format(" (%,d more were found before that)", cut.count) : "")
-                    : String.format("%,d more %s not shown (the first of them is here): only the first %d are reported",
+                    ? String.format(java.util.Locale.ROOT, "stopped here after the first %d errors%s; fix those and check again", MAX_PER_SEVERITY,
+                            cut.count > 0 ? String.format(java.util.Locale.ROOT, " (%,d more were found before that)", cut.count) : "")
+                    : String.format(java.util.Locale.ROOT, "%,d more %s not shown (the first of them is here): only the first %d are reported",
                             cut.count, kind, MAX_PER_SEVERITY);
             copy.add(new Diagnostic(severity, "too-many-" + kind, cut.first, message, List.of()));
         });

@@ -13,6 +13,23 @@ public final class SourceText {
             if (sb.length() > 0) sb.append(' ');
             sb.append(text, from, to);
         }
-        return sb.toString().replaceAll("\\s+", " ").strip();
+        return foldWhitespace(sb);
+    }
+
+    /** Runs of whitespace to one space, ends stripped; by hand, as it runs once per compiled rule. */
+    private static String foldWhitespace(CharSequence text) {
+        var out = new StringBuilder(text.length());
+        boolean space = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0b) { // what regex \s matched
+                space = out.length() > 0;
+            } else {
+                if (space) out.append(' ');
+                space = false;
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 }

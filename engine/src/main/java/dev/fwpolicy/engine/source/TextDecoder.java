@@ -91,14 +91,14 @@ final class TextDecoder {
                 message = "byte " + badBytes.get(nextBad) + " is not UTF-8: a policy file must be UTF-8 text";
                 nextBad++;
             } else if (Character.isSurrogate((char) cp) && Character.charCount(cp) == 1) {
-                message = String.format("U+%04X is an unpaired surrogate, not a character", cp);
+                message = String.format(java.util.Locale.ROOT, "U+%04X is an unpaired surrogate, not a character", cp);
             } else if (cp == '\r' && (i + 1 == text.length() || text.charAt(i + 1) != '\n')) {
                 message = "carriage return without a line feed: end lines with LF or CRLF";
             } else if (Character.getType(cp) == Character.CONTROL && cp != '\t' && cp != '\n' && cp != '\r') {
-                message = String.format("control character U+%04X: a policy file is text (tabs and line ends are the only ones allowed)", cp);
+                message = String.format(java.util.Locale.ROOT, "control character U+%04X: a policy file is text (tabs and line ends are the only ones allowed)", cp);
             } else if (cp >= 0x202a && cp <= 0x202e || cp >= 0x2066 && cp <= 0x2069) {
                 // "Trojan Source": a reviewer would see the text in another order than fwpolicy reads it.
-                message = String.format("bidirectional control character U+%04X: it makes the text display in another"
+                message = String.format(java.util.Locale.ROOT, "bidirectional control character U+%04X: it makes the text display in another"
                         + " order than it is read", cp);
             }
             if (message != null) {

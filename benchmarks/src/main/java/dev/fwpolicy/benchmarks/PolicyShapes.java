@@ -1,0 +1,90 @@
+package dev.fwpolicy.benchmarks;
+
+import dev.fwpolicy.benchmarks.Report.Goal;
+import dev.fwpolicy.benchmarks.Report.Row;
+import dev.fwpolicy.benchmarks.Report.Stat;
+import dev.fwpolicy.engine.source.SourceFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code fwpolicy check} and {@code fwpolicy compile} of a same-port policy (every rule on
+ * port 80, each from its own host) against the harness's usual policy of the same size (every
+ * rule on its own port), each as a fresh process started the way {@code ./fwpolicy} starts
+ * it: what a user or CI waits for, JVM start included. The usual policy is the baseline, so
+ * the ratio shows what the shape costs; before issue 12 the same-port policy's shadow
+ * analysis compared every rule with every earlier one (over 120 s at 40,000).
+ */
+final class PolicyShapes {
+    private PolicyShapes() {}
+
+    static List<Integer> sizes(SideBySide.Options opt) {
+        return opt.quick() ? List.of(200) : List.of(10_000, 40_000);
+    }
+
+    static void figures(Report report, SideBySide.Options opt) throws IOException {
+        Path dir = Files.createTempDirectory("fwp-bench-shapes");
+        try {
+            for (int n : sizes(opt)) {
+                var samePort = write(dir, PolicyGenerator.samePort(n));
+                var ownPorts = write(dir, PolicyGenerator.generate(n));
+                for (String command : List.of("check", "compile")) {
+                    var same = new ArrayList<Double>();
+                    var own = new ArrayList<Double>();
+                    // Alternating, so both shapes see the same load on the shared cores.
+                    for (int i = 0; i < opt.repeat(); i++) {
+                        same.add(run(opt, command, samePort));
+                        own.add(run(opt, command, ownPorts));
+                    }
+                    boolean target = command.equals("check") && n == 40_000;
+                    SideBySide.log("shapes: fwpolicy " + command + " N=" + n + ": same port " + Stat.of(same).text()
+                            + " ms, own ports " + Stat.of(own).text() + " ms");
+                    report.rows.add(new Row("`fwpolicy " + command + "`, same-port policy (fresh process)", "—", n, "ms",
+                            Optional.of(Stat.of(same)), "the same command on N rules with a port each", Optional.of(Stat.of(own)),
+                            target ? Goal.VALUE_AT_MOST : Goal.NONE, 2000, target ? "<2 s" : "—",
+                            "N × `allow tcp from 10.x.y.z to port 80`; JVM start included, as ./fwpolicy runs it"
+                                    + (command.equals("compile") ? "; payload to /dev/null" : "")));
+                }
+            }
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (var f : files.toList()) Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static Path write(Path dir, SourceFile source) throws IOException {
+        var file = dir.resolve(source.name());
+        Files.writeString(file, source.text());
+        return file;
+    }
+
+    /** Milliseconds from start to exit of one {@code fwpolicy COMMAND FILE}; it must succeed. */
+    private static double run(SideBySide.Options opt, String command, Path file) {
+        var argv = new ArrayList<String>();
+        argv.add("java");
+        argv.addAll(opt.sidecarJavaOpts());
+        argv.addAll(List.of("-jar", opt.sidecarJar().toString(), command, file.toString()));
+        try {
+            long start = System.nanoTime();
+            var p = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.PIPE).start();
+            String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int exit = p.waitFor();
+            double ms = (System.nanoTime() - start) / 1_000_000.0;
+            if (exit != 0) throw new IllegalStateException("fwpolicy " + command + " " + file + " exited " + exit + ": " + err);
+            return ms;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
