@@ -107,7 +107,17 @@ portMember
 
 // `expect VERDICT DIRECTION [PROTO] [from ADDR [port N]] [to [ADDR] [port N]] [type T] [established|new]`
 expectation
-    : EXPECT verdict direction protocol? flowSource? flowDestination? icmpType? state? note=STRING?
+    : EXPECT verdict flow note=STRING?
+    ;
+
+// One packet, the same words in `expect` lines, `eval --flow` and the HTTP API (one meaning).
+flow
+    : direction protocol? flowSource? flowDestination? icmpType? state?
+    ;
+
+// A flow given on its own (command line, HTTP request): the whole text is the flow.
+flowQuery
+    : flow EOF
     ;
 
 flowSource

@@ -23,4 +23,14 @@ public record Expectation(
         Span span) {
 
     public enum ConnState { NEW, ESTABLISHED }
+
+    public static Expectation of(Verdict verdict, FlowDescription flow, Optional<Note> note, Span span) {
+        return new Expectation(verdict, flow.direction(), flow.protocol(), flow.source(), flow.destination(),
+                flow.icmpType(), flow.state(), note, span);
+    }
+
+    /** The packet this line is about, checked and evaluated like any other flow. */
+    public FlowDescription flow() {
+        return new FlowDescription(direction, protocol, source, destination, icmpType, state, false, span);
+    }
 }

@@ -124,30 +124,7 @@ public final class ExpectationRunner {
 
     /** The packet(s) an expectation describes: one per family it may be in. */
     public static List<Flow> flows(Expectation e) {
-        Optional<Protocol> protocol = e.protocol().map(ProtocolRef::protocol);
-        Optional<Address> src = e.source().flatMap(FlowEndpoint::address);
-        Optional<Address> dst = e.destination().flatMap(FlowEndpoint::address);
-        Optional<Family> family = src.map(Address::family).or(() -> dst.map(Address::family));
-        if (family.isEmpty() && protocol.isPresent() && protocol.get().families().size() == 1) {
-            family = Optional.of(protocol.get().families().iterator().next());
-        }
-        List<Family> families = family.map(List::of).orElse(List.of(Family.V4, Family.V6));
-        var out = new ArrayList<Flow>();
-        for (var f : families) {
-            // "icmp" with IPv6 addresses means ICMPv6 on the wire, as it does in rules.
-            Optional<Protocol> p = protocol.map(x -> x == Protocol.ICMP && f == Family.V6 ? Protocol.ICMPV6 : x);
-            OptionalInt type = e.icmpType().flatMap(t -> p.flatMap(pr -> IcmpTypes.lookup(pr, t.text())))
-                    .map(OptionalInt::of).orElse(OptionalInt.empty());
-            var state = e.state().map(s -> s == Expectation.ConnState.ESTABLISHED ? ConnState.ESTABLISHED : ConnState.NEW)
-                    .orElse(ConnState.NEW);
-            boolean loopback = src.map(Flow::isLoopback).orElse(false) || dst.map(Flow::isLoopback).orElse(false);
-            out.add(new Flow(e.direction(), f, p, src, port(e.source()), dst, port(e.destination()), type, state, loopback));
-        }
-        return out;
-    }
-
-    private static OptionalInt port(Optional<FlowEndpoint> ep) {
-        return ep.flatMap(FlowEndpoint::port).map(OptionalInt::of).orElse(OptionalInt.empty());
+        return Flow.of(e.flow());
     }
 
     static String text(Expectation e) {

@@ -6,6 +6,13 @@ import dev.fwpolicy.engine.net.Address;
 import dev.fwpolicy.engine.net.Family;
 import dev.fwpolicy.engine.net.IcmpTypes;
 import dev.fwpolicy.engine.net.Protocol;
+import dev.fwpolicy.engine.ast.Expectation;
+import dev.fwpolicy.engine.ast.FlowDescription;
+import dev.fwpolicy.engine.ast.FlowEndpoint;
+import dev.fwpolicy.engine.ast.ProtocolRef;
+import dev.fwpolicy.engine.check.FlowCheck;
+import dev.fwpolicy.engine.diag.Diagnostic;
+import dev.fwpolicy.engine.diag.Diagnostics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -91,77 +98,64 @@ public record Flow(
     }
 
     /**
-     * Parses {@code inbound tcp 192.168.10.7:40000 -> 10.0.0.2:443}, {@code outbound udp
-     * [2001:db8::1]:5353 -> [2001:db8::2]:53}, {@code inbound icmp 1.2.3.4 -> 10.0.0.2 type
-     * echo-request}, with optional trailing {@code established} / {@code new} and
-     * {@code via lo}. A bare IPv6 address without brackets has no port.
+     * Flow text in either spelling ({@code inbound tcp from 10.0.0.1 port 40000 to 10.0.0.2 port 443}
+     * or {@code inbound tcp 10.0.0.1:40000 -> 10.0.0.2:443}), read and checked by the one flow
+     * validator ({@link FlowCheck}) that {@code expect} lines go through too: the packet(s) it
+     * describes, or none with the reasons in {@code diagnostics} (columns of {@code text}).
      */
-    public static Flow parse(String text) {
-        var w = new Words(text);
-        String dirWord = w.next("a direction (inbound or outbound)");
-        Direction direction = switch (dirWord) {
-            case "inbound", "in" -> Direction.INBOUND;
-            case "outbound", "out" -> Direction.OUTBOUND;
-            default -> throw w.error("expected inbound or outbound, found '" + dirWord + "'");
-        };
-        String protoWord = w.next("a protocol (tcp, udp, sctp, icmp, icmpv6)");
-        Protocol written = Protocol.ofKeyword(protoWord.equals("ipv6-icmp") ? "icmpv6" : protoWord)
-                .orElseThrow(() -> w.error("unknown protocol '" + protoWord + "'"));
-        Endpoint src = endpoint(w, "a source address");
-        String arrow = w.next("'->'");
-        if (!arrow.equals("->")) throw w.error("expected '->' between source and destination, found '" + arrow + "'");
-        Endpoint dst = endpoint(w, "a destination address");
-        String typeWord = null;
-        int typeColumn = 0;
-        ConnState state = ConnState.NEW;
-        boolean viaLo = false;
-        while (w.hasNext()) {
-            String word = w.next("");
-            switch (word) {
-                case "type" -> {
-                    typeWord = w.next("an icmp type");
-                    if (!written.isIcmp()) throw w.error("'type' is only for icmp and icmpv6");
-                    typeColumn = w.column();
-                }
-                case "established" -> state = ConnState.ESTABLISHED;
-                case "new" -> state = ConnState.NEW;
-                case "via" -> {
-                    String dev = w.next("an interface");
-                    if (!dev.equals("lo")) throw w.error("only 'via lo' is modelled, found '" + dev + "'");
-                    viaLo = true;
-                }
-                default -> throw w.error("unexpected '" + word + "'");
-            }
-        }
-        if (src.address.family() != dst.address.family())
-            throw new FlowSyntaxException("source and destination are of different address families", 1);
-        Family family = src.address.family();
-        Protocol protocol = written;
-        if (!protocol.families().contains(family)) {
-            // "icmp" with IPv6 addresses is what people type; the kernel protocol is ICMPv6.
-            if (protocol == Protocol.ICMP && family == Family.V6) protocol = Protocol.ICMPV6;
-            else throw new FlowSyntaxException(protocol.keyword() + " cannot be carried by " + family.label(), 1);
-        }
-        if (protocol.hasPorts() && (src.port.isEmpty() || dst.port.isEmpty()))
-            throw new FlowSyntaxException(protocol.keyword() + " flows need a source and a destination port", 1);
-        if (!protocol.hasPorts() && (src.port.isPresent() || dst.port.isPresent()))
-            throw new FlowSyntaxException(protocol.keyword() + " has no ports", 1);
-        OptionalInt icmpType = OptionalInt.empty();
-        if (typeWord != null) {
-            var type = IcmpTypes.lookup(protocol, typeWord);
-            if (type.isEmpty())
-                throw new FlowSyntaxException("unknown " + protocol.keyword() + " type '" + typeWord + "' (column "
-                        + typeColumn + ")", typeColumn);
-            icmpType = OptionalInt.of(type.get());
-        }
-        if (protocol.isIcmp() && icmpType.isEmpty())
-            throw new FlowSyntaxException(protocol.keyword() + " flows need 'type T' (e.g. type echo-request)", 1);
-        return new Flow(direction, family, Optional.of(protocol), Optional.of(src.address), src.port,
-                Optional.of(dst.address), dst.port, icmpType, state,
-                viaLo || isLoopback(src.address) || isLoopback(dst.address));
+    public static List<Flow> read(String file, String text, Diagnostics diagnostics) {
+        return FlowCheck.read(file, text, diagnostics).map(Flow::of).orElse(List.of());
     }
 
-    /** The canonical text, parseable by {@link #parse} when every field is known. */
+    /**
+     * One fully determined flow from text, for tests and benchmarks; the first diagnostic is
+     * thrown as a {@link FlowSyntaxException} with its column.
+     */
+    public static Flow parse(String text) {
+        var diagnostics = new Diagnostics();
+        var flows = read("flow", text, diagnostics);
+        if (diagnostics.hasErrors()) {
+            var first = diagnostics.sorted().stream().filter(Diagnostic::isError).findFirst().orElseThrow();
+            throw new FlowSyntaxException(first.message() + " (column " + first.span().column() + ")",
+                    first.span().column(), first.code());
+        }
+        if (flows.size() != 1) {
+            throw new FlowSyntaxException("no address or protocol says whether the flow is IPv4 or IPv6 (column 1)", 1,
+                    "family-unknown");
+        }
+        return flows.get(0);
+    }
+
+    /**
+     * The packet(s) a checked description stands for: one per address family it may be in
+     * (both when no address and no family-bound protocol fixes one). Unknown fields stay unknown.
+     */
+    public static List<Flow> of(FlowDescription d) {
+        Optional<Protocol> protocol = d.protocol().map(ProtocolRef::protocol);
+        Optional<Address> src = d.source().flatMap(FlowEndpoint::address);
+        Optional<Address> dst = d.destination().flatMap(FlowEndpoint::address);
+        Optional<Family> family = src.map(Address::family).or(() -> dst.map(Address::family));
+        if (family.isEmpty() && protocol.isPresent() && protocol.get().families().size() == 1) {
+            family = Optional.of(protocol.get().families().iterator().next());
+        }
+        List<Family> families = family.map(List::of).orElse(List.of(Family.V4, Family.V6));
+        OptionalInt type = d.icmpType().flatMap(t -> protocol.flatMap(pr -> IcmpTypes.lookup(pr, t.text())))
+                .map(OptionalInt::of).orElse(OptionalInt.empty());
+        var state = d.state().map(x -> x == Expectation.ConnState.ESTABLISHED ? ConnState.ESTABLISHED : ConnState.NEW)
+                .orElse(ConnState.NEW);
+        boolean loopback = d.viaLo() || src.map(Flow::isLoopback).orElse(false) || dst.map(Flow::isLoopback).orElse(false);
+        var out = new ArrayList<Flow>();
+        for (var f : families) {
+            out.add(new Flow(d.direction(), f, protocol, src, port(d.source()), dst, port(d.destination()), type, state, loopback));
+        }
+        return out;
+    }
+
+    private static OptionalInt port(Optional<FlowEndpoint> ep) {
+        return ep.flatMap(FlowEndpoint::port).map(OptionalInt::of).orElse(OptionalInt.empty());
+    }
+
+    /** The canonical text in the arrow spelling, readable by {@link #read} when every field is known. */
     public String text() {
         var sb = new StringBuilder(direction.keyword());
         sb.append(' ').append(protocol.map(Protocol::keyword).orElse("any"));
@@ -194,81 +188,5 @@ public record Flow(
         port.ifPresent(p -> {
             if (p < 0 || p > 65535) throw new IllegalArgumentException("port out of range: " + p);
         });
-    }
-
-    private record Endpoint(Address address, OptionalInt port) {}
-
-    private static Endpoint endpoint(Words w, String what) {
-        String word = w.next(what);
-        String addr = word;
-        String port = null;
-        if (word.startsWith("[")) {
-            int close = word.indexOf(']');
-            if (close < 0) throw w.error("missing ']' in '" + word + "'");
-            addr = word.substring(1, close);
-            String rest = word.substring(close + 1);
-            if (!rest.isEmpty()) {
-                if (!rest.startsWith(":")) throw w.error("expected ':PORT' after ']' in '" + word + "'");
-                port = rest.substring(1);
-            }
-        } else if (word.indexOf(':') == word.lastIndexOf(':') && word.indexOf(':') >= 0) {
-            // Exactly one colon: IPv4 with a port. Several colons: a bare IPv6 address.
-            addr = word.substring(0, word.indexOf(':'));
-            port = word.substring(word.indexOf(':') + 1);
-        }
-        var address = Address.parse(addr);
-        if (address.isEmpty()) throw w.error("not an IP address: '" + addr + "' (names are never resolved)");
-        OptionalInt p = OptionalInt.empty();
-        if (port != null) {
-            if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(Character::isDigit))
-                throw w.error("not a port: '" + port + "'");
-            int n = Integer.parseInt(port);
-            if (n > 65535) throw w.error("port out of range: " + n);
-            p = OptionalInt.of(n);
-        }
-        return new Endpoint(address.get(), p);
-    }
-
-    /** Whitespace-separated words with their 1-based columns, for precise errors. */
-    private static final class Words {
-        private final List<int[]> spans;
-        private final String text;
-        private int index;
-
-        Words(String text) {
-            this.text = text;
-            this.spans = split(text);
-        }
-
-        private static List<int[]> split(String text) {
-            var out = new ArrayList<int[]>();
-            int i = 0;
-            while (i < text.length()) {
-                while (i < text.length() && Character.isWhitespace(text.charAt(i))) i++;
-                int start = i;
-                while (i < text.length() && !Character.isWhitespace(text.charAt(i))) i++;
-                if (i > start) out.add(new int[] {start, i});
-            }
-            return out;
-        }
-
-        boolean hasNext() {
-            return index < spans.size();
-        }
-
-        String next(String what) {
-            if (!hasNext()) throw new FlowSyntaxException("expected " + what + " at the end of the flow", text.length() + 1);
-            var s = spans.get(index++);
-            return text.substring(s[0], s[1]);
-        }
-
-        int column() {
-            return index == 0 ? 1 : spans.get(index - 1)[0] + 1;
-        }
-
-        FlowSyntaxException error(String message) {
-            int col = index == 0 ? 1 : spans.get(index - 1)[0] + 1;
-            return new FlowSyntaxException(message + " (column " + col + ")", col);
-        }
     }
 }

@@ -4,7 +4,6 @@ import dev.fwpolicy.engine.net.Cidr;
 import dev.fwpolicy.engine.net.Family;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * One ipset, desired or read back: its name, shape and members, members sorted and distinct.
@@ -16,7 +15,23 @@ public record KernelSet(String name, SetShape shape, List<Cidr> members) {
 
     public KernelSet {
         if (!isName(name)) throw new IllegalArgumentException("not an ipset name: " + name);
-        members = List.copyOf(new TreeSet<>(members));
+        members = sortedDistinct(members);
+    }
+
+    /**
+     * Sorted, without duplicates. Desired members arrive sorted already (normalised); a read-back
+     * arrives in the kernel's hash order. 50,000 members are sorted in place rather than through
+     * a tree, which costs a node per member.
+     */
+    private static List<Cidr> sortedDistinct(List<Cidr> members) {
+        boolean sorted = true;
+        for (int i = 1; i < members.size() && sorted; i++) sorted = members.get(i - 1).compareTo(members.get(i)) < 0;
+        if (sorted) return List.copyOf(members);
+        var copy = new ArrayList<>(members);
+        copy.sort(null);
+        var out = new ArrayList<Cidr>(copy.size());
+        for (Cidr c : copy) if (out.isEmpty() || !out.get(out.size() - 1).equals(c)) out.add(c);
+        return List.copyOf(out);
     }
 
     /** What ipset accepts as a set's name: 1 to {@value SetNames#IPSET_MAX} printable ASCII characters. */

@@ -325,12 +325,22 @@ final class AstBuilder extends AbstractParseTreeVisitor<Object> implements Fwpol
 
     @Override
     public Expectation visitExpectation(ExpectationContext ctx) {
+        return Expectation.of(build(ctx.verdict(), Verdict.class), visitFlow(ctx.flow()), note(ctx.note), span(ctx));
+    }
+
+    @Override
+    public FlowDescription visitFlow(FlowContext ctx) {
         Optional<FlowEndpoint> source = optional(ctx.flowSource(), this::visitFlowSource);
         Optional<FlowEndpoint> destination = optional(ctx.flowDestination(), d -> build(d, FlowEndpoint.class));
         Optional<Expectation.ConnState> state = optional(ctx.state(), s -> build(s, Expectation.ConnState.class));
-        return new Expectation(build(ctx.verdict(), Verdict.class), build(ctx.direction(), Direction.class),
+        return new FlowDescription(build(ctx.direction(), Direction.class),
                 optional(ctx.protocol(), p -> build(p, ProtocolRef.class)), source, destination,
-                optional(ctx.icmpType(), this::visitIcmpType), state, note(ctx.note), span(ctx));
+                optional(ctx.icmpType(), this::visitIcmpType), state, false, span(ctx));
+    }
+
+    @Override
+    public FlowDescription visitFlowQuery(FlowQueryContext ctx) {
+        return visitFlow(ctx.flow());
     }
 
     @Override

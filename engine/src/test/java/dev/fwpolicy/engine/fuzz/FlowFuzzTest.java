@@ -9,15 +9,15 @@ import dev.fwpolicy.engine.eval.Flow;
 import dev.fwpolicy.engine.eval.FlowSyntaxException;
 
 /**
- * The flow parser ({@code fwpolicy eval --flow}, {@code POST /v1/evaluate}) under Jazzer:
- * any text is a flow or a {@link FlowSyntaxException} whose column points into the text,
+ * The flow reader ({@code fwpolicy eval --flow}, {@code POST /v1/evaluate}; both spellings, then
+ * the one flow validator) under Jazzer: any text is a flow or a {@link FlowSyntaxException} whose column points into the text,
  * never another exception.
  */
 class FlowFuzzTest {
 
     @FuzzTest(maxDuration = "15s")
     @DictionaryEntries({"inbound ", "outbound ", "in ", "out ", "tcp ", "udp ", "sctp ", "icmp ", "icmpv6 ", "ipv6-icmp ",
-            " -> ", "10.0.0.1:80", "[2001:db8::1]:443", "::1", " type ", "echo-request", " established", " new", " via lo", ":"})
+            " -> ", " from ", " to ", " port ", "10.0.0.1:80", "[2001:db8::1]:443", "::1", " type ", "echo-request", " established", " new", " via lo", ":"})
     void parse(FuzzedDataProvider data) {
         String text = data.consumeRemainingAsString();
         try {

@@ -4,7 +4,7 @@ import dev.fwpolicy.sidecar.json.DecisionJson;
 import dev.fwpolicy.sidecar.source.PolicyInputs;
 import dev.fwpolicy.engine.eval.Evaluator;
 import dev.fwpolicy.engine.eval.Flow;
-import dev.fwpolicy.engine.eval.FlowSyntaxException;
+import dev.fwpolicy.engine.diag.Diagnostics;
 import dev.fwpolicy.engine.eval.KernelModel;
 import dev.fwpolicy.sidecar.json.DriftJson;
 import dev.fwpolicy.engine.ir.RuleSet;
@@ -22,8 +22,9 @@ import picocli.CommandLine.Parameters;
         description = {"Would this packet pass, and which rule decides? Names the deciding rule as file:line:col.",
             "Walks the compiled rule set the way netfilter does and lists every rule consulted.",
             "Example: fwpolicy eval policies/ --flow \"inbound tcp 192.168.10.7:40000 -> 10.0.0.2:443\"",
-            "IPv6 endpoints are written [2001:db8::1]:443; ICMP as \"inbound icmp 1.2.3.4 -> 10.0.0.2 type echo-request\";",
-            "append 'established' for a packet of an existing connection, 'via lo' for loopback."})
+            "or in the words of an expect line: \"inbound tcp from 192.168.10.7 port 40000 to 10.0.0.2 port 443\".",
+            "IPv6 endpoints are written [2001:db8::1]:443; ICMP as \"inbound icmp 1.2.3.4 -> 10.0.0.2 type echo-request\"",
+            "(icmpv6 for IPv6); append 'established' for a packet of an existing connection, 'via lo' for loopback."})
 public final class EvalCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILES|DIRS", description = "Policy files, or directories of *.fwpolicy files.")
     List<Path> paths;
@@ -54,10 +55,13 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         var parsed = new java.util.ArrayList<Flow>();
         for (var text : flows) {
-            try {
-                parsed.add(Flow.parse(text));
-            } catch (FlowSyntaxException e) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--flow \"" + text + "\": " + e.getMessage());
+            // The one flow validator, as for expect lines: diagnostics located at columns of the text.
+            var diagnostics = new Diagnostics();
+            parsed.addAll(Flow.read("--flow", text, diagnostics));
+            if (diagnostics.hasErrors()) {
+                var lines = new StringBuilder("--flow \"" + text + "\":");
+                diagnostics.sorted().forEach(d -> lines.append("\n").append(d.headline()));
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), lines.toString());
             }
         }
         var err = spec.commandLine().getErr();

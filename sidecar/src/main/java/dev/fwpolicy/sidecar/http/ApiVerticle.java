@@ -285,7 +285,7 @@ public final class ApiVerticle extends VerticleBase {
         try {
             request = EvaluateApi.parse(ctx, settings.limits());
         } catch (EvaluateApi.BadRequest e) {
-            fail(ctx, 400, e.code, e.getMessage());
+            fail(ctx, 400, e.code, e.getMessage(), e.diagnostics);
             return;
         }
         java.util.function.Consumer<io.vertx.core.AsyncResult<JsonObject>> answer = ar -> {

@@ -6,7 +6,8 @@ import dev.fwpolicy.sidecar.loop.ReconcileLoop;
 import dev.fwpolicy.engine.eval.Decision;
 import dev.fwpolicy.engine.eval.Evaluator;
 import dev.fwpolicy.engine.eval.Flow;
-import dev.fwpolicy.engine.eval.FlowSyntaxException;
+import dev.fwpolicy.engine.diag.Diagnostic;
+import dev.fwpolicy.engine.diag.Diagnostics;
 import dev.fwpolicy.engine.eval.KernelModel;
 import dev.fwpolicy.sidecar.json.DriftJson;
 import dev.fwpolicy.engine.ir.RuleSet;
@@ -49,9 +50,16 @@ final class EvaluateApi {
     static final class BadRequest extends Exception {
         final String code;
 
+        final List<Diagnostic> diagnostics;
+
         BadRequest(String code, String message) {
+            this(code, message, List.of());
+        }
+
+        BadRequest(String code, String message, List<Diagnostic> diagnostics) {
             super(message);
             this.code = code;
+            this.diagnostics = List.copyOf(diagnostics);
         }
     }
 
@@ -121,10 +129,13 @@ final class EvaluateApi {
         }
         var flows = new ArrayList<Flow>();
         for (int i = 0; i < texts.size(); i++) {
-            try {
-                flows.add(Flow.parse(texts.get(i)));
-            } catch (FlowSyntaxException e) {
-                throw new BadRequest("BadFlow", (batch ? "flows[" + i + "]: " : "flow: ") + e.getMessage());
+            // The one flow validator, as for expect lines; the diagnostic's "file" names the flow.
+            String name = batch ? "flows[" + i + "]" : "flow";
+            var diagnostics = new Diagnostics();
+            flows.addAll(Flow.read(name, texts.get(i), diagnostics));
+            if (diagnostics.hasErrors()) {
+                var all = diagnostics.sorted();
+                throw new BadRequest("BadFlow", all.get(0).headline(), all);
             }
         }
         return new Request(flows, against.equals("kernel"), explain);

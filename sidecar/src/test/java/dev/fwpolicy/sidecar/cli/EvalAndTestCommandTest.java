@@ -58,9 +58,9 @@ class EvalAndTestCommandTest {
     @Test
     void evalRejectsABadFlowAsUsage() throws Exception {
         var file = write("web.fwpolicy", POLICY);
-        var r = run("eval", file.toString(), "--flow", "inbound tcp 192.168.10.7 -> 10.0.0.2:443");
+        var r = run("eval", file.toString(), "--flow", "inbound tcp 192.168.10.7:1 -> example.com:443");
         assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(r.err()).contains("need a source and a destination port");
+        assertThat(r.err()).contains("--flow:1:31: error[invalid-address]: not an IP address: 'example.com'");
     }
 
     @Test

@@ -86,8 +86,12 @@ class EvaluateApiTest {
 
     @Test
     void badRequestsAre400WithACode() {
-        assertThat(post("{\"flow\": \"inbound tcp 10.1.2.3 -> 10.0.0.2:80\"}").json().getString("code")).isEqualTo("BadFlow");
-        assertThat(post("{\"flow\": \"inbound tcp 10.1.2.3 -> 10.0.0.2:80\"}").status()).isEqualTo(400);
+        var badFlow = post("{\"flow\": \"inbound tcp 10.1.2.3:1 -> example.com:80\"}");
+        assertThat(badFlow.status()).isEqualTo(400);
+        assertThat(badFlow.json().getString("code")).isEqualTo("BadFlow");
+        var error = badFlow.json().getJsonArray("errors").getJsonObject(0);
+        assertThat(error.getString("code")).isEqualTo("invalid-address");
+        assertThat(error.getString("location")).as("a column of the flow text").isEqualTo("flow:1:27");
         assertThat(post("{\"flows\": [1]}").json().getString("code")).isEqualTo("BadField");
         assertThat(post("{\"flow\": \"inbound tcp 10.1.2.3:1 -> 10.0.0.2:80\", \"against\": \"both\"}").status()).isEqualTo(400);
         assertThat(post("not json").json().getString("code")).isEqualTo("BadJson");
