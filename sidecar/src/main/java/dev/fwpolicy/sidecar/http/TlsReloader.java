@@ -7,8 +7,9 @@ import java.lang.System.Logger.Level;
 
 /**
  * Re-reads {@code --tls-cert}/{@code --tls-key} every {@link TlsFiles#reloadEvery()} and serves
- * a changed pair to new connections. A pair that cannot be read or does not load keeps the one
- * in force (and is tried again at the next tick). Used on the API verticle's event loop.
+ * a changed pair to new connections. A pair that cannot be read, does not load, or whose key is
+ * not the certificate's (one file renamed, the other not yet) keeps the one in force, and is
+ * tried again at the next tick. Used on the API verticle's event loop.
  */
 final class TlsReloader {
     private static final System.Logger LOG = System.getLogger("fwpolicy.api");
@@ -34,7 +35,12 @@ final class TlsReloader {
     }
 
     private void reload(HttpServer server) {
-        vertx.executeBlocking(files::read, false).onComplete(ar -> {
+        byte[] inForce = served;
+        vertx.executeBlocking(() -> {
+            var pair = files.read();
+            if (!pair.sameAs(inForce)) pair.requireMatchingKey(vertx);
+            return pair;
+        }, false).onComplete(ar -> {
             if (ar.failed()) {
                 LOG.log(Level.WARNING, "cannot re-read the TLS files ({0}); the certificate in force stays", ar.cause().getMessage());
                 return;

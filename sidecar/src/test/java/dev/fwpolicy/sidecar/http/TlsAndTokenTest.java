@@ -53,9 +53,13 @@ class TlsAndTokenTest {
             assertThat(https.statusCode()).isEqualTo(200);
             assertThatThrownBy(() -> svc.get("/healthz")).as("plain HTTP on the TLS port").isInstanceOf(RuntimeException.class);
 
-            // Renewed: new files renamed into place (what the kubelet's swap amounts to).
+            // Renewed by renaming the new files into place one after the other. Between the two
+            // renames the key is not the certificate's: that half-rotated pair must not be served
+            // (every handshake would fail), so the first pair stays for several reload ticks.
             var second = TestCerts.selfSigned(dir, "second", "second.fwpolicy.test");
             Files.move(second.key(), key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Thread.sleep(1000);
+            assertThat(TestCerts.servedSubject(port)).as("half-rotated pair not served").isEqualTo("CN=first.fwpolicy.test");
             Files.move(second.cert(), cert, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             await().atMost(Duration.ofSeconds(10)).until(() -> TestCerts.servedSubject(port).equals("CN=second.fwpolicy.test"));
 
