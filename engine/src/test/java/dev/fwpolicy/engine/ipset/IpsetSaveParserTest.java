@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fwpolicy.engine.net.Cidr;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class IpsetSaveParserTest {
@@ -77,5 +81,58 @@ class IpsetSaveParserTest {
             assertThatThrownBy(() -> IpsetSaveParser.parse(bad)).as(bad).isInstanceOf(IpsetReadBackException.class)
                     .hasMessageStartingWith("ipset save line ");
         }
+    }
+
+    /**
+     * IPv4 members are read by a path that scans the text in place; it must accept exactly the
+     * spellings {@link Cidr#parseStrict} accepts, as the same network, and leave every other
+     * one an error with the line it is on.
+     */
+    @Test
+    void inPlaceMemberReadingAgreesWithTheStrictParser() {
+        var spellings = new ArrayList<>(List.of("10.0.0.1", "10.0.0.0/8", "010.0.0.1", "10.0.0.1/32", "10.0.0.1/032", "0.0.0.0/0",
+                "255.255.255.255", "10.0.0.1/8", "10.0.0.256", "10.0.0", "10.0.0.1.", "10.0.0.1/", "10.0.0.1/33", "10.0.0.1/+32",
+                "10.0.0.1/-0", "1.2.3.4/3 ", "١.2.3.4", "1.2.3.٤", "10.0.0.1\r", "10..0.1", "1000.0.0.1", "a.b.c.d", "10.0.0.1/1a",
+                "::ffff:10.0.0.1", "10.0.0.1%eth0"));
+        var random = new Random(13);
+        String alphabet = "0123456789./";
+        for (int i = 0; i < 3000; i++) {
+            var sb = new StringBuilder();
+            for (int k = 1 + random.nextInt(18); k > 0; k--) sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            spellings.add(sb.toString());
+            // Network addresses mostly; every fourth keeps host bits, which is an error.
+            long address = random.nextLong() & 0xFFFF_FFFFL;
+            int prefix = random.nextInt(33);
+            if (i % 4 != 0) address &= prefix == 0 ? 0 : (0xFFFF_FFFFL << (32 - prefix)) & 0xFFFF_FFFFL;
+            spellings.add((address >> 24) + "." + (address >> 16 & 255) + "." + (address >> 8 & 255) + "." + (address & 255) + "/" + prefix);
+        }
+        int accepted = 0;
+        for (String m : spellings) {
+            String save = "create fwp-a hash:net family inet hashsize 1024 maxelem 65536\nadd fwp-a 10.9.9.9\nadd fwp-a " + m + "\n";
+            Optional<Cidr> strict = Cidr.parseStrict(m).filter(c -> c.family() == dev.fwpolicy.engine.net.Family.V4);
+            if (strict.isPresent()) {
+                accepted++;
+                var expected = new ArrayList<>(List.of(c("10.9.9.9")));
+                if (!expected.contains(strict.get())) expected.add(strict.get());
+                Collections.sort(expected);
+                assertThat(IpsetSaveParser.parse(save).get("fwp-a").orElseThrow().members()).as(m).isEqualTo(expected);
+            } else {
+                assertThatThrownBy(() -> IpsetSaveParser.parse(save)).as(m).isInstanceOf(IpsetReadBackException.class)
+                        .hasMessageStartingWith("ipset save line 3: ");
+            }
+        }
+        assertThat(accepted).as("enough valid spellings to compare").isGreaterThan(500);
+    }
+
+    @Test
+    void manyMembersInHashOrderComeBackSortedAndDistinct() {
+        var hosts = new ArrayList<Cidr>();
+        for (int i = 0; i < 5000; i++) hosts.add(c("172." + (16 + (i >> 16)) + "." + (i >> 8 & 255) + "." + (i & 255)));
+        var shuffled = new ArrayList<>(hosts);
+        Collections.shuffle(shuffled, new Random(7));
+        var sb = new StringBuilder("create fwp-a hash:net family inet hashsize 1024 maxelem 65536\n");
+        for (Cidr h : shuffled) sb.append("add fwp-a ").append(h.source()).append('\n');
+        sb.append("add fwp-a ").append(hosts.get(42).withPrefix()).append('\n');
+        assertThat(IpsetSaveParser.parse(sb.toString()).get("fwp-a").orElseThrow().members()).isEqualTo(hosts);
     }
 }
