@@ -8,6 +8,5 @@ import dev.fwpolicy.engine.source.Span;
  * {@code --kernel-sets-above}, which wins over the default.
  *
  * @param threshold 1 to the largest kernel set size, checked where it was parsed
- * @param valueSpan where {@code N} is written, for diagnostics about the value
  */
-public record KernelSetsDecl(int threshold, Span valueSpan, Span span) implements PolicyItem {}
+public record KernelSetsDecl(int threshold, Span span) implements PolicyItem {}

@@ -126,7 +126,7 @@ final class AstBuilder extends AbstractParseTreeVisitor<Object> implements Fwpol
         return parseInt(ctx.threshold.getText(), 1, Limits.DEFAULT_MAX_SET_MEMBERS, valueSpan, "invalid-threshold",
                 "kernel-sets above needs a whole number from 1 to " + Limits.DEFAULT_MAX_SET_MEMBERS
                         + " (a set with more networks than that in a family becomes a kernel set)")
-                .map(v -> new KernelSetsDecl(v, valueSpan, span(ctx)));
+                .map(v -> new KernelSetsDecl(v, span(ctx)));
     }
 
     // ---- dynamic sets ----
