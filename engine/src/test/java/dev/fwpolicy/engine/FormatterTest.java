@@ -49,6 +49,28 @@ class FormatterTest {
     }
 
     @Test
+    void keepsThePolicysKernelSetThreshold() {
+        String messy = """
+                policy web {
+                kernel-sets   above    20
+                  set office={10.0.0.0/8}
+                  inbound { allow tcp from $office }
+                }
+                """;
+        String expected = """
+                policy web {
+                  kernel-sets above 20
+                  set office = { 10.0.0.0/8 }
+                  inbound {
+                    allow tcp from $office
+                  }
+                }
+                """;
+        assertThat(format(messy)).isEqualTo(expected);
+        assertThat(format(expected)).isEqualTo(expected);
+    }
+
+    @Test
     void dynamicSetsKeepTheirSpellingAndAlign() {
         String messy = """
                 policy db {

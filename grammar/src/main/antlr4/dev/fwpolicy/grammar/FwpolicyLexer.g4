@@ -37,6 +37,8 @@ PODS        : 'pods';
 SERVICE     : 'service';
 NAMESPACES  : 'namespaces';
 IN          : 'in';
+KERNEL_SETS : 'kernel-sets';
+ABOVE       : 'above';
 
 LBRACE      : '{';
 RBRACE      : '}';

@@ -21,6 +21,7 @@ policyItem
     | SET name=NAME ASSIGN memberSource                                      # DynamicSetDecl
     | PORTS name=NAME ASSIGN portSet                                         # PortSetDecl
     | direction LBRACE ruleDecl* RBRACE                                      # DirectionBlock
+    | KERNEL_SETS ABOVE threshold=INT                                        # KernelSetsDecl
     ;
 
 // Where a dynamic set's members come from. A selector is a quoted Kubernetes label

@@ -40,6 +40,7 @@ public final class PolicyCompiler {
         }
         var policies = orderedPolicies(files);
         ChainNameCheck.run(policies, diagnostics);
+        KernelSetChoice.checkSettings(policies, diagnostics);
         var defaults = DefaultsCheck.resolve(policies, diagnostics);
         var lowered = lower(policies);
         var tests = files.stream().flatMap(f -> f.tests().stream()).toList();

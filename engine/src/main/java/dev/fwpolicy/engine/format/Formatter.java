@@ -71,6 +71,8 @@ public final class Formatter {
             leaf(1, "set " + d.name().text(), "= " + d.source().text(), null, d.span());
         } else if (item instanceof PortSetDecl ps) {
             leaf(1, "ports " + ps.name().text(), "= " + portSet(ps.set()), null, ps.span());
+        } else if (item instanceof KernelSetsDecl k) {
+            leaf(1, "", "kernel-sets above " + k.threshold(), null, k.span());
         } else {
             var block = (DirectionBlock) item;
             open(1, block.direction().keyword() + " {", block.span());

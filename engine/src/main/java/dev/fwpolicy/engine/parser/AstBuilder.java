@@ -77,7 +77,12 @@ final class AstBuilder extends AbstractParseTreeVisitor<Object> implements Fwpol
                     "priority must be a whole number from 0 to 1000000")
                     .map(v -> new PolicyDecl.Priority(v, span));
         }
-        var items = ctx.policyItem().stream().map(i -> build(i, PolicyItem.class)).toList();
+        var items = new ArrayList<PolicyItem>();
+        for (var item : ctx.policyItem()) {
+            // A setting with a value out of range is reported and left out; every other item always builds.
+            if (item instanceof KernelSetsDeclContext k) visitKernelSetsDecl(k).ifPresent(items::add);
+            else items.add(build(item, PolicyItem.class));
+        }
         return new PolicyDecl(name(ctx.name), priority, items, span(ctx));
     }
 
@@ -113,6 +118,15 @@ final class AstBuilder extends AbstractParseTreeVisitor<Object> implements Fwpol
     public DirectionBlock visitDirectionBlock(DirectionBlockContext ctx) {
         var rules = ctx.ruleDecl().stream().map(r -> build(r, RuleDecl.class)).toList();
         return new DirectionBlock(build(ctx.direction(), Direction.class), rules, span(ctx));
+    }
+
+    @Override
+    public Optional<KernelSetsDecl> visitKernelSetsDecl(KernelSetsDeclContext ctx) {
+        var valueSpan = span(ctx.threshold);
+        return parseInt(ctx.threshold.getText(), 1, Limits.DEFAULT_MAX_SET_MEMBERS, valueSpan, "invalid-threshold",
+                "kernel-sets above needs a whole number from 1 to " + Limits.DEFAULT_MAX_SET_MEMBERS
+                        + " (a set with more networks than that in a family becomes a kernel set)")
+                .map(v -> new KernelSetsDecl(v, span(ctx)));
     }
 
     // ---- dynamic sets ----

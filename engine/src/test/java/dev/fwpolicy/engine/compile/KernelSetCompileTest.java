@@ -70,6 +70,23 @@ class KernelSetCompileTest {
     }
 
     @Test
+    void thePolicysOwnThresholdWinsOverTheCompilersAndAppliesToThatPolicyOnly() {
+        String web = policy(hosts(9, 0), "").replace("  default inbound deny\n", "  default inbound deny\n  kernel-sets above 20\n");
+        // The same nine hosts in a second policy without a setting: the compiler's threshold applies there.
+        String api = "policy api {\n  set clients = { " + hosts(9, 0) + " }\n  inbound {\n    allow tcp from $clients to port 8080\n  }\n}\n";
+        var byDefault = ruleSet(web + api);
+        assertThat(byDefault.sets()).extracting(NetworkSet::policy).containsExactly("api");
+        assertThat(policyRules(byDefault)).hasSize(9 * 1 + 2);
+
+        var lowFlag = compile(web + api, Limits.DEFAULT.withKernelSetThreshold(1)).ruleSet().orElseThrow();
+        assertThat(lowFlag.sets()).extracting(s -> s.policy() + "/" + s.set()).containsExactly("api/clients");
+
+        var lowPolicy = ruleSet(policy(hosts(3, 0), "").replace("  default inbound deny\n", "  default inbound deny\n  kernel-sets above 2\n"));
+        assertThat(lowPolicy.sets()).extracting(NetworkSet::set).containsExactly("clients");
+        assertThat(ruleSet(policy(hosts(3, 0), "")).sets()).isEmpty();
+    }
+
+    @Test
     void memberEditsKeepEveryRuleIdentityAndSameMembersHoweverWrittenGiveTheSameSet() {
         var before = ruleSet(policy(hosts(100, 0), ""));
         var edited = ruleSet(policy(hosts(99, 0) + ", 172.16.0.1", ""));

@@ -13,7 +13,7 @@ import java.util.Random;
 record GeneratedPolicy(List<Policy> policies) {
 
     record Policy(String name, int priority, String defaultIn, String defaultOut, List<NamedList> sets,
-                  List<NamedList> portSets, List<Rule> inbound, List<Rule> outbound) {}
+                  List<NamedList> portSets, List<Rule> inbound, List<Rule> outbound, int kernelSetsAbove) {}
 
     record NamedList(String name, List<String> members) {}
 
@@ -34,7 +34,9 @@ record GeneratedPolicy(List<Policy> policies) {
             policies.add(new Policy("p" + p, r.nextInt(4) == 0 ? -1 : r.nextInt(200),
                     p == 0 && r.nextBoolean() ? pick(r, "allow", "deny", "reject") : null,
                     p == 0 && r.nextBoolean() ? pick(r, "allow", "deny", "reject") : null,
-                    sets, portSets, rules(r, sets, portSets), rules(r, sets, portSets)));
+                    sets, portSets, rules(r, sets, portSets), rules(r, sets, portSets),
+                    // Small thresholds, so that the generated sets of 1-3 members become kernel sets too.
+                    r.nextInt(3) == 0 ? 1 + r.nextInt(3) : -1));
         }
         return new GeneratedPolicy(policies);
     }
@@ -119,6 +121,10 @@ record GeneratedPolicy(List<Policy> policies) {
             sb.append(ws(r)).append("{").append(comment(r, style)).append('\n');
             if (p.defaultIn() != null) sb.append("  default inbound ").append(p.defaultIn()).append(comment(r, style)).append('\n');
             if (p.defaultOut() != null) sb.append("  default outbound ").append(p.defaultOut()).append(comment(r, style)).append('\n');
+            if (p.kernelSetsAbove() > 0) {
+                sb.append("  kernel-sets").append(ws(r)).append("above").append(ws(r)).append(p.kernelSetsAbove())
+                        .append(comment(r, style)).append('\n');
+            }
             for (var s : p.sets()) {
                 sb.append("  set ").append(s.name()).append(ws(r)).append("=").append(ws(r))
                         .append(list(s.members(), r, style)).append(comment(r, style)).append('\n');

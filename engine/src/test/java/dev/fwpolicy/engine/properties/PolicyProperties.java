@@ -86,7 +86,7 @@ class PolicyProperties {
         rules.set(rule, new GeneratedPolicy.Rule(r.action(), r.proto(), r.from(), r.sports(), r.to(), List.of("64999"),
                 r.icmpType(), r.note()));
         policies.set(policy, new GeneratedPolicy.Policy(p.name(), p.priority(), p.defaultIn(), p.defaultOut(), p.sets(),
-                p.portSets(), rules, p.outbound()));
+                p.portSets(), rules, p.outbound(), p.kernelSetsAbove()));
         return new GeneratedPolicy(policies);
     }
 

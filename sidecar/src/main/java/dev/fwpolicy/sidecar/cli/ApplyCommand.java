@@ -17,6 +17,9 @@ import picocli.CommandLine.Parameters;
             "Rules and chains fwpolicy does not own are never touched. A policy with errors changes nothing.",
             "Exit 0 when the kernel matches the policy, 1 on policy errors or a failed apply (rules in force stay)."})
 public final class ApplyCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    CompileOptions compileOptions;
+
     @Parameters(arity = "1..*", paramLabel = "FILES|DIRS", description = "Policy files, or directories of *.fwpolicy files.")
     List<Path> paths;
 
@@ -36,7 +39,7 @@ public final class ApplyCommand implements Callable<Integer> {
     public Integer call() {
         var err = spec.commandLine().getErr();
         var out = spec.commandLine().getOut();
-        var result = PolicyInputs.compile(paths, err, PolicyInputs.Report.ALL);
+        var result = PolicyInputs.compile(compileOptions.compiler(), paths, err, PolicyInputs.Report.ALL);
         if (result.ruleSet().isEmpty()) {
             err.println("fwpolicy apply: policy has errors; nothing applied, the rules in force stay");
             return ExitCodes.FAILED;

@@ -15,6 +15,9 @@ import picocli.CommandLine.Parameters;
         description = {"Parse and check policy files; print every problem as file:line:col with the source line.",
             "Nothing is applied. Exit 0 when clean (warnings allowed), 1 on errors."})
 public final class CheckCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    CompileOptions compileOptions;
+
     @Parameters(arity = "1..*", paramLabel = "FILES|DIRS", description = "Policy files, or directories of *.fwpolicy files.")
     List<Path> paths;
 
@@ -30,7 +33,7 @@ public final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var sources = PolicyInputs.read(paths);
-        var result = new PolicyCheck().check(sources);
+        var result = new PolicyCheck(compileOptions.compiler()).check(sources);
         boolean failed = result.hasErrors() || warningsAreErrors && result.warningCount() > 0;
         var out = spec.commandLine().getOut();
         if (format == OutputFormat.json) {

@@ -21,6 +21,9 @@ import picocli.CommandLine.Parameters;
             "with a '# ---' marker line naming the tool it is for.",
             "Diagnostics go to stderr; on errors nothing is printed on stdout and the exit code is 1."})
 public final class CompileCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    CompileOptions compileOptions;
+
     @Parameters(arity = "1..*", paramLabel = "FILES|DIRS", description = "Policy files, or directories of *.fwpolicy files.")
     List<Path> paths;
 
@@ -38,7 +41,7 @@ public final class CompileCommand implements Callable<Integer> {
         if (family != null && family != 4 && family != 6) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--family must be 4 or 6, not " + family);
         }
-        var result = PolicyInputs.compile(paths, spec.commandLine().getErr(), PolicyInputs.Report.ALL);
+        var result = PolicyInputs.compile(compileOptions.compiler(), paths, spec.commandLine().getErr(), PolicyInputs.Report.ALL);
         if (result.ruleSet().isEmpty()) return ExitCodes.FAILED;
         var out = spec.commandLine().getOut();
         var ruleSet = result.ruleSet().get();

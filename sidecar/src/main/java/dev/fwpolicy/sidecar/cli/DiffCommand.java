@@ -15,6 +15,9 @@ import picocli.CommandLine.Parameters;
             "and the drift status that makes it (missing, missing-jump, missing-chain, duplicate, unknown, moved, tampered).",
             "Exit 0 (or 1 with --exit-code when changes are pending); 1 on policy errors or kernel read-back errors."})
 public final class DiffCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    CompileOptions compileOptions;
+
     @Parameters(arity = "1..*", paramLabel = "FILES|DIRS", description = "Policy files, or directories of *.fwpolicy files.")
     List<Path> paths;
 
@@ -36,7 +39,7 @@ public final class DiffCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
-        var result = PolicyInputs.compile(paths, err, PolicyInputs.Report.ALL);
+        var result = PolicyInputs.compile(compileOptions.compiler(), paths, err, PolicyInputs.Report.ALL);
         if (result.ruleSet().isEmpty()) return ExitCodes.FAILED;
         try {
             var plan = kernel.reconciler().plan(result.ruleSet().get());

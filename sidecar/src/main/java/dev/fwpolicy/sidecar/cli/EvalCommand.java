@@ -26,6 +26,9 @@ import picocli.CommandLine.Parameters;
             "IPv6 endpoints are written [2001:db8::1]:443; ICMP as \"inbound icmp 1.2.3.4 -> 10.0.0.2 type echo-request\"",
             "(icmpv6 for IPv6); append 'established' for a packet of an existing connection, 'via lo' for loopback."})
 public final class EvalCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    CompileOptions compileOptions;
+
     @Parameters(arity = "1..*", paramLabel = "FILES|DIRS", description = "Policy files, or directories of *.fwpolicy files.")
     List<Path> paths;
 
@@ -65,7 +68,7 @@ public final class EvalCommand implements Callable<Integer> {
             }
         }
         var err = spec.commandLine().getErr();
-        var result = PolicyInputs.compile(paths, err, PolicyInputs.Report.ERRORS_ONLY);
+        var result = PolicyInputs.compile(compileOptions.compiler(), paths, err, PolicyInputs.Report.ERRORS_ONLY);
         if (result.ruleSet().isEmpty()) {
             err.println("eval: the policy does not compile; nothing to evaluate");
             return ExitCodes.FAILED;

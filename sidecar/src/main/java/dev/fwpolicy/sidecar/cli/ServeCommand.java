@@ -51,6 +51,9 @@ import picocli.CommandLine.Option;
             "  fwpolicy serve --configmap default/web-policy --token-file /var/run/secrets/fwpolicy/token",
             "  fwpolicy serve --policy-dir examples/policies --netns demo --listen 127.0.0.1:9464"})
 public final class ServeCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    CompileOptions compileOptions;
+
 
     static final class SourceOption {
         @Option(names = "--policy-dir", paramLabel = "DIR", required = true,
@@ -132,7 +135,7 @@ public final class ServeCommand implements Callable<Integer> {
         var apiSettings = new ApiSettings(listen.host(), listen.port(), readToken(), maxBody, ApiLimits.DEFAULT, tls);
         // The first compile of a big policy is most of the time to ready in a cold JVM: start it
         // now, on its own thread, while the backend is detected and Vert.x starts on the other core.
-        var compiler = new PrimedCompile();
+        var compiler = new PrimedCompile(compileOptions.compiler()::compile);
         if (source.policyDir != null) compiler.start(() -> PolicyInputs.read(List.of(source.policyDir)));
         // Detects the backend (runs *-save): before Vert.x starts, so a kernel we cannot talk to stops us here.
         FirewallSync firewall = ReconcilerFirewall.open(Optional.ofNullable(kernel.netns), kernel.backend, kernel.families());

@@ -20,6 +20,9 @@ import picocli.CommandLine.Parameters;
             "foreign. The CLI twin of GET /v1/state. Writes nothing.",
             "Exit 0; 1 on policy errors or kernel read-back errors."})
 public final class StateCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    CompileOptions compileOptions;
+
     @Parameters(arity = "1..*", paramLabel = "FILES|DIRS", description = "Policy files, or directories of *.fwpolicy files.")
     List<Path> paths;
 
@@ -35,7 +38,7 @@ public final class StateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
-        var result = PolicyInputs.compile(paths, err, PolicyInputs.Report.ERRORS_ONLY);
+        var result = PolicyInputs.compile(compileOptions.compiler(), paths, err, PolicyInputs.Report.ERRORS_ONLY);
         if (result.ruleSet().isEmpty()) return ExitCodes.FAILED;
         var desired = result.ruleSet().get();
         try {

@@ -21,6 +21,9 @@ import picocli.CommandLine.Parameters;
             "--coverage lists the rules no expectation reaches; with --threshold N it fails below N percent.",
             "Exit 0 when every expectation holds (and coverage is high enough), 1 otherwise."})
 public final class TestCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    CompileOptions compileOptions;
+
     @Parameters(arity = "1..*", paramLabel = "FILES|DIRS", description = "Policy files, or directories of *.fwpolicy files.")
     List<Path> paths;
 
@@ -44,7 +47,7 @@ public final class TestCommand implements Callable<Integer> {
         boolean showCoverage = coverage || threshold != null;
         var err = spec.commandLine().getErr();
         var out = spec.commandLine().getOut();
-        var result = PolicyInputs.compile(paths, err, PolicyInputs.Report.ERRORS_ONLY);
+        var result = PolicyInputs.compile(compileOptions.compiler(), paths, err, PolicyInputs.Report.ERRORS_ONLY);
         if (result.ruleSet().isEmpty()) {
             err.println("test: the policy does not compile; no expectation was run");
             return ExitCodes.FAILED;

@@ -16,16 +16,12 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -197,13 +193,12 @@ public final class ApiVerticle extends VerticleBase {
     }
 
     private void check(RoutingContext ctx) {
-        List<SourceFile> files;
-        try {
-            files = checkInput(ctx);
-        } catch (BadInput e) {
-            fail(ctx, 400, e.code, e.getMessage());
+        var decoded = CheckBody.decode(bodyBytes(ctx), Optional.ofNullable(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE)));
+        if (!(decoded instanceof Decoded.Ok<List<SourceFile>> ok)) {
+            fail(ctx, ((Decoded.Rejected<?>) decoded).error());
             return;
         }
+        List<SourceFile> files = ok.request();
         int count = files.size();
         heavyWork.run(ctx, () -> workers.executeBlocking(guarded(() -> checker.check(files)), false), ar -> {
             if (ar.succeeded()) send(ctx, 200, ApiJson.check(ar.result(), count));
@@ -244,50 +239,13 @@ public final class ApiVerticle extends VerticleBase {
         }
     }
 
-    /**
-     * JSON {@code {"files":[{"name","text"}]}} or {@code {"text"}}; any other content type is
-     * taken as the text of one file.
-     */
-    private static List<SourceFile> checkInput(RoutingContext ctx) throws BadInput {
-        var body = ctx.body().buffer();
-        if (body == null || body.length() == 0) throw new BadInput("EmptyBody", "no policy text in the request body");
-        var type = String.valueOf(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
-        if (!type.startsWith(JSON)) {
-            // The bytes go to the engine as they came: bad UTF-8 is reported there with its location.
-            return List.of(SourceFile.decode("request.fwpolicy", body.getBytes()));
-        }
-        JsonObject json;
-        try {
-            json = body.toJsonObject();
-        } catch (DecodeException | ClassCastException e) {
-            throw new BadInput("BadJson", "the body is not a JSON object: " + firstLine(e.getMessage()));
-        }
-        if (json == null) throw new BadInput("BadJson", "the body is not a JSON object");
-        var out = new ArrayList<SourceFile>();
-        if (json.getValue("text") instanceof String text) {
-            out.add(new SourceFile("request.fwpolicy", text));
-        } else if (json.getValue("files") instanceof JsonArray files && !files.isEmpty()) {
-            for (int i = 0; i < files.size(); i++) {
-                if (!(files.getValue(i) instanceof JsonObject f) || !(f.getValue("text") instanceof String text)) {
-                    throw new BadInput("BadField", "files[" + i + "] needs a string \"text\"");
-                }
-                var name = f.getValue("name") instanceof String n && !n.isBlank() ? n : "file" + i + ".fwpolicy";
-                out.add(new SourceFile(name, text));
-            }
-        } else {
-            throw new BadInput("BadField", "expected {\"text\": \"…\"} or {\"files\": [{\"name\": \"…\", \"text\": \"…\"}]}");
-        }
-        return out;
-    }
-
     private void evaluate(RoutingContext ctx) {
-        EvaluateApi.Request request;
-        try {
-            request = EvaluateApi.parse(ctx, settings.limits());
-        } catch (EvaluateApi.BadRequest e) {
-            fail(ctx, 400, e.code, e.getMessage(), e.diagnostics);
+        var decoded = EvaluateBody.decode(bodyBytes(ctx), Optional.ofNullable(ctx.queryParams().get("against")), settings.limits());
+        if (!(decoded instanceof Decoded.Ok<EvaluateRequest> ok)) {
+            fail(ctx, ((Decoded.Rejected<?>) decoded).error());
             return;
         }
+        EvaluateRequest request = ok.request();
         java.util.function.Consumer<io.vertx.core.AsyncResult<JsonObject>> answer = ar -> {
             if (ar.succeeded()) send(ctx, 200, ar.result());
             else if (ar.cause() instanceof EvaluateApi.KernelReadFailed k) kernelFailure(ctx, k.getCause());
@@ -332,10 +290,13 @@ public final class ApiVerticle extends VerticleBase {
         }
     }
 
-    private static String firstLine(String s) {
-        if (s == null) return "";
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+    private static byte[] bodyBytes(RoutingContext ctx) {
+        var body = ctx.body().buffer();
+        return body == null ? new byte[0] : body.getBytes();
+    }
+
+    private static void fail(RoutingContext ctx, BodyError error) {
+        fail(ctx, error.status(), error.code(), error.message(), error.diagnostics());
     }
 
     static void fail(RoutingContext ctx, int status, String code, String message) {
@@ -350,14 +311,5 @@ public final class ApiVerticle extends VerticleBase {
     private static void send(RoutingContext ctx, int status, JsonObject body) {
         if (ctx.response().ended()) return;
         ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body.encodePrettily() + "\n");
-    }
-
-    private static final class BadInput extends Exception {
-        final String code;
-
-        BadInput(String code, String message) {
-            super(message);
-            this.code = code;
-        }
     }
 }

@@ -5,22 +5,15 @@ import dev.fwpolicy.sidecar.loop.NoPolicyException;
 import dev.fwpolicy.sidecar.loop.ReconcileLoop;
 import dev.fwpolicy.engine.eval.Decision;
 import dev.fwpolicy.engine.eval.Evaluator;
-import dev.fwpolicy.engine.eval.Flow;
-import dev.fwpolicy.engine.diag.Diagnostic;
-import dev.fwpolicy.engine.diag.Diagnostics;
 import dev.fwpolicy.engine.eval.KernelModel;
 import dev.fwpolicy.sidecar.json.DriftJson;
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.net.Family;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.List;
 
 /**
  * {@code POST /v1/evaluate}: would these packets pass, and which rule decides?
@@ -46,34 +39,10 @@ final class EvaluateApi {
 
     private record Cached(RuleSet ruleSet, Evaluator evaluator) {}
 
-    /** A request the client got wrong: 400 with this code. */
-    static final class BadRequest extends Exception {
-        final String code;
-
-        final List<Diagnostic> diagnostics;
-
-        BadRequest(String code, String message) {
-            this(code, message, List.of());
-        }
-
-        BadRequest(String code, String message, List<Diagnostic> diagnostics) {
-            super(message);
-            this.code = code;
-            this.diagnostics = List.copyOf(diagnostics);
-        }
-    }
-
     /** Reading the kernel failed (a 502 for the client), as opposed to evaluating what was read. */
     static final class KernelReadFailed extends Exception {
         KernelReadFailed(Throwable cause) {
             super(cause.getMessage(), cause);
-        }
-    }
-
-    record Request(List<Flow> flows, boolean kernel, boolean explain) {
-        /** Cheap enough to answer without taking one of the heavy slots: against the policy, no traces, few flows. */
-        boolean isSmall(int maxFlows) {
-            return !kernel && !explain && flows.size() <= maxFlows;
         }
     }
 
@@ -90,62 +59,11 @@ final class EvaluateApi {
         this.maxTraceSteps = maxTraceSteps;
     }
 
-    static Request parse(RoutingContext ctx, ApiLimits limits) throws BadRequest {
-        var body = ctx.body().buffer();
-        if (body == null || body.length() == 0) throw new BadRequest("EmptyBody", "expected {\"flow\": \"…\"} or {\"flows\": [\"…\"]}");
-        JsonObject json;
-        try {
-            json = body.toJsonObject();
-        } catch (DecodeException | ClassCastException e) {
-            throw new BadRequest("BadJson", "the body is not a JSON object");
-        }
-        if (json == null) throw new BadRequest("BadJson", "the body is not a JSON object");
-        var texts = new ArrayList<String>();
-        boolean batch = false;
-        if (json.getValue("flow") instanceof String one) {
-            texts.add(one);
-        } else if (json.getValue("flows") instanceof JsonArray many && !many.isEmpty()) {
-            batch = true;
-            if (many.size() > limits.maxFlows()) {
-                throw new BadRequest("TooManyFlows", "at most " + limits.maxFlows() + " flows per request (got " + many.size() + ")");
-            }
-            for (int i = 0; i < many.size(); i++) {
-                if (!(many.getValue(i) instanceof String s)) throw new BadRequest("BadField", "flows[" + i + "] must be a string");
-                texts.add(s);
-            }
-        } else {
-            throw new BadRequest("BadField", "expected {\"flow\": \"…\"} or {\"flows\": [\"…\"]}");
-        }
-        String against = ctx.queryParams().get("against");
-        if (json.getValue("against") instanceof String a) against = a;
-        if (against == null) against = "desired";
-        if (!against.equals("desired") && !against.equals("kernel")) {
-            throw new BadRequest("BadField", "against must be \"desired\" or \"kernel\", not \"" + against + "\"");
-        }
-        boolean explain = json.getValue("explain") instanceof Boolean b ? b : !batch;
-        if (explain && texts.size() > limits.maxExplainedFlows()) {
-            throw new BadRequest("TooManyFlows", "at most " + limits.maxExplainedFlows() + " flows per request with \"explain\": true (got "
-                    + texts.size() + "); ask without explain, or in smaller batches");
-        }
-        var flows = new ArrayList<Flow>();
-        for (int i = 0; i < texts.size(); i++) {
-            // The one flow validator, as for expect lines; the diagnostic's "file" names the flow.
-            String name = batch ? "flows[" + i + "]" : "flow";
-            var diagnostics = new Diagnostics();
-            flows.addAll(Flow.read(name, texts.get(i), diagnostics));
-            if (diagnostics.hasErrors()) {
-                var all = diagnostics.sorted();
-                throw new BadRequest("BadFlow", all.get(0).headline(), all);
-            }
-        }
-        return new Request(flows, against.equals("kernel"), explain);
-    }
-
     /**
      * Evaluates on the API's workers (a batch over a 10,000-rule set takes a while). Only a
      * failure to read the kernel comes back as {@link KernelReadFailed}.
      */
-    Future<JsonObject> evaluate(Request request) {
+    Future<JsonObject> evaluate(EvaluateRequest request) {
         var policy = loop.snapshot().policy();
         if (policy.isEmpty()) return Future.failedFuture(new NoPolicyException("no policy has been loaded yet"));
         var desired = policy.get().ruleSet();
@@ -175,7 +93,7 @@ final class EvaluateApi {
         return c.evaluator();
     }
 
-    private JsonObject answer(String against, String revision, Evaluator evaluator, Request request) {
+    private JsonObject answer(String against, String revision, Evaluator evaluator, EvaluateRequest request) {
         var decisions = new JsonArray();
         int steps = 0;
         for (int i = 0; i < request.flows().size(); i++) {
@@ -196,7 +114,7 @@ final class EvaluateApi {
      * fwpolicy's chains cannot be modelled ({@code unmodelled}): then no verdict is certain and
      * none is given.
      */
-    private JsonObject kernelAnswer(String revision, KernelModel model, Request request) {
+    private JsonObject kernelAnswer(String revision, KernelModel model, EvaluateRequest request) {
         var drift = new JsonArray();
         model.drift().forEach(d -> drift.add(DriftJson.of(d)));
         JsonObject json;
