@@ -135,7 +135,8 @@ public final class ServeCommand implements Callable<Integer> {
         var apiSettings = new ApiSettings(listen.host(), listen.port(), readToken(), maxBody, ApiLimits.DEFAULT, tls);
         // The first compile of a big policy is most of the time to ready in a cold JVM: start it
         // now, on its own thread, while the backend is detected and Vert.x starts on the other core.
-        var compiler = new PrimedCompile(compileOptions.compiler()::compile);
+        var policyCompiler = compileOptions.compiler(); // the loop's and POST /v1/check's alike
+        var compiler = new PrimedCompile(policyCompiler::compile);
         if (source.policyDir != null) compiler.start(() -> PolicyInputs.read(List.of(source.policyDir)));
         // Detects the backend (runs *-save): before Vert.x starts, so a kernel we cannot talk to stops us here.
         FirewallSync firewall = ReconcilerFirewall.open(Optional.ofNullable(kernel.netns), kernel.backend, kernel.families());
@@ -157,7 +158,7 @@ public final class ServeCommand implements Callable<Integer> {
         SidecarService service;
         try {
             service = SidecarService.start(vertx, registry, firewall, policySource,
-                            SidecarOptions.of(loopSettings, apiSettings).withRemoveOnExit(removeOnExit).withCompiler(compiler))
+                            SidecarOptions.of(loopSettings, apiSettings).withRemoveOnExit(removeOnExit).withCompiler(policyCompiler, compiler))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             kube.ifPresent(KubernetesClient::close);

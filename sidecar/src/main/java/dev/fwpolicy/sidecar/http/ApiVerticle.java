@@ -49,7 +49,7 @@ public final class ApiVerticle extends VerticleBase {
     private final ReconcileLoop loop;
     private final ApiSettings settings;
     private final PrometheusMeterRegistry registry;
-    private final PolicyCheck checker = new PolicyCheck();
+    private final PolicyCheck checker;
     private HttpServer server;
     private EvaluateApi evaluateApi;
     private WorkerExecutor workers;
@@ -57,8 +57,9 @@ public final class ApiVerticle extends VerticleBase {
     private HeavyWork heavyWork;
     private Optional<TlsReloader> tlsReloader = Optional.empty();
 
-    public ApiVerticle(ReconcileLoop loop, ApiSettings settings, PrometheusMeterRegistry registry) {
+    public ApiVerticle(ReconcileLoop loop, ApiSettings settings, PrometheusMeterRegistry registry, PolicyCheck checker) {
         this.loop = loop;
+        this.checker = checker;
         this.settings = settings;
         this.registry = registry;
     }

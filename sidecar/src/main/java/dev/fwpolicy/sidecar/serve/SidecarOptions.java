@@ -1,5 +1,6 @@
 package dev.fwpolicy.sidecar.serve;
 
+import dev.fwpolicy.engine.compile.Compiler;
 import dev.fwpolicy.sidecar.http.ApiSettings;
 import dev.fwpolicy.sidecar.loop.LoopSettings;
 import dev.fwpolicy.sidecar.loop.LoopTime;
@@ -14,24 +15,31 @@ import dev.fwpolicy.sidecar.loop.PrimedCompile;
  * @param removeOnExit take fwpolicy's rules out on stop instead of leaving them in force
  * @param compiler     the first policy's compile, possibly already under way
  * @param time         the loop's clock and timers (virtual in tests)
+ * @param checker      what {@code POST /v1/check} compiles with: the same limits and kernel-set
+ *                     threshold as the loop's compiler, so a check answers for what a reload would do
  */
 public record SidecarOptions(LoopSettings loop, ApiSettings api, boolean removeOnExit, PrimedCompile compiler,
-                             LoopTime time) {
+                             LoopTime time, Compiler checker) {
 
     /** Real time, a compiler that starts when the first policy arrives, rules left in force on stop. */
     public static SidecarOptions of(LoopSettings loop, ApiSettings api) {
-        return new SidecarOptions(loop, api, false, new PrimedCompile(), LoopTime.system());
+        return new SidecarOptions(loop, api, false, new PrimedCompile(), LoopTime.system(), new Compiler());
     }
 
     public SidecarOptions withRemoveOnExit(boolean remove) {
-        return new SidecarOptions(loop, api, remove, compiler, time);
+        return new SidecarOptions(loop, api, remove, compiler, time, checker);
     }
 
     public SidecarOptions withCompiler(PrimedCompile primed) {
-        return new SidecarOptions(loop, api, removeOnExit, primed, time);
+        return new SidecarOptions(loop, api, removeOnExit, primed, time, checker);
+    }
+
+    /** The compiler behind both the loop and {@code POST /v1/check} (serve's compile options). */
+    public SidecarOptions withCompiler(Compiler compiler, PrimedCompile primed) {
+        return new SidecarOptions(loop, api, removeOnExit, primed, time, compiler);
     }
 
     public SidecarOptions withTime(LoopTime clock) {
-        return new SidecarOptions(loop, api, removeOnExit, compiler, clock);
+        return new SidecarOptions(loop, api, removeOnExit, compiler, clock, checker);
     }
 }

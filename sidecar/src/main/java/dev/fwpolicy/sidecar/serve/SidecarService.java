@@ -1,5 +1,6 @@
 package dev.fwpolicy.sidecar.serve;
 
+import dev.fwpolicy.engine.eval.PolicyCheck;
 import dev.fwpolicy.sidecar.http.ApiSettings;
 import dev.fwpolicy.sidecar.http.ApiVerticle;
 import dev.fwpolicy.sidecar.loop.FirewallSync;
@@ -85,7 +86,7 @@ public final class SidecarService {
         var metrics = new ServiceMetrics(registry);
         var loop = new ReconcileLoop(firewall, source, options.loop(), metrics, firewall.backend(), options.compiler(),
                 options.time());
-        var api = new ApiVerticle(loop, options.api(), registry);
+        var api = new ApiVerticle(loop, options.api(), registry, new PolicyCheck(options.checker()));
         var service = new SidecarService(vertx, firewall, loop, api, options.removeOnExit());
         // The API first, so /healthz and /v1/status answer while the first policy loads.
         return vertx.deployVerticle(api)
