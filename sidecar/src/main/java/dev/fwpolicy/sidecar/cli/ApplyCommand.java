@@ -2,13 +2,10 @@ package dev.fwpolicy.sidecar.cli;
 
 import dev.fwpolicy.sidecar.source.PolicyInputs;
 import dev.fwpolicy.engine.reconcile.ReconcileException;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "apply", mixinStandardHelpOptions = true,
         description = {"Compile policy files and make the kernel's filter table match them, writing only the difference.",
@@ -17,11 +14,8 @@ import picocli.CommandLine.Parameters;
             "Rules and chains fwpolicy does not own are never touched. A policy with errors changes nothing.",
             "Exit 0 when the kernel matches the policy, 1 on policy errors or a failed apply (rules in force stay)."})
 public final class ApplyCommand implements Callable<Integer> {
-    @picocli.CommandLine.Mixin
-    CompileOptions compileOptions;
-
-    @Parameters(arity = "1..*", paramLabel = "FILES|DIRS", description = "Policy files, or directories of *.fwpolicy files.")
-    List<Path> paths;
+    @Mixin
+    PolicyArgs policy;
 
     @Mixin
     KernelOptions kernel;
@@ -39,7 +33,7 @@ public final class ApplyCommand implements Callable<Integer> {
     public Integer call() {
         var err = spec.commandLine().getErr();
         var out = spec.commandLine().getOut();
-        var result = PolicyInputs.compile(compileOptions.compiler(), paths, err, PolicyInputs.Report.ALL);
+        var result = policy.compile(err, PolicyInputs.Report.ALL);
         if (result.ruleSet().isEmpty()) {
             err.println("fwpolicy apply: policy has errors; nothing applied, the rules in force stay");
             return ExitCodes.FAILED;

@@ -4,22 +4,17 @@ import dev.fwpolicy.sidecar.json.CheckJson;
 import dev.fwpolicy.sidecar.source.PolicyInputs;
 import dev.fwpolicy.engine.eval.PolicyCheck;
 import dev.fwpolicy.engine.diag.DiagnosticPrinter;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Parse and check policy files; print every problem as file:line:col with the source line.",
             "Nothing is applied. Exit 0 when clean (warnings allowed), 1 on errors."})
 public final class CheckCommand implements Callable<Integer> {
-    @picocli.CommandLine.Mixin
-    CompileOptions compileOptions;
-
-    @Parameters(arity = "1..*", paramLabel = "FILES|DIRS", description = "Policy files, or directories of *.fwpolicy files.")
-    List<Path> paths;
+    @Mixin
+    PolicyArgs policy;
 
     @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
@@ -32,8 +27,8 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var sources = PolicyInputs.read(paths);
-        var result = new PolicyCheck(compileOptions.compiler()).check(sources);
+        var sources = PolicyInputs.read(policy.paths());
+        var result = new PolicyCheck(policy.compiler()).check(sources);
         boolean failed = result.hasErrors() || warningsAreErrors && result.warningCount() > 0;
         var out = spec.commandLine().getOut();
         if (format == OutputFormat.json) {

@@ -7,12 +7,10 @@ import dev.fwpolicy.engine.ipset.SetPlanner;
 import dev.fwpolicy.engine.ipset.SetShape;
 import dev.fwpolicy.engine.net.Family;
 import dev.fwpolicy.engine.iptables.RestoreRenderer;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "compile", mixinStandardHelpOptions = true,
         description = {"Compile policy files and print the iptables-restore payload (filter table) on stdout.",
@@ -21,11 +19,8 @@ import picocli.CommandLine.Parameters;
             "with a '# ---' marker line naming the tool it is for.",
             "Diagnostics go to stderr; on errors nothing is printed on stdout and the exit code is 1."})
 public final class CompileCommand implements Callable<Integer> {
-    @picocli.CommandLine.Mixin
-    CompileOptions compileOptions;
-
-    @Parameters(arity = "1..*", paramLabel = "FILES|DIRS", description = "Policy files, or directories of *.fwpolicy files.")
-    List<Path> paths;
+    @Mixin
+    PolicyArgs policy;
 
     @Option(names = "--family", description = "4 or 6: only the iptables (4) or ip6tables (6) payload. Default: both.")
     Integer family;
@@ -41,7 +36,7 @@ public final class CompileCommand implements Callable<Integer> {
         if (family != null && family != 4 && family != 6) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--family must be 4 or 6, not " + family);
         }
-        var result = PolicyInputs.compile(compileOptions.compiler(), paths, spec.commandLine().getErr(), PolicyInputs.Report.ALL);
+        var result = policy.compile(spec.commandLine().getErr(), PolicyInputs.Report.ALL);
         if (result.ruleSet().isEmpty()) return ExitCodes.FAILED;
         var out = spec.commandLine().getOut();
         var ruleSet = result.ruleSet().get();

@@ -1,13 +1,10 @@
 package dev.fwpolicy.sidecar.cli;
 
 import dev.fwpolicy.sidecar.source.PolicyInputs;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "diff", mixinStandardHelpOptions = true,
         description = {"Compile policy files, read the kernel's filter table back, and show what 'apply' would change.",
@@ -15,11 +12,8 @@ import picocli.CommandLine.Parameters;
             "and the drift status that makes it (missing, missing-jump, missing-chain, duplicate, unknown, moved, tampered).",
             "Exit 0 (or 1 with --exit-code when changes are pending); 1 on policy errors or kernel read-back errors."})
 public final class DiffCommand implements Callable<Integer> {
-    @picocli.CommandLine.Mixin
-    CompileOptions compileOptions;
-
-    @Parameters(arity = "1..*", paramLabel = "FILES|DIRS", description = "Policy files, or directories of *.fwpolicy files.")
-    List<Path> paths;
+    @Mixin
+    PolicyArgs policy;
 
     @Mixin
     KernelOptions kernel;
@@ -39,7 +33,7 @@ public final class DiffCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
-        var result = PolicyInputs.compile(compileOptions.compiler(), paths, err, PolicyInputs.Report.ALL);
+        var result = policy.compile(err, PolicyInputs.Report.ALL);
         if (result.ruleSet().isEmpty()) return ExitCodes.FAILED;
         try {
             var plan = kernel.reconciler().plan(result.ruleSet().get());

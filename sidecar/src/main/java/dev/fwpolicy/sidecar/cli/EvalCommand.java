@@ -10,13 +10,11 @@ import dev.fwpolicy.sidecar.json.DriftJson;
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.net.Family;
 import io.vertx.core.json.JsonArray;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Would this packet pass, and which rule decides? Names the deciding rule as file:line:col.",
@@ -26,11 +24,8 @@ import picocli.CommandLine.Parameters;
             "IPv6 endpoints are written [2001:db8::1]:443; ICMP as \"inbound icmp 1.2.3.4 -> 10.0.0.2 type echo-request\"",
             "(icmpv6 for IPv6); append 'established' for a packet of an existing connection, 'via lo' for loopback."})
 public final class EvalCommand implements Callable<Integer> {
-    @picocli.CommandLine.Mixin
-    CompileOptions compileOptions;
-
-    @Parameters(arity = "1..*", paramLabel = "FILES|DIRS", description = "Policy files, or directories of *.fwpolicy files.")
-    List<Path> paths;
+    @Mixin
+    PolicyArgs policy;
 
     @Option(names = "--flow", required = true, description = "The packet, e.g. \"inbound tcp 192.168.10.7:40000 -> 10.0.0.2:443\". Repeatable.")
     List<String> flows;
@@ -68,7 +63,7 @@ public final class EvalCommand implements Callable<Integer> {
             }
         }
         var err = spec.commandLine().getErr();
-        var result = PolicyInputs.compile(compileOptions.compiler(), paths, err, PolicyInputs.Report.ERRORS_ONLY);
+        var result = policy.compile(err, PolicyInputs.Report.ERRORS_ONLY);
         if (result.ruleSet().isEmpty()) {
             err.println("eval: the policy does not compile; nothing to evaluate");
             return ExitCodes.FAILED;

@@ -4,13 +4,10 @@ import dev.fwpolicy.engine.reconcile.Drift;
 import dev.fwpolicy.engine.reconcile.DriftStatus;
 import dev.fwpolicy.sidecar.json.DriftJson;
 import dev.fwpolicy.sidecar.source.PolicyInputs;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "state", mixinStandardHelpOptions = true,
         description = {"Show what the kernel holds of the policy now, rule by rule, with drift status and counters.",
@@ -20,11 +17,8 @@ import picocli.CommandLine.Parameters;
             "foreign. The CLI twin of GET /v1/state. Writes nothing.",
             "Exit 0; 1 on policy errors or kernel read-back errors."})
 public final class StateCommand implements Callable<Integer> {
-    @picocli.CommandLine.Mixin
-    CompileOptions compileOptions;
-
-    @Parameters(arity = "1..*", paramLabel = "FILES|DIRS", description = "Policy files, or directories of *.fwpolicy files.")
-    List<Path> paths;
+    @Mixin
+    PolicyArgs policy;
 
     @Mixin
     KernelOptions kernel;
@@ -38,7 +32,7 @@ public final class StateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
-        var result = PolicyInputs.compile(compileOptions.compiler(), paths, err, PolicyInputs.Report.ERRORS_ONLY);
+        var result = policy.compile(err, PolicyInputs.Report.ERRORS_ONLY);
         if (result.ruleSet().isEmpty()) return ExitCodes.FAILED;
         var desired = result.ruleSet().get();
         try {

@@ -6,14 +6,13 @@ import dev.fwpolicy.engine.eval.ExpectationRunner;
 import dev.fwpolicy.engine.ir.CompiledRule;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "test", mixinStandardHelpOptions = true,
         description = {"Run every 'expect' of the 'test' blocks against the compiled rule set.",
@@ -21,11 +20,8 @@ import picocli.CommandLine.Parameters;
             "--coverage lists the rules no expectation reaches; with --threshold N it fails below N percent.",
             "Exit 0 when every expectation holds (and coverage is high enough), 1 otherwise."})
 public final class TestCommand implements Callable<Integer> {
-    @picocli.CommandLine.Mixin
-    CompileOptions compileOptions;
-
-    @Parameters(arity = "1..*", paramLabel = "FILES|DIRS", description = "Policy files, or directories of *.fwpolicy files.")
-    List<Path> paths;
+    @Mixin
+    PolicyArgs policy;
 
     @Option(names = "--coverage", description = "Report which written rules the expectations reach.")
     boolean coverage;
@@ -47,7 +43,7 @@ public final class TestCommand implements Callable<Integer> {
         boolean showCoverage = coverage || threshold != null;
         var err = spec.commandLine().getErr();
         var out = spec.commandLine().getOut();
-        var result = PolicyInputs.compile(compileOptions.compiler(), paths, err, PolicyInputs.Report.ERRORS_ONLY);
+        var result = policy.compile(err, PolicyInputs.Report.ERRORS_ONLY);
         if (result.ruleSet().isEmpty()) {
             err.println("test: the policy does not compile; no expectation was run");
             return ExitCodes.FAILED;
