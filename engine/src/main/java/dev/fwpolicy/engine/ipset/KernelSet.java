@@ -1,5 +1,6 @@
 package dev.fwpolicy.engine.ipset;
 
+import dev.fwpolicy.engine.ir.NetworkSet;
 import dev.fwpolicy.engine.net.Cidr;
 import dev.fwpolicy.engine.net.Family;
 import java.util.ArrayList;
@@ -37,6 +38,11 @@ public record KernelSet(String name, SetShape shape, List<Cidr> members) {
     /** What ipset accepts as a set's name: 1 to {@value SetNames#IPSET_MAX} printable ASCII characters. */
     public static boolean isName(String name) {
         return !name.isEmpty() && name.length() <= SetNames.IPSET_MAX && name.chars().allMatch(c -> c > ' ' && c < 0x7f);
+    }
+
+    /** The kernel set a compiled rule set asks for, at ipset's default size. */
+    public static KernelSet desired(NetworkSet set) {
+        return desired(set.name(), set.family(), set.members(), SetShape.DEFAULT_MAX_ELEMENTS);
     }
 
     /** The set fwpolicy wants in the kernel for these networks of one family. */

@@ -12,7 +12,6 @@ import dev.fwpolicy.engine.ipset.KernelSets;
 import dev.fwpolicy.engine.ipset.SetPlan;
 import dev.fwpolicy.engine.ipset.SetPlanner;
 import dev.fwpolicy.engine.ipset.SetReferences;
-import dev.fwpolicy.engine.ipset.SetShape;
 import dev.fwpolicy.engine.iptables.ExpectedPrints;
 import dev.fwpolicy.engine.iptables.KernelTable;
 import dev.fwpolicy.engine.ir.RuleSet;
@@ -331,7 +330,7 @@ public final class Reconciler {
     private List<KernelSet> desiredSets(RuleSet desired) {
         if (lastDesiredSets.isPresent() && lastDesiredSets.get().ruleSet() == desired) return lastDesiredSets.get().sets();
         var list = desired.sets().stream().filter(s -> options.families().contains(s.family()))
-                .map(s -> KernelSet.desired(s.name(), s.family(), s.members(), SetShape.DEFAULT_MAX_ELEMENTS)).toList();
+                .map(KernelSet::desired).toList();
         lastDesiredSets = Optional.of(new DesiredSets(desired, list));
         return list;
     }

@@ -4,7 +4,6 @@ import dev.fwpolicy.sidecar.source.PolicyInputs;
 import dev.fwpolicy.engine.ipset.KernelSet;
 import dev.fwpolicy.engine.ipset.KernelSets;
 import dev.fwpolicy.engine.ipset.SetPlanner;
-import dev.fwpolicy.engine.ipset.SetShape;
 import dev.fwpolicy.engine.net.Family;
 import dev.fwpolicy.engine.iptables.RestoreRenderer;
 import java.util.concurrent.Callable;
@@ -43,7 +42,7 @@ public final class CompileCommand implements Callable<Integer> {
         var families = java.util.Arrays.stream(Family.values()).filter(f -> family == null || (family == 4) == (f == Family.V4)).toList();
         // What an empty kernel needs: the same planner that apply uses, against no sets at all.
         var desiredSets = ruleSet.sets().stream().filter(s -> families.contains(s.family()))
-                .map(s -> KernelSet.desired(s.name(), s.family(), s.members(), SetShape.DEFAULT_MAX_ELEMENTS)).toList();
+                .map(KernelSet::desired).toList();
         String setPayload = new SetPlanner().plan(desiredSets, KernelSets.empty(), java.util.Set.of()).payload();
         if (format == OutputFormat.json) {
             var sets = new io.vertx.core.json.JsonArray();
