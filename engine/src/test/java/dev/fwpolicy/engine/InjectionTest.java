@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Invariant 9: nothing a policy author writes can escape into the restore payload. Notes
+ * Invariant 9: nothing a policy author writes can escape into the restore payloads (iptables
+ * and, for kernel sets, ipset: a set name is built from author-chosen names). Notes
  * full of quotes, backslashes, escaped newlines and option-looking text must still give
  * exactly one payload line per rule, each with one well-formed comment.
  */
@@ -50,6 +51,35 @@ class InjectionTest {
             }
             // The only ACCEPT targets: five author rules, two loopback rules, two implicit allow defaults.
             assertThat(ruleLines.stream().filter(l -> l.endsWith("-j ACCEPT")).count()).isEqualTo(9);
+        }
+    }
+
+    /** Owned set commands only, one set name a token of {@code [a-z0-9_.-]}, members as bare networks. */
+    private static final Pattern SAFE_SET_LINE = Pattern.compile(
+            "^(?:create fwp-[a-z0-9_-]+(?:\\.t)? hash:net family inet6? [a-z0-9 ]+|(?:add|del) fwp-[a-z0-9_-]+(?:\\.t)? [0-9a-f.:]+/\\d+"
+                    + "|(?:swap|destroy|flush) fwp-[a-z0-9_.-]+(?: fwp-[a-z0-9_.-]+)?)$");
+
+    @Test
+    void setNamesAndMembersStayOneTokenInTheIpsetPayload() {
+        String src = """
+                policy p-_9 {
+                  kernel-sets above 1
+                  set Clients_-9 = { 10.0.0.0/24, 10.0.2.0/24, 2001:db8::/48, 2001:db8:2::/48 }
+                  inbound {
+                    allow tcp from $Clients_-9 to port 22
+                  }
+                }
+                """;
+        var ruleSet = new Compiler().compile(List.of(new SourceFile("names.fwpolicy", src))).ruleSet().orElseThrow();
+        assertThat(ruleSet.sets()).hasSize(2);
+        var sets = ruleSet.sets().stream().map(dev.fwpolicy.engine.ipset.KernelSet::desired).toList();
+        String payload = new dev.fwpolicy.engine.ipset.SetPlanner()
+                .plan(sets, dev.fwpolicy.engine.ipset.KernelSets.empty(), java.util.Set.of()).payload();
+        assertThat(payload.split("\n")).allMatch(l -> SAFE_SET_LINE.matcher(l).matches(), "a safe ipset restore line");
+        for (var family : Family.values()) {
+            for (var line : RestoreRenderer.render(ruleSet, family).split("\n")) {
+                if (line.contains("--match-set")) assertThat(line).matches(".* --match-set fwp-[a-z0-9_-]+ (?:src|dst) .*");
+            }
         }
     }
 
