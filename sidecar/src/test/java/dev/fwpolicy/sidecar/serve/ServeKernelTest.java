@@ -1,5 +1,6 @@
 package dev.fwpolicy.sidecar.serve;
 
+import dev.fwpolicy.sidecar.testing.LoopbackHttp;
 import dev.fwpolicy.sidecar.testing.KubeletVolume;
 import dev.fwpolicy.engine.testing.Netns;
 import dev.fwpolicy.sidecar.testing.TestPolicies;
@@ -7,12 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,28 +36,10 @@ class ServeKernelTest {
     @TempDir
     Path tmp;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final LoopbackHttp http = new LoopbackHttp();
 
     private JsonObject getJson(int port, String path) {
-        return new JsonObject(get(port, path).body());
-    }
-
-    private HttpResponse<String> get(int port, String path) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (var s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
+        return new JsonObject(http.get(port, path).body());
     }
 
     /** fwp1 identities in a save text, with how many times each appears. */
@@ -99,7 +76,7 @@ class ServeKernelTest {
     }
 
     private Served serve(Netns netns, Path dir, String... extra) throws Exception {
-        int port = freePort();
+        int port = LoopbackHttp.freePort();
         var log = tmp.resolve("serve-" + port + ".log");
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         var argv = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "dev.fwpolicy.sidecar.Main",
@@ -110,7 +87,7 @@ class ServeKernelTest {
         var served = new Served(process, port, log);
         try {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                    .until(() -> get(port, "/readyz").statusCode() == 200);
+                    .until(() -> http.get(port, "/readyz").statusCode() == 200);
         } catch (RuntimeException | Error e) {
             System.out.println("--- serve log ---\n" + Files.readString(log));
             served.close();
@@ -166,7 +143,7 @@ class ServeKernelTest {
                 // the next resync repairs it, and the metrics count what it found
                 await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                         .until(() -> getJson(port, "/v1/state").getBoolean("inSync"));
-                var metrics = get(port, "/metrics").body();
+                var metrics = http.get(port, "/metrics").body();
                 assertThat(metric(metrics, "fwpolicy_drift_repaired_total{kind=\"tampered\"}")).isEqualTo(1.0);
                 assertThat(metric(metrics, "fwpolicy_drift_repaired_total{kind=\"duplicate\"}")).isEqualTo(1.0);
                 assertThat(metric(metrics, "fwpolicy_drift_repaired_total{kind=\"missing\"}")).isEqualTo(1.0);
@@ -211,7 +188,7 @@ class ServeKernelTest {
                 Files.writeString(Path.of("target", "serve-latency.txt"), report + "\n");
                 assertThat(sorted.get(sorted.size() / 2)).isLessThan(1500L);
                 // 11 writes (start + 10 changes), each followed by at most one verify sync (--verify-after 1s)
-                var metricsText = get(port, "/metrics").body();
+                var metricsText = http.get(port, "/metrics").body();
                 assertThat(metric(metricsText, "fwpolicy_syncs_total{result=\"ok\"}")).isBetween(11.0, 22.0);
                 assertThat(metric(metricsText, "fwpolicy_syncs_total{result=\"failed\"}")).isEqualTo(0.0);
 

@@ -13,13 +13,9 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import dev.fwpolicy.sidecar.testing.LoopbackHttp;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,7 +62,7 @@ class SoakKernelTest {
     @TempDir
     Path tmp;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final LoopbackHttp http = new LoopbackHttp();
 
     private static Duration soakDuration() {
         var asked = System.getProperty("fwpolicy.soak", "");
@@ -119,7 +115,7 @@ class SoakKernelTest {
                         contexts: [{name: mock, context: {cluster: mock, user: soak, namespace: shop}}]
                         current-context: mock
                         """.formatted(server.getPort()));
-                int port = freePort();
+                int port = LoopbackHttp.freePort();
                 var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
                 var options = Path.of(System.getProperty("user.dir")).resolve("jvm.options");
                 var argv = new ArrayList<>(List.of(java, "@" + options, "-XX:MaxRAM=320m", "-cp", System.getProperty("java.class.path"),
@@ -130,7 +126,7 @@ class SoakKernelTest {
                 process = builder.start();
                 var pid = process.pid();
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                        .until(() -> get(port, "/readyz").statusCode() == 200);
+                        .until(() -> http.get(port, "/readyz").statusCode() == 200);
                 String chain = netns.save("nft").lines().filter(l -> l.startsWith(":FWP-I-")).map(l -> l.substring(1).split(" ")[0])
                         .findFirst().orElseThrow(() -> new AssertionError("no owned input chain"));
 
@@ -181,7 +177,7 @@ class SoakKernelTest {
                     var flows = new JsonArray();
                     for (int i = 0; i < 20; i++) flows.add("inbound tcp 10.1.2." + i + ":40000 -> 10.0.0.2:" + (1000 + i * 25));
                     var against = evaluations.values().stream().mapToInt(AtomicInteger::get).sum() % 2 == 0 ? "desired" : "kernel";
-                    int status = post(port, "/v1/evaluate", new JsonObject().put("flows", flows).put("against", against).encode());
+                    int status = http.postJson(port, "/v1/evaluate", new JsonObject().put("flows", flows).put("against", against).encode());
                     evaluations.computeIfAbsent(status, k -> new AtomicInteger()).incrementAndGet();
                 }));
                 threads.add(loop("sample", stop, Duration.ofSeconds(1), () -> {
@@ -208,7 +204,7 @@ class SoakKernelTest {
                     var save = netns.save("nft");
                     return !MARKER.matcher(save).find() && save.contains("--dport " + finalPort + " ");
                 });
-                await().atMost(Duration.ofSeconds(10)).until(() -> new JsonObject(get(port, "/v1/state").body()).getBoolean("inSync"));
+                await().atMost(Duration.ofSeconds(10)).until(() -> new JsonObject(http.get(port, "/v1/state").body()).getBoolean("inSync"));
                 assertThat(process.isAlive()).isTrue();
 
                 var report = report(duration, warmUp, samples, Files.readString(log), changes.get(), flaps.get(), tampers.get(),
@@ -354,37 +350,6 @@ class SoakKernelTest {
             return (int) fds.count();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (var s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
-
-    private HttpResponse<String> get(int port, String path) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private int post(int port, String path, String json) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
         }
     }
 }
