@@ -280,7 +280,7 @@ public final class NetworkPolicyImporter {
 
     private static final java.util.Set<String> KEYWORDS = java.util.Set.of("policy", "priority", "default", "inbound",
             "outbound", "allow", "deny", "reject", "log", "set", "ports", "from", "to", "port", "icmp", "icmpv6", "tcp",
-            "udp", "sctp", "type", "established", "new", "not", "any", "test", "expect", "pods", "service", "namespaces", "in", "kernel-sets", "above");
+            "udp", "sctp", "type", "established", "new", "not", "any", "test", "expect", "pods", "service", "namespaces", "in", "kernel-sets", "above", "via");
 
     private String policyName(List<NetworkPolicy> selecting, Optional<Pod> pod) {
         if (options.name().isPresent()) return options.name().get();
