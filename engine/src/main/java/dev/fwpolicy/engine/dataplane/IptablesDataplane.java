@@ -1,4 +1,5 @@
 package dev.fwpolicy.engine.dataplane;
+import dev.fwpolicy.engine.iptables.FilterTable;
 import dev.fwpolicy.engine.iptables.KernelTable;
 import dev.fwpolicy.engine.iptables.SaveParser;
 
@@ -74,11 +75,11 @@ public final class IptablesDataplane {
      * re-parsing them, and a caller can tell "same table" by identity.
      */
     public KernelTable read(Family family, java.util.Optional<KernelTable> previous) {
-        return read(family, false, previous.filter(t -> t.family() == family && t.table().equals(RuleSet.TABLE)));
+        return read(family, false, previous.filter(t -> t.family() == family && t.table().equals(FilterTable.NAME)));
     }
 
     private KernelTable read(Family family, boolean withCounters, java.util.Optional<KernelTable> previous) {
-        var argv = new ArrayList<>(List.of(backend.backend().save(family), "-t", RuleSet.TABLE));
+        var argv = new ArrayList<>(List.of(backend.backend().save(family), "-t", FilterTable.NAME));
         if (withCounters) argv.add("-c");
         var result = runner.run(new Command(argv, java.util.Optional.empty(), timeout)).requireOk();
         var warnings = new ArrayList<String>();
@@ -93,7 +94,7 @@ public final class IptablesDataplane {
         if (previous.isPresent() && previous.get().warnings().equals(warnings) && previous.get().raw().equals(result.stdout())) {
             return previous.get();
         }
-        var table = SaveParser.parse(family, RuleSet.TABLE, result.stdout());
+        var table = SaveParser.parse(family, FilterTable.NAME, result.stdout());
         return new KernelTable(table.family(), table.table(), table.chains(), table.raw(), warnings);
     }
 

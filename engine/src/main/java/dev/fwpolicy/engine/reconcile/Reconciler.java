@@ -12,6 +12,7 @@ import dev.fwpolicy.engine.ipset.KernelSets;
 import dev.fwpolicy.engine.ipset.SetPlan;
 import dev.fwpolicy.engine.ipset.SetPlanner;
 import dev.fwpolicy.engine.ipset.SetReferences;
+import dev.fwpolicy.engine.iptables.RuleSpecs;
 import dev.fwpolicy.engine.iptables.ExpectedPrints;
 import dev.fwpolicy.engine.iptables.KernelTable;
 import dev.fwpolicy.engine.ir.RuleSet;
@@ -375,7 +376,7 @@ public final class Reconciler {
             if (e.getValue().size() != 1) continue; // not ours alone to learn from; the verify plan will say so
             String spec = e.getValue().get(0);
             var rule = written.get(e.getKey());
-            if (!spec.equals(rule.spec())) mismatches++;
+            if (!spec.equals(RuleSpecs.spec(rule))) mismatches++;
             prints.record(rule, spec);
         }
         return mismatches;

@@ -1,4 +1,6 @@
 package dev.fwpolicy.engine.eval;
+import dev.fwpolicy.engine.iptables.RuleSpecs;
+import dev.fwpolicy.engine.iptables.FilterTable;
 import dev.fwpolicy.engine.iptables.ChainNames;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -212,7 +214,7 @@ class KernelDifferentialTest {
 
     private static String describe(RuleSet rs, Set<String> ids) {
         var byId = rs.byId();
-        return ids.stream().map(id -> byId.containsKey(id) ? byId.get(id).saveLine() : id).sorted()
+        return ids.stream().map(id -> byId.containsKey(id) ? RuleSpecs.saveLine(byId.get(id)) : id).sorted()
                 .collect(Collectors.joining("\n    ", "\n    ", ""));
     }
 
@@ -244,7 +246,7 @@ class KernelDifferentialTest {
 
     private static Map<String, Long> counters(String dump) {
         var out = new HashMap<String, Long>();
-        for (var chain : SaveParser.parse(Family.V4, RuleSet.TABLE, dump).chains().values()) {
+        for (var chain : SaveParser.parse(Family.V4, FilterTable.NAME, dump).chains().values()) {
             for (var r : chain.rules()) r.id().ifPresent(id -> out.merge(id, r.counters().orElseThrow().packets(), Long::sum));
         }
         return out;
@@ -257,7 +259,7 @@ class KernelDifferentialTest {
 
     /** As above, with the kernel's sets ({@code ipset save}) so set-matched rules are modelled. */
     static KernelModel kernelModel(RuleSet desired, Family family, String dump, KernelSets sets) {
-        var table = SaveParser.parse(family, RuleSet.TABLE, dump);
+        var table = SaveParser.parse(family, FilterTable.NAME, dump);
         var plan = Planner.plan(desired, family, table, new ExpectedPrints());
         // The sets as the kernel holds them, classified by the reconciler's set planner.
         var desiredSets = desired.sets().stream().filter(x -> x.family() == family)

@@ -85,9 +85,9 @@ class RuleParserTest {
     }
 
     private static void roundTrips(CompiledRule r) {
-        var parsed = RuleParser.parse(r.family(), r.chain(), r.spec());
-        assertThat(parsed.match()).as(r.saveLine()).isEqualTo(r.match());
-        assertThat(parsed.target()).as(r.saveLine()).isEqualTo(r.target());
+        var parsed = RuleParser.parse(r.family(), r.chain(), RuleSpecs.spec(r));
+        assertThat(parsed.match()).as(RuleSpecs.saveLine(r)).isEqualTo(r.match());
+        assertThat(parsed.target()).as(RuleSpecs.saveLine(r)).isEqualTo(r.target());
         assertThat(parsed.id()).contains(r.id());
     }
 }

@@ -1,5 +1,6 @@
 package dev.fwpolicy.sidecar.json;
 
+import dev.fwpolicy.engine.iptables.FilterTable;
 import dev.fwpolicy.sidecar.loop.ActivePolicy;
 import dev.fwpolicy.sidecar.loop.ServiceSnapshot;
 import dev.fwpolicy.sidecar.loop.SyncCounts;
@@ -76,7 +77,7 @@ public final class ApiJson {
             int position = positions.merge(r.family().label() + "/" + r.chain(), 1, Integer::sum);
             array.add(rule(r, position));
         });
-        return new JsonObject().put("revision", p.revision()).put("table", RuleSet.TABLE).put("ruleCount", array.size())
+        return new JsonObject().put("revision", p.revision()).put("table", FilterTable.NAME).put("ruleCount", array.size())
                 .put("rules", array);
     }
 

@@ -1,5 +1,6 @@
 package dev.fwpolicy.sidecar.json;
 
+import dev.fwpolicy.engine.iptables.RuleSpecs;
 import dev.fwpolicy.engine.ipset.SetPlan;
 import dev.fwpolicy.engine.ir.CompiledRule;
 import dev.fwpolicy.engine.reconcile.Drift;
@@ -26,7 +27,7 @@ public final class DriftJson {
     public static JsonObject of(Drift d) {
         var o = new JsonObject().put("status", d.status().label()).put("family", d.family().label()).put("chain", d.chain())
                 .put("position", d.position()).put("id", d.id().orElse(null)).put("text", d.line());
-        d.desired().ifPresent(r -> o.put("desired", r.saveLine()));
+        d.desired().ifPresent(r -> o.put("desired", RuleSpecs.saveLine(r)));
         d.kernel().ifPresent(k -> o.put("kernel", k.saveLine()));
         o.put("location", d.desired().map(DriftJson::location).orElse(null));
         d.kernel().flatMap(k -> k.counters()).ifPresent(c -> o.put("packets", c.packets()).put("bytes", c.bytes()));

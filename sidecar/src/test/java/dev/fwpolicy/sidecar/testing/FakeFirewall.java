@@ -1,5 +1,8 @@
 package dev.fwpolicy.sidecar.testing;
 
+import dev.fwpolicy.engine.iptables.RuleSpecs;
+import dev.fwpolicy.engine.iptables.ChainNames;
+import dev.fwpolicy.engine.iptables.FilterTable;
 import dev.fwpolicy.engine.dataplane.Backend;
 import dev.fwpolicy.engine.dataplane.DetectedBackend;
 import dev.fwpolicy.engine.iptables.ExpectedPrints;
@@ -139,7 +142,7 @@ public final class FakeFirewall implements FirewallSync {
     }
 
     private static Line line(CompiledRule r) {
-        return new Line(r.family().label(), r.chain(), r.spec(), Optional.of(r.id()));
+        return new Line(r.family().label(), r.chain(), RuleSpecs.spec(r), Optional.of(r.id()));
     }
 
     /** The lines as the tables a read-back would give (built-in chains with policy ACCEPT), classified by the Planner. */
@@ -156,8 +159,8 @@ public final class FakeFirewall implements FirewallSync {
                         withCounters ? Optional.of(new KernelRule.Counters(7, 420)) : Optional.empty()));
             }
             var chains = new LinkedHashMap<String, KernelChain>();
-            rules.forEach((name, list) -> chains.put(name, new KernelChain(name, RuleSet.isOwnedChain(name) ? "-" : "ACCEPT", list)));
-            var table = new KernelTable(family, RuleSet.TABLE, chains, "", List.of());
+            rules.forEach((name, list) -> chains.put(name, new KernelChain(name, ChainNames.isOwned(name) ? "-" : "ACCEPT", list)));
+            var table = new KernelTable(family, FilterTable.NAME, chains, "", List.of());
             tables.put(family, table);
             plans.add(Planner.plan(desired, family, table, prints));
         }
