@@ -2,6 +2,7 @@ package dev.fwpolicy.engine.eval;
 
 import dev.fwpolicy.engine.compile.CompileResult;
 import dev.fwpolicy.engine.diag.Diagnostic;
+import dev.fwpolicy.engine.diag.DiagnosticCounts;
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.net.Family;
 import dev.fwpolicy.engine.net.Protocol;
@@ -83,7 +84,8 @@ public final class LockoutGuard {
         if (lockouts.isEmpty()) return result;
         var all = new ArrayList<>(result.diagnostics());
         all.addAll(lockouts);
-        return new CompileResult(result.sources(), result.files(), Optional.empty(), all);
+        return new CompileResult(result.sources(), result.files(), Optional.empty(), all,
+                result.counts().plus(DiagnosticCounts.of(lockouts)));
     }
 
     private static String verdictWord(Decision d) {

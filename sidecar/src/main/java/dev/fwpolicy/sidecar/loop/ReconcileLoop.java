@@ -187,7 +187,7 @@ public final class ReconcileLoop extends VerticleBase {
                         ? new PolicyProblem(time.now(), "PolicyLockout", loaded.description() + " would cut off " + lockouts
                                 + " must-pass flow(s); the last good rules stay in force", result.diagnostics())
                         : new PolicyProblem(time.now(), "PolicyInvalid",
-                                result.errorCount() + " error(s) in " + loaded.description() + "; the last good rules stay in force",
+                                result.errorsText() + " in " + loaded.description() + "; the last good rules stay in force",
                                 result.diagnostics()));
                 return;
             }
