@@ -107,7 +107,7 @@ final class RuleSetBuilder {
          * iptables layer computes it; the rule itself stays values.
          */
         void add(Match match, Target target, RuleOrigin origin, String human) {
-            String body = RuleRenderer.body(match, target, chain);
+            String body = RuleRenderer.body(family, match, target, chain);
             int occurrence = occurrences.merge(body, 1, Integer::sum) - 1;
             String id = RuleIdentity.hash(family, FilterTable.NAME, chain, body, occurrence);
             rules.add(new CompiledRule(id, family, chain, match, target, human, origin));

@@ -27,7 +27,11 @@ public final class ExpectedPrints {
 
     /** The spec a correct copy of {@code rule} shows in a read-back. */
     public String expected(CompiledRule rule) {
-        String rendered = RuleSpecs.spec(rule);
+        return expected(rule, RuleSpecs.spec(rule));
+    }
+
+    /** As {@link #expected(CompiledRule)}, given the rule's rendering ({@link RuleSpecs}). */
+    public String expected(CompiledRule rule, String rendered) {
         if (byId.isEmpty()) return rendered;
         Learned l = byId.get(rule.id());
         return l != null && l.rendered().equals(rendered) ? l.printed() : rendered;

@@ -5,6 +5,7 @@ import dev.fwpolicy.engine.ir.CompiledRule;
 import dev.fwpolicy.engine.ir.CompiledRule;
 import dev.fwpolicy.engine.ir.Match;
 import dev.fwpolicy.engine.ir.Target;
+import dev.fwpolicy.engine.net.Family;
 import dev.fwpolicy.engine.net.PortRange;
 import dev.fwpolicy.engine.net.Protocol;
 import java.util.List;
@@ -26,15 +27,15 @@ public final class RuleRenderer {
     /** The rule's spec with its identity comment: everything after {@code -A CHAIN }. */
     public static String spec(CompiledRule r) {
         String comment = IdentityComment.text(r.id(), r.label(), IdentityComment.MAX_BYTES);
-        return render(r.match(), r.target(), Optional.of(comment), interfaceFlag(r.chain(), r.match()));
+        return render(r.family(), r.match(), r.target(), Optional.of(comment), interfaceFlag(r.chain(), r.match()));
     }
 
     /**
-     * The spec without any comment: the bytes {@link RuleIdentity} hashes for a rule in
-     * {@code chain} (frozen for fwp1).
+     * The spec without any comment: the bytes {@link RuleIdentity} hashes for a rule of
+     * {@code family} in {@code chain} (frozen for fwp1).
      */
-    public static String body(Match m, Target target, String chain) {
-        return render(m, target, Optional.empty(), interfaceFlag(chain, m));
+    public static String body(Family family, Match m, Target target, String chain) {
+        return render(family, m, target, Optional.empty(), interfaceFlag(chain, m));
     }
 
     /** {@code -i} in inbound chains, {@code -o} in outbound ones: only asked of a loopback match. */
@@ -48,7 +49,7 @@ public final class RuleRenderer {
      * @param comment the full comment text (already sanitised), or empty for the hashed body
      * @param interfaceFlag {@code -i} or {@code -o}, used when the match is on loopback
      */
-    private static String render(Match m, Target target, Optional<String> comment, String interfaceFlag) {
+    private static String render(Family family, Match m, Target target, Optional<String> comment, String interfaceFlag) {
         var sb = new StringBuilder();
         m.source().filter(a -> a.set().isEmpty()).ifPresent(a -> sb.append(' ').append(IptablesText.addressMatch("-s", a)));
         m.destination().filter(a -> a.set().isEmpty()).ifPresent(a -> sb.append(' ').append(IptablesText.addressMatch("-d", a)));
@@ -63,7 +64,7 @@ public final class RuleRenderer {
             else sb.append(" -m icmp --icmp-type ").append(t);
         });
         if (m.established()) sb.append(" -m conntrack --ctstate RELATED,ESTABLISHED");
-        sb.append(" -j ").append(IptablesText.target(target));
+        sb.append(" -j ").append(IptablesText.target(target, family));
         return sb.substring(1);
     }
 

@@ -103,6 +103,7 @@ public final class Planner {
             return;
         }
         var index = new DesiredIndex(name, want);
+        List<String> wantSpecs = RuleSpecs.of(chain);
         List<KernelRule> have = kernel.get().rules();
         int[] desiredIndex = new int[have.size()];
         boolean[] good = new boolean[have.size()];
@@ -113,7 +114,7 @@ public final class Planner {
             int i = r.id().isPresent() ? index.of(r.id().get()) : -1;
             desiredIndex[k] = i;
             if (i >= 0) {
-                good[k] = r.spec().equals(prints.expected(want.get(i)));
+                good[k] = r.spec().equals(prints.expected(want.get(i), wantSpecs.get(i)));
                 anyCopy[i] = true;
                 anyGood[i] |= good[k];
             }
@@ -184,13 +185,13 @@ public final class Planner {
         for (int i = 0; i < want.size(); i++) {
             if (keptAt[i] >= 0) continue;
             CompiledRule r = want.get(i);
-            ownedOps.add(i + 1 > size ? new PlanOp.AppendRule(name, RuleSpecs.spec(r)) : new PlanOp.InsertRule(name, i + 1, RuleSpecs.spec(r)));
+            ownedOps.add(i + 1 > size ? new PlanOp.AppendRule(name, wantSpecs.get(i)) : new PlanOp.InsertRule(name, i + 1, wantSpecs.get(i)));
             size++;
             written.put(r.id(), r);
         }
         for (int i = 0; i < want.size(); i++) {
             if (keptAt[i] >= 0 && !good[keptAt[i]]) {
-                ownedOps.add(new PlanOp.ReplaceRule(name, i + 1, RuleSpecs.spec(want.get(i))));
+                ownedOps.add(new PlanOp.ReplaceRule(name, i + 1, wantSpecs.get(i)));
                 written.put(want.get(i).id(), want.get(i));
             }
         }

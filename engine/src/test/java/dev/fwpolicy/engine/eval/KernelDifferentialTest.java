@@ -204,7 +204,7 @@ class KernelDifferentialTest {
         boolean out = flow.direction() == Direction.OUTBOUND;
         boolean tcp = flow.protocol().orElseThrow() == Protocol.TCP;
         boolean icmp6RejectOfTcp = tcp && flow.family() == Family.V6
-                && d.rule().map(r -> r.target() instanceof Target.Reject rj && !rj.with().equals("tcp-reset")).orElse(false);
+                && d.rule().map(r -> r.target() instanceof Target.Reject rj && rj.how() != Target.Reject.How.TCP_RESET).orElse(false);
         return switch (d.verdict()) {
             case ALLOW -> Set.of("ok");
             case REJECT -> icmp6RejectOfTcp ? Set.of("timeout") : out && !tcp ? Set.of("eperm") : Set.of("refused");

@@ -109,14 +109,14 @@ public final class RuleSetBuilder {
         return switch (v) {
             case ALLOW -> new Target.Accept();
             case DENY -> new Target.Drop();
-            case REJECT -> new Target.Reject(protocol.orElse(null) == Protocol.TCP ? "tcp-reset"
-                    : family == Family.V4 ? "icmp-port-unreachable" : "icmp6-port-unreachable");
+            case REJECT -> new Target.Reject(protocol.orElse(null) == Protocol.TCP ? Target.Reject.How.TCP_RESET
+                    : Target.Reject.How.PORT_UNREACHABLE);
         };
     }
 
     private static CompiledRule rule(Family family, String chain, Match m, Target t, Map<String, Integer> occurrences,
                                      RuleOrigin origin) {
-        String body = RuleRenderer.body(m, t, chain);
+        String body = RuleRenderer.body(family, m, t, chain);
         int occ = occurrences.merge(body, 1, Integer::sum) - 1;
         String id = RuleIdentity.hash(family, FilterTable.NAME, chain, body, occ);
         return new CompiledRule(id, family, chain, m, t, origin.policy().orElse("") + " " + origin.span().location(), origin);

@@ -32,8 +32,19 @@ class RuleSpecsTest {
                 + " web clients\" -m tcp --dport 443 -j ACCEPT");
         assertThat(RuleSpecs.saveLine(https)).isEqualTo("-A FWP-I-web " + RuleSpecs.spec(https));
         assertThat(RuleIdentity.hash(https.family(), FilterTable.NAME, https.chain(),
-                RuleRenderer.body(https.match(), https.target(), https.chain()), 0))
+                RuleRenderer.body(https.family(), https.match(), https.target(), https.chain()), 0))
                 .as("the identity hashes the spec without its comment").isEqualTo(https.id());
+    }
+
+    @Test
+    void aChainsSpecsAreRenderedOnceAndKeptWithTheChain() {
+        var rs = new Compiler().compile(List.of(new SourceFile("web.fwpolicy", POLICY))).ruleSet().orElseThrow();
+        var chain = rs.chain(dev.fwpolicy.engine.net.Family.V4, "FWP-INPUT").orElseThrow();
+        var specs = RuleSpecs.of(chain);
+        assertThat(specs).containsExactlyElementsOf(chain.rules().stream().map(RuleRenderer::spec).toList());
+        assertThat(RuleSpecs.of(chain)).as("kept, not rendered again").isSameAs(specs);
+        var twin = new dev.fwpolicy.engine.ir.OwnedChain(chain.family(), chain.name(), chain.rules());
+        assertThat(RuleSpecs.of(twin)).as("an equal chain object has its own entry").isNotSameAs(specs).isEqualTo(specs);
     }
 
     @Test

@@ -182,7 +182,7 @@ public final class TestRuleSets {
     static CompiledRule make(Family family, String chain, String before, String human, String after, int occurrence) {
         String body = (before.isEmpty() ? "" : before + " ") + after;
         var parsed = RuleParser.parse(family, chain, body);
-        if (!RuleRenderer.body(parsed.match(), parsed.target(), chain).equals(body)) {
+        if (!RuleRenderer.body(family, parsed.match(), parsed.target(), chain).equals(body)) {
             throw new IllegalArgumentException("not in iptables-save's form: " + body);
         }
         String id = RuleIdentity.hash(family, FilterTable.NAME, chain, body, occurrence);

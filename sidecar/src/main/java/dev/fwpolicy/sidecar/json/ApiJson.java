@@ -92,7 +92,7 @@ public final class ApiJson {
     /** A rule of {@code GET /v1/rules}: the shape of {@link DecisionJson#rule} plus its place in its chain. */
     public static JsonObject rule(CompiledRule r, int position) {
         return DecisionJson.rule(r).put("position", position)
-                .put("action", dev.fwpolicy.engine.iptables.IptablesText.target(r.target()));
+                .put("action", dev.fwpolicy.engine.iptables.IptablesText.target(r.target(), r.family()));
     }
 
     /** {@code GET /v1/diff}: what a sync would repair, classified, and the exact payloads. */
