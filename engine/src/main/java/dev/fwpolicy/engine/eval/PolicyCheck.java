@@ -3,6 +3,7 @@ package dev.fwpolicy.engine.eval;
 import dev.fwpolicy.engine.compile.CompileResult;
 import dev.fwpolicy.engine.compile.Compiler;
 import dev.fwpolicy.engine.diag.Diagnostic;
+import dev.fwpolicy.engine.diag.DiagnosticCounts;
 import dev.fwpolicy.engine.source.SourceFile;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,7 @@ public final class PolicyCheck {
         if (failed.isEmpty()) return compiled;
         var all = new ArrayList<Diagnostic>(compiled.diagnostics());
         all.addAll(failed);
-        return new CompileResult(compiled.sources(), compiled.files(), compiled.ruleSet(), all);
+        return new CompileResult(compiled.sources(), compiled.files(), compiled.ruleSet(), all,
+                compiled.counts().plus(DiagnosticCounts.of(failed)));
     }
 }

@@ -176,7 +176,7 @@ public final class ReconcileLoop extends VerticleBase {
             CompileResult result = ar.result();
             if (result.hasErrors() || result.ruleSet().isEmpty()) {
                 reject(new PolicyProblem(time.now(), "PolicyInvalid",
-                        result.errorCount() + " error(s) in " + loaded.description() + "; the last good rules stay in force",
+                        result.errorsText() + " in " + loaded.description() + "; the last good rules stay in force",
                         result.diagnostics()));
                 return;
             }
