@@ -16,6 +16,9 @@ public final class CheckCommand implements Callable<Integer> {
     @Mixin
     PolicyArgs policy;
 
+    @Mixin
+    MustPassOptions mustPass;
+
     @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
 
@@ -27,8 +30,9 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        var guard = mustPass.guard(spec);
         var sources = PolicyInputs.read(policy.paths());
-        var result = new PolicyCheck(policy.compiler()).check(sources);
+        var result = new PolicyCheck(policy.compiler(), guard).check(sources);
         boolean failed = result.hasErrors() || warningsAreErrors && result.warningCount() > 0;
         var out = spec.commandLine().getOut();
         if (format == OutputFormat.json) {

@@ -1,7 +1,9 @@
 package dev.fwpolicy.sidecar.loop;
 
 import dev.fwpolicy.sidecar.source.PolicyProblem;
+import dev.fwpolicy.engine.eval.MustPassFlow;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,14 +17,20 @@ import java.util.Optional;
  * @param problem     why the latest input is not in force, if it is not
  * @param sourceGone  the source disappeared; the last rules stay in force
  * @param ready       a sync has succeeded since start
+ * @param mustPass    the flows every policy must allow (a policy that would cut one off is refused)
  */
 public record ServiceSnapshot(Instant startedAt, String source, BackendInfo backend, Optional<ActivePolicy> policy,
                               Optional<String> applied, Optional<SyncRecord> lastSync, Optional<SyncRecord> lastSuccess,
-                              Optional<PolicyProblem> problem, Optional<String> sourceGone, boolean ready) {
+                              Optional<PolicyProblem> problem, Optional<String> sourceGone, boolean ready,
+                              List<MustPassFlow> mustPass) {
 
-    public static ServiceSnapshot initial(Instant startedAt, String source, BackendInfo backend) {
+    public ServiceSnapshot {
+        mustPass = List.copyOf(mustPass);
+    }
+
+    public static ServiceSnapshot initial(Instant startedAt, String source, BackendInfo backend, List<MustPassFlow> mustPass) {
         return new ServiceSnapshot(startedAt, source, backend, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), false);
+                Optional.empty(), Optional.empty(), Optional.empty(), false, mustPass);
     }
 
     /** The loaded policy is the one the last successful sync put in the kernel. */
@@ -32,21 +40,21 @@ public record ServiceSnapshot(Instant startedAt, String source, BackendInfo back
 
     public ServiceSnapshot withPolicy(ActivePolicy p) {
         return new ServiceSnapshot(startedAt, source, backend, Optional.of(p), applied, lastSync, lastSuccess,
-                Optional.empty(), Optional.empty(), ready);
+                Optional.empty(), Optional.empty(), ready, mustPass);
     }
 
     public ServiceSnapshot withProblem(PolicyProblem p) {
         return new ServiceSnapshot(startedAt, source, backend, policy, applied, lastSync, lastSuccess, Optional.of(p),
-                sourceGone, ready);
+                sourceGone, ready, mustPass);
     }
 
     public ServiceSnapshot withSourceGone(String reason) {
         return new ServiceSnapshot(startedAt, source, backend, policy, applied, lastSync, lastSuccess, problem,
-                Optional.of(reason), ready);
+                Optional.of(reason), ready, mustPass);
     }
 
     public ServiceSnapshot withSync(SyncRecord s) {
         return new ServiceSnapshot(startedAt, source, backend, policy, s.ok() ? Optional.of(s.revision()) : applied,
-                Optional.of(s), s.ok() ? Optional.of(s) : lastSuccess, problem, sourceGone, ready || s.ok());
+                Optional.of(s), s.ok() ? Optional.of(s) : lastSuccess, problem, sourceGone, ready || s.ok(), mustPass);
     }
 }
