@@ -45,7 +45,7 @@ public final class StateCommand implements Callable<Integer> {
                 out.printf("%-13s %-4s %-22s %4s  %-16s  %-28s %10s %12s  %s%n", "STATUS", "FAM", "CHAIN", "POS", "ID", "SOURCE",
                         "PACKETS", "BYTES", "RULE");
                 for (Drift d : view.plan().drift()) {
-                    var counters = d.kernel().flatMap(k -> k.counters());
+                    var counters = view.counters(d);
                     out.printf("%-13s %-4s %-22s %4s  %-16s  %-28s %10s %12s  %s%n", d.status().label(), d.family().label(), d.chain(),
                             d.position() == 0 ? "-" : Integer.toString(d.position()), d.id().orElse("-"),
                             d.desired().map(r -> r.origin().span().line() > 0 ? r.origin().span().location() : "<implicit>").orElse("-"),

@@ -64,7 +64,7 @@ public final class ReconcilerFirewall implements FirewallSync {
         // changes): no separate dry run, so a sync reads each family back once.
         long start = System.nanoTime();
         var first = new java.util.concurrent.atomic.AtomicReference<Plan>();
-        var report = reconciler.sync(desired, first::set);
+        var report = reconciler.sync(desired, v -> first.set(v.plan()));
         report.warnings().forEach(w -> System.getLogger("fwpolicy.sync").log(System.Logger.Level.WARNING, w));
         var found = report.wroteNothing() ? SyncResult.none() : first.get().countsByStatus();
         return new SyncResult(counts(report.counts()), found, report.restoreInvocations(), desired.ruleCount(),
@@ -80,7 +80,7 @@ public final class ReconcilerFirewall implements FirewallSync {
     public SyncResult removeAll() {
         // An empty rule set: the reconciler takes out every owned chain and every hashed jump.
         var first = new java.util.concurrent.atomic.AtomicReference<Plan>();
-        var report = reconciler.sync(new RuleSet(List.of(), List.of(), "removed"), first::set);
+        var report = reconciler.sync(new RuleSet(List.of(), List.of(), "removed"), v -> first.set(v.plan()));
         return new SyncResult(counts(report.counts()), first.get().countsByStatus(), report.restoreInvocations(), 0, report.duration());
     }
 
