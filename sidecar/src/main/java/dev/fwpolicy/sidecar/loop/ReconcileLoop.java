@@ -44,6 +44,7 @@ public final class ReconcileLoop extends VerticleBase {
     private final SyncRateLimit rateLimit;
 
     private volatile ServiceSnapshot snapshot;
+    private final HitLedger hits;
     private Context loopContext;
 
     private Optional<ActivePolicy> desired = Optional.empty();
@@ -74,6 +75,7 @@ public final class ReconcileLoop extends VerticleBase {
         this.settings = settings;
         this.metrics = metrics;
         this.snapshot = ServiceSnapshot.initial(time.now(), source.description(), backend);
+        this.hits = new HitLedger(snapshot.startedAt());
     }
 
     private static Promise<Void> promiseDone() {
@@ -321,6 +323,11 @@ public final class ReconcileLoop extends VerticleBase {
                 rateLimit.take();
             }
             snapshot = snapshot.withSync(record);
+            if (ar.succeeded() && !ar.result().hits().isEmpty()) {
+                var totals = hits.update(ar.result().hits(), at);
+                snapshot = snapshot.withHits(totals);
+                metrics.hitsCounted(totals);
+            }
             syncing = false;
             idle.complete();
             promises.forEach(p -> p.complete(record));

@@ -15,14 +15,19 @@ import java.util.Optional;
  * @param problem     why the latest input is not in force, if it is not
  * @param sourceGone  the source disappeared; the last rules stay in force
  * @param ready       a sync has succeeded since start
+ * @param hits        each desired rule's counters, as of the last successful sync
  */
 public record ServiceSnapshot(Instant startedAt, String source, BackendInfo backend, Optional<ActivePolicy> policy,
                               Optional<String> applied, Optional<SyncRecord> lastSync, Optional<SyncRecord> lastSuccess,
-                              Optional<PolicyProblem> problem, Optional<String> sourceGone, boolean ready) {
+                              Optional<PolicyProblem> problem, Optional<String> sourceGone, boolean ready, HitTotals hits) {
 
     public static ServiceSnapshot initial(Instant startedAt, String source, BackendInfo backend) {
         return new ServiceSnapshot(startedAt, source, backend, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), false);
+                Optional.empty(), Optional.empty(), Optional.empty(), false, HitTotals.none(startedAt));
+    }
+
+    public ServiceSnapshot withHits(HitTotals h) {
+        return new ServiceSnapshot(startedAt, source, backend, policy, applied, lastSync, lastSuccess, problem, sourceGone, ready, h);
     }
 
     /** The loaded policy is the one the last successful sync put in the kernel. */
@@ -32,21 +37,21 @@ public record ServiceSnapshot(Instant startedAt, String source, BackendInfo back
 
     public ServiceSnapshot withPolicy(ActivePolicy p) {
         return new ServiceSnapshot(startedAt, source, backend, Optional.of(p), applied, lastSync, lastSuccess,
-                Optional.empty(), Optional.empty(), ready);
+                Optional.empty(), Optional.empty(), ready, hits);
     }
 
     public ServiceSnapshot withProblem(PolicyProblem p) {
         return new ServiceSnapshot(startedAt, source, backend, policy, applied, lastSync, lastSuccess, Optional.of(p),
-                sourceGone, ready);
+                sourceGone, ready, hits);
     }
 
     public ServiceSnapshot withSourceGone(String reason) {
         return new ServiceSnapshot(startedAt, source, backend, policy, applied, lastSync, lastSuccess, problem,
-                Optional.of(reason), ready);
+                Optional.of(reason), ready, hits);
     }
 
     public ServiceSnapshot withSync(SyncRecord s) {
         return new ServiceSnapshot(startedAt, source, backend, policy, s.ok() ? Optional.of(s.revision()) : applied,
-                Optional.of(s), s.ok() ? Optional.of(s) : lastSuccess, problem, sourceGone, ready || s.ok());
+                Optional.of(s), s.ok() ? Optional.of(s) : lastSuccess, problem, sourceGone, ready || s.ok(), hits);
     }
 }

@@ -17,29 +17,34 @@ import dev.fwpolicy.sidecar.loop.PrimedCompile;
  * @param time         the loop's clock and timers (virtual in tests)
  * @param checker      what {@code POST /v1/check} compiles with: the same limits and kernel-set
  *                     threshold as the loop's compiler, so a check answers for what a reload would do
+ * @param ruleMetricsMax the most per-rule hit series in /metrics ({@code --rule-metrics-max})
  */
 public record SidecarOptions(LoopSettings loop, ApiSettings api, boolean removeOnExit, PrimedCompile compiler,
-                             LoopTime time, Compiler checker) {
+                             LoopTime time, Compiler checker, int ruleMetricsMax) {
 
     /** Real time, a compiler that starts when the first policy arrives, rules left in force on stop. */
     public static SidecarOptions of(LoopSettings loop, ApiSettings api) {
-        return new SidecarOptions(loop, api, false, new PrimedCompile(), LoopTime.system(), new Compiler());
+        return new SidecarOptions(loop, api, false, new PrimedCompile(), LoopTime.system(), new Compiler(), 2000);
     }
 
     public SidecarOptions withRemoveOnExit(boolean remove) {
-        return new SidecarOptions(loop, api, remove, compiler, time, checker);
+        return new SidecarOptions(loop, api, remove, compiler, time, checker, ruleMetricsMax);
     }
 
     public SidecarOptions withCompiler(PrimedCompile primed) {
-        return new SidecarOptions(loop, api, removeOnExit, primed, time, checker);
+        return new SidecarOptions(loop, api, removeOnExit, primed, time, checker, ruleMetricsMax);
     }
 
     /** The compiler behind both the loop and {@code POST /v1/check} (serve's compile options). */
     public SidecarOptions withCompiler(Compiler compiler, PrimedCompile primed) {
-        return new SidecarOptions(loop, api, removeOnExit, primed, time, compiler);
+        return new SidecarOptions(loop, api, removeOnExit, primed, time, compiler, ruleMetricsMax);
     }
 
     public SidecarOptions withTime(LoopTime clock) {
-        return new SidecarOptions(loop, api, removeOnExit, compiler, clock, checker);
+        return new SidecarOptions(loop, api, removeOnExit, compiler, clock, checker, ruleMetricsMax);
+    }
+
+    public SidecarOptions withRuleMetricsMax(int max) {
+        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, max);
     }
 }
