@@ -27,6 +27,29 @@ class DiagnosticBoundsTest {
         assertThat(last.code()).isEqualTo("too-many-errors");
         assertThat(last.message()).startsWith("19,900 more errors not shown");
         assertThat(last.span().column()).isEqualTo(Diagnostics.MAX_PER_SEVERITY + 1);
+        // Summaries say the true total, not the hundred listed (nor 101 with the count line).
+        assertThat(result.errorCount()).isEqualTo(20_000);
+        assertThat(result.errorsText()).isEqualTo("20,000 error(s) (first 100 shown)");
+        assertThat(result.warningsText()).isEqualTo("0 warning(s)");
+    }
+
+    @Test
+    void aFewErrorsAreCountedAsTheyAreListed() {
+        var result = new Compiler().compile(List.of(new SourceFile("few.fwpolicy", "policy p { % % % }\n")));
+        assertThat(result.errorCount()).isEqualTo(3);
+        assertThat(result.errorsText()).isEqualTo("3 error(s)");
+    }
+
+    @Test
+    void warningsPastTheCapAreCountedToo() {
+        // 150 rules shadowed by the first: 150 warnings, 100 listed.
+        var text = new StringBuilder("policy p {\n  inbound {\n    allow tcp to port 80\n");
+        for (int i = 0; i < 150; i++) text.append("    allow tcp from 10.0.").append(i).append(".1 to port 80\n");
+        text.append("  }\n}\n");
+        var result = new Compiler().compile(List.of(new SourceFile("w.fwpolicy", text.toString())));
+        assertThat(result.hasErrors()).isFalse();
+        assertThat(result.warningCount()).isEqualTo(150);
+        assertThat(result.warningsText()).isEqualTo("150 warning(s) (first 100 shown)");
     }
 
     @Test
@@ -37,6 +60,7 @@ class DiagnosticBoundsTest {
         assertThat(result.diagnostics()).hasSize(Diagnostics.MAX_PER_SEVERITY + 1);
         assertThat(result.diagnostics().get(0).code()).isEqualTo("encoding");
         assertThat(result.diagnostics().get(Diagnostics.MAX_PER_SEVERITY).message()).startsWith("99,900 more errors");
+        assertThat(result.errorCount()).isEqualTo(100_000);
     }
 
     @Test
@@ -46,6 +70,7 @@ class DiagnosticBoundsTest {
         assertThat(result.diagnostics()).hasSize(Diagnostics.MAX_PER_SEVERITY + 1);
         assertThat(last.code()).isEqualTo("too-many-errors");
         assertThat(last.message()).startsWith("stopped here after the first 100 errors");
+        assertThat(result.errorsText()).startsWith("at least 100 error(s)");
     }
 
     @Test

@@ -4,6 +4,9 @@ import dev.fwpolicy.engine.compile.Compiler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fwpolicy.engine.diag.DiagnosticPrinter;
+import dev.fwpolicy.engine.diag.Diagnostics;
+import dev.fwpolicy.engine.eval.LockoutGuard;
+import dev.fwpolicy.engine.eval.MustPassFlow;
 import dev.fwpolicy.engine.source.SourceFile;
 import dev.fwpolicy.engine.testing.Golden;
 import java.io.IOException;
@@ -16,7 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * One folder per diagnostic: {@code errors/<code>/*.fwpolicy} compiled together must print
- * exactly {@code expected.txt}, and must report the code the folder is named after.
+ * exactly {@code expected.txt}, and must report the code the folder is named after. A folder's
+ * {@code must-pass.txt} (one flow a line) puts those flows in front of the lockout guard, as
+ * {@code --must-pass} does.
  */
 class ErrorGoldenTest {
     static final Path ROOT = Path.of("src/test/resources/errors");
@@ -35,7 +40,15 @@ class ErrorGoldenTest {
                 sources.add(SourceFile.decode(f.getFileName().toString(), Files.readAllBytes(f)));
             }
         }
-        var result = new Compiler().compile(sources);
+        var mustPass = dir.resolve("must-pass.txt");
+        var guard = LockoutGuard.NONE;
+        if (Files.exists(mustPass)) {
+            var diagnostics = new Diagnostics();
+            var flows = Files.readAllLines(mustPass).stream().filter(l -> !l.isBlank())
+                    .map(l -> MustPassFlow.read("--must-pass", l, diagnostics).orElseThrow()).toList();
+            guard = new LockoutGuard(flows);
+        }
+        var result = guard.apply(new Compiler().compile(sources));
         String code = dir.getFileName().toString();
         assertThat(result.diagnostics()).as("diagnostic codes").anyMatch(d -> d.code().equals(code));
         if (!code.equals("shadowed-rule")) {

@@ -52,7 +52,7 @@ public final class PolicyCompiler {
             ShadowAnalysis.run(lowered, diagnostics);
             ruleSet = Optional.of(new RuleSetBuilder(byName).build(policies, lowered, defaults, revision(sources), kernelSets.sets()));
         }
-        return new CompileResult(sources, files, ruleSet, diagnostics.sorted());
+        return new CompileResult(sources, files, ruleSet, diagnostics.sorted(), diagnostics.counts());
     }
 
     /** Priority first (lower runs first), then name: the order is independent of file order. */

@@ -96,6 +96,17 @@ public final class Diagnostics {
         return errors.size() + (cuts.containsKey(Severity.ERROR) ? cuts.get(Severity.ERROR).count : 0);
     }
 
+    /** Every error and warning found, also those cut from the report (what a summary must say). */
+    public DiagnosticCounts counts() {
+        int warnings = kept.getOrDefault(Severity.WARNING, 0) + (cuts.containsKey(Severity.WARNING) ? cuts.get(Severity.WARNING).count : 0);
+        return new DiagnosticCounts(errorCount(), warnings, stoppedEarly);
+    }
+
+    /** The {@code too-many-errors}/{@code too-many-warnings} entry {@link #sorted()} ends with: a count, not a problem. */
+    public static boolean isCutMarker(Diagnostic d) {
+        return d.code().equals("too-many-" + d.severity().label() + "s");
+    }
+
     /**
      * Sorted by file, line, column, so output is stable whatever order checks ran in; when
      * some were cut, the list ends with one entry per severity saying how many and where the

@@ -1,6 +1,7 @@
 package dev.fwpolicy.sidecar.cli;
 
 import dev.fwpolicy.sidecar.source.PolicyInputs;
+import dev.fwpolicy.engine.diag.DiagnosticPrinter;
 import dev.fwpolicy.engine.reconcile.ReconcileException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Option;
         description = {"Compile policy files and make the kernel's filter table match them, writing only the difference.",
             "Reads the rules back, diffs them by rule hash, writes the difference in one iptables-restore --noflush",
             "transaction per family, then reads back and verifies.",
-            "Rules and chains fwpolicy does not own are never touched. A policy with errors changes nothing.",
+            "Rules and chains fwpolicy does not own are never touched. A policy with errors changes nothing,",
+            "nor does one that would cut off a --must-pass flow.",
             "Exit 0 when the kernel matches the policy, 1 on policy errors or a failed apply (rules in force stay)."})
 public final class ApplyCommand implements Callable<Integer> {
     @Mixin
@@ -19,6 +21,9 @@ public final class ApplyCommand implements Callable<Integer> {
 
     @Mixin
     KernelOptions kernel;
+
+    @Mixin
+    MustPassOptions mustPass;
 
     @Option(names = "--dry-run", description = "Show the plan and the exact payloads; write nothing.")
     boolean dryRun;
@@ -33,9 +38,17 @@ public final class ApplyCommand implements Callable<Integer> {
     public Integer call() {
         var err = spec.commandLine().getErr();
         var out = spec.commandLine().getOut();
+        var guard = mustPass.guard(spec);
         var result = policy.compile(err, PolicyInputs.Report.ALL);
         if (result.ruleSet().isEmpty()) {
             err.println("fwpolicy apply: policy has errors; nothing applied, the rules in force stay");
+            return ExitCodes.FAILED;
+        }
+        var lockouts = guard.check(result.ruleSet().get());
+        if (!lockouts.isEmpty()) {
+            err.print(new DiagnosticPrinter(result.sources()).printAll(lockouts));
+            err.println("fwpolicy apply: the policy would cut off " + lockouts.size()
+                    + " must-pass flow(s); nothing applied, the rules in force stay");
             return ExitCodes.FAILED;
         }
         try {

@@ -16,6 +16,9 @@ public final class CheckCommand implements Callable<Integer> {
     @Mixin
     PolicyArgs policy;
 
+    @Mixin
+    MustPassOptions mustPass;
+
     @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
 
@@ -27,8 +30,9 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        var guard = mustPass.guard(spec);
         var sources = PolicyInputs.read(policy.paths());
-        var result = new PolicyCheck(policy.compiler()).check(sources);
+        var result = new PolicyCheck(policy.compiler(), guard).check(sources);
         boolean failed = result.hasErrors() || warningsAreErrors && result.warningCount() > 0;
         var out = spec.commandLine().getOut();
         if (format == OutputFormat.json) {
@@ -38,12 +42,12 @@ public final class CheckCommand implements Callable<Integer> {
             var err = spec.commandLine().getErr();
             err.print(new DiagnosticPrinter(sources).printAll(result.diagnostics()));
             if (failed) {
-                err.printf("check failed: %d error(s), %d warning(s) in %d file(s)%n", result.errorCount(), result.warningCount(), sources.size());
+                err.printf("check failed: %s in %d file(s)%n", result.errorsText() + ", " + result.warningsText(), sources.size());
             } else {
                 var rs = result.ruleSet().orElseThrow();
-                out.printf("ok: %d file(s), %d rule(s) (ipv4 %d, ipv6 %d), %d warning(s), revision %s%n", sources.size(),
+                out.printf("ok: %d file(s), %d rule(s) (ipv4 %d, ipv6 %d), %s, revision %s%n", sources.size(),
                         rs.ruleCount(), count(rs, dev.fwpolicy.engine.net.Family.V4), count(rs, dev.fwpolicy.engine.net.Family.V6),
-                        result.warningCount(), rs.revision());
+                        result.warningsText(), rs.revision());
             }
         }
         out.flush();

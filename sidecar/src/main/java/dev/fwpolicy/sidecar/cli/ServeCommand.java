@@ -8,6 +8,7 @@ import dev.fwpolicy.sidecar.loop.PrimedCompile;
 import dev.fwpolicy.sidecar.loop.ReconcilerFirewall;
 import dev.fwpolicy.sidecar.serve.SidecarOptions;
 import dev.fwpolicy.sidecar.serve.SidecarService;
+import dev.fwpolicy.sidecar.source.ApiServerFlow;
 import dev.fwpolicy.sidecar.source.ConfigMapSource;
 import dev.fwpolicy.sidecar.source.DirectorySource;
 import dev.fwpolicy.sidecar.source.PolicyInputs;
@@ -38,7 +39,8 @@ import picocli.CommandLine.Option;
             "..data symlink swap is followed) or from a ConfigMap watched through the API server",
             "(every key ending in .fwpolicy is a file). Bad policy input is rejected with its",
             "diagnostics (GET /v1/status, the log, and in ConfigMap mode a Warning Event on the",
-            "ConfigMap); the last good rules stay in force.",
+            "ConfigMap); the last good rules stay in force. So is a policy that would cut off a",
+            "--must-pass flow; in ConfigMap mode the API server (KUBERNETES_SERVICE_HOST:PORT) is one by itself.",
             "",
             "Endpoints: GET /v1/status /v1/rules /v1/state /v1/diff /metrics /healthz /readyz,",
             "POST /v1/check (never applied), POST /v1/evaluate, POST /v1/sync (bearer token when --token-file is set).",
@@ -51,6 +53,7 @@ import picocli.CommandLine.Option;
             "  fwpolicy serve --configmap default/web-policy --token-file /var/run/secrets/fwpolicy/token",
             "  fwpolicy serve --policy-dir examples/policies --netns demo --listen 127.0.0.1:9464"})
 public final class ServeCommand implements Callable<Integer> {
+    private static final System.Logger LOG = System.getLogger("fwpolicy.serve");
     @picocli.CommandLine.Mixin
     CompileOptions compileOptions;
 
@@ -70,6 +73,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Mixin
     KernelOptions kernel;
+
+    @picocli.CommandLine.Mixin
+    MustPassOptions mustPass;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9464", converter = ListenAddress.Converter.class,
             description = "HTTP API address (default: ${DEFAULT-VALUE}). Any other than loopback needs --token-file.")
@@ -141,6 +147,7 @@ public final class ServeCommand implements Callable<Integer> {
         var tls = tlsCert == null ? Optional.<TlsFiles>empty() : Optional.of(new TlsFiles(tlsCert, tlsKey, TlsFiles.DEFAULT_RELOAD));
         tls.ifPresent(TlsFiles::read); // unreadable files stop us here, not at the first handshake
         var apiSettings = new ApiSettings(listen.host(), listen.port(), readToken(), maxBody, ApiLimits.DEFAULT, tls);
+        var guard = mustPass.guard(spec);
         // The first compile of a big policy is most of the time to ready in a cold JVM: start it
         // now, on its own thread, while the backend is detected and Vert.x starts on the other core.
         var policyCompiler = compileOptions.compiler(); // the loop's and POST /v1/check's alike
@@ -161,12 +168,21 @@ public final class ServeCommand implements Callable<Integer> {
             var client = new KubernetesClientBuilder().withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
             kube = Optional.of(client);
             policySource = new ConfigMapSource(client, ref[0], ref[1]);
+            // A policy that blocks the API server could never be replaced through the ConfigMap.
+            var apiServer = ApiServerFlow.of(System.getenv(), client.getConfiguration().getMasterUrl());
+            if (apiServer.flows().isEmpty()) {
+                LOG.log(System.Logger.Level.WARNING, "the API server is not a must-pass flow: {0}", apiServer.how());
+            } else {
+                LOG.log(System.Logger.Level.INFO, "the API server is a must-pass flow (from {0})", apiServer.how());
+                guard = guard.plus(apiServer.flows());
+            }
         }
 
         SidecarService service;
         try {
             service = SidecarService.start(vertx, registry, firewall, policySource,
                             SidecarOptions.of(loopSettings, apiSettings).withRemoveOnExit(removeOnExit).withCompiler(policyCompiler, compiler)
+                                    .withGuard(guard)
                                     .withRuleMetricsMax(ruleMetricsMax))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -37,8 +37,16 @@ public final class ApiJson {
                 .put("inForce", s.inForce())
                 .put("lastSync", s.lastSync().map(ApiJson::sync).orElse(null))
                 .put("lastSuccessfulSync", s.lastSuccess().map(ApiJson::sync).orElse(null))
-                .put("lastError", s.problem().map(ApiJson::problem).orElse(null));
+                .put("lastError", s.problem().map(ApiJson::problem).orElse(null))
+                .put("mustPass", mustPass(s.mustPass()));
         return json;
+    }
+
+    /** The flows every policy must allow, each with where it came from ({@code --must-pass}, {@code api-server}). */
+    public static JsonArray mustPass(List<dev.fwpolicy.engine.eval.MustPassFlow> flows) {
+        var array = new JsonArray();
+        flows.forEach(f -> array.add(new JsonObject().put("text", f.text()).put("origin", f.origin())));
+        return array;
     }
 
     public static JsonObject policy(ActivePolicy p) {

@@ -7,6 +7,7 @@ import dev.fwpolicy.sidecar.source.PolicySource;
 import dev.fwpolicy.sidecar.source.SourceUpdate;
 import dev.fwpolicy.engine.compile.CompileResult;
 import dev.fwpolicy.engine.diag.Diagnostic;
+import dev.fwpolicy.engine.eval.LockoutGuard;
 import dev.fwpolicy.engine.source.SourceFile;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -40,6 +41,7 @@ public final class ReconcileLoop extends VerticleBase {
     private final LoopSettings settings;
     private final LoopEvents metrics;
     private final PrimedCompile policyCompiler;
+    private final LockoutGuard guard;
     private final LoopTime time;
     private final SyncRateLimit rateLimit;
 
@@ -63,18 +65,20 @@ public final class ReconcileLoop extends VerticleBase {
 
     /**
      * @param policyCompiler possibly already compiling the first policy (see {@link PrimedCompile})
+     * @param guard          refuses a policy that would cut off a must-pass flow, like one that does not compile
      * @param time           the clock and timers ({@link LoopTime#system()} outside tests)
      */
     public ReconcileLoop(FirewallSync firewall, PolicySource source, LoopSettings settings, LoopEvents metrics,
-                         BackendInfo backend, PrimedCompile policyCompiler, LoopTime time) {
+                         BackendInfo backend, PrimedCompile policyCompiler, LockoutGuard guard, LoopTime time) {
         this.policyCompiler = policyCompiler;
+        this.guard = guard;
         this.time = time;
         this.rateLimit = new SyncRateLimit(settings.minSyncInterval(), settings.burst(), time::nanoTime);
         this.firewall = firewall;
         this.source = source;
         this.settings = settings;
         this.metrics = metrics;
-        this.snapshot = ServiceSnapshot.initial(time.now(), source.description(), backend);
+        this.snapshot = ServiceSnapshot.initial(time.now(), source.description(), backend, guard.flows());
         this.hits = new HitLedger(snapshot.startedAt());
     }
 
@@ -93,6 +97,9 @@ public final class ReconcileLoop extends VerticleBase {
         scheduleResync();
         LOG.log(Level.INFO, "watching {0}; resync every {1} s; up to {2} syncs back to back, then one per {3} ms",
                 source.description(), settings.resync().toSeconds(), settings.burst(), settings.minSyncInterval().toMillis());
+        for (var f : guard.flows()) {
+            LOG.log(Level.INFO, "must-pass flow (from {0}): {1}; a policy that cuts it off is refused", f.origin(), f.text());
+        }
         return source.start(vertx, this::onSourceUpdate);
     }
 
@@ -166,7 +173,7 @@ public final class ReconcileLoop extends VerticleBase {
 
     private void compileAndAdopt(SourceUpdate.Loaded loaded) {
         // Ordered: two quick updates compile one after the other, so the newest one wins.
-        vertx.executeBlocking(() -> policyCompiler.compile(loaded.files()), true).onComplete(ar -> {
+        vertx.executeBlocking(() -> guard.apply(policyCompiler.compile(loaded.files())), true).onComplete(ar -> {
             if (ar.failed()) {
                 String why = ar.cause() instanceof OutOfMemoryError
                         ? "the compiler ran out of memory (max heap " + (Runtime.getRuntime().maxMemory() >> 20)
@@ -177,9 +184,13 @@ public final class ReconcileLoop extends VerticleBase {
             }
             CompileResult result = ar.result();
             if (result.hasErrors() || result.ruleSet().isEmpty()) {
-                reject(new PolicyProblem(time.now(), "PolicyInvalid",
-                        result.errorCount() + " error(s) in " + loaded.description() + "; the last good rules stay in force",
-                        result.diagnostics()));
+                long lockouts = result.diagnostics().stream().filter(d -> d.code().equals(LockoutGuard.CODE)).count();
+                reject(lockouts > 0
+                        ? new PolicyProblem(time.now(), "PolicyLockout", loaded.description() + " would cut off " + lockouts
+                                + " must-pass flow(s); the last good rules stay in force", result.diagnostics())
+                        : new PolicyProblem(time.now(), "PolicyInvalid",
+                                result.errorsText() + " in " + loaded.description() + "; the last good rules stay in force",
+                                result.diagnostics()));
                 return;
             }
             var ruleSet = result.ruleSet().get();

@@ -1,7 +1,9 @@
 package dev.fwpolicy.sidecar.loop;
 
 import dev.fwpolicy.sidecar.source.PolicyProblem;
+import dev.fwpolicy.engine.eval.MustPassFlow;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,19 +17,26 @@ import java.util.Optional;
  * @param problem     why the latest input is not in force, if it is not
  * @param sourceGone  the source disappeared; the last rules stay in force
  * @param ready       a sync has succeeded since start
+ * @param mustPass    the flows every policy must allow (a policy that would cut one off is refused)
  * @param hits        each desired rule's counters, as of the last successful sync
  */
 public record ServiceSnapshot(Instant startedAt, String source, BackendInfo backend, Optional<ActivePolicy> policy,
                               Optional<String> applied, Optional<SyncRecord> lastSync, Optional<SyncRecord> lastSuccess,
-                              Optional<PolicyProblem> problem, Optional<String> sourceGone, boolean ready, HitTotals hits) {
+                              Optional<PolicyProblem> problem, Optional<String> sourceGone, boolean ready,
+                              List<MustPassFlow> mustPass, HitTotals hits) {
 
-    public static ServiceSnapshot initial(Instant startedAt, String source, BackendInfo backend) {
+    public ServiceSnapshot {
+        mustPass = List.copyOf(mustPass);
+    }
+
+    public static ServiceSnapshot initial(Instant startedAt, String source, BackendInfo backend, List<MustPassFlow> mustPass) {
         return new ServiceSnapshot(startedAt, source, backend, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), false, HitTotals.none(startedAt));
+                Optional.empty(), Optional.empty(), Optional.empty(), false, mustPass, HitTotals.none(startedAt));
     }
 
     public ServiceSnapshot withHits(HitTotals h) {
-        return new ServiceSnapshot(startedAt, source, backend, policy, applied, lastSync, lastSuccess, problem, sourceGone, ready, h);
+        return new ServiceSnapshot(startedAt, source, backend, policy, applied, lastSync, lastSuccess, problem, sourceGone, ready,
+                mustPass, h);
     }
 
     /** The loaded policy is the one the last successful sync put in the kernel. */
@@ -37,21 +46,21 @@ public record ServiceSnapshot(Instant startedAt, String source, BackendInfo back
 
     public ServiceSnapshot withPolicy(ActivePolicy p) {
         return new ServiceSnapshot(startedAt, source, backend, Optional.of(p), applied, lastSync, lastSuccess,
-                Optional.empty(), Optional.empty(), ready, hits);
+                Optional.empty(), Optional.empty(), ready, mustPass, hits);
     }
 
     public ServiceSnapshot withProblem(PolicyProblem p) {
         return new ServiceSnapshot(startedAt, source, backend, policy, applied, lastSync, lastSuccess, Optional.of(p),
-                sourceGone, ready, hits);
+                sourceGone, ready, mustPass, hits);
     }
 
     public ServiceSnapshot withSourceGone(String reason) {
         return new ServiceSnapshot(startedAt, source, backend, policy, applied, lastSync, lastSuccess, problem,
-                Optional.of(reason), ready, hits);
+                Optional.of(reason), ready, mustPass, hits);
     }
 
     public ServiceSnapshot withSync(SyncRecord s) {
         return new ServiceSnapshot(startedAt, source, backend, policy, s.ok() ? Optional.of(s.revision()) : applied,
-                Optional.of(s), s.ok() ? Optional.of(s) : lastSuccess, problem, sourceGone, ready || s.ok(), hits);
+                Optional.of(s), s.ok() ? Optional.of(s) : lastSuccess, problem, sourceGone, ready || s.ok(), mustPass, hits);
     }
 }

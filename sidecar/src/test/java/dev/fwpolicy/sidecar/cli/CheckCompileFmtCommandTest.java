@@ -31,6 +31,17 @@ class CheckCompileFmtCommandTest {
     }
 
     @Test
+    void theSummaryGivesTheTrueTotalsNotTheErrorsShown() throws IOException {
+        var file = write("many.fwpolicy", "policy p {\n" + "  % % %\n".repeat(1_000) + "}\n");
+        var run = CliRun.of("check", file.toString());
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(run.err()).contains("check failed: 3,000 error(s) (first 100 shown), 0 warning(s) in 1 file(s)");
+        var json = new JsonObject(CliRun.of("check", "--format", "json", file.toString()).out());
+        assertThat(json.getInteger("errorCount")).isEqualTo(3_000);
+        assertThat(json.getJsonArray("errors")).hasSize(101);
+    }
+
+    @Test
     void aFileThatIsNotUtf8IsALocatedErrorNotAUsageError() throws IOException {
         var file = tmp.resolve("latin1.fwpolicy");
         var bytes = "policy p {\n  # caf\u00e9\n}\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
