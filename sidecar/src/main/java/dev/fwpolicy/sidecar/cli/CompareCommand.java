@@ -56,8 +56,10 @@ public final class CompareCommand implements Callable<Integer> {
     public Integer call() {
         var err = spec.commandLine().getErr();
         var compiler = compileOptions.compiler();
-        var old = PolicyInputs.compile(compiler, List.of(before), err, PolicyInputs.Report.ERRORS_ONLY);
-        var now = PolicyInputs.compile(compiler, List.of(after), err, PolicyInputs.Report.ERRORS_ONLY);
+        // Both with the same members (--cluster-state), so a change is the policy's, not the cluster's.
+        var cluster = compileOptions.cluster(false);
+        var old = PolicyInputs.compile(compiler, cluster, List.of(before), err, PolicyInputs.Report.ERRORS_ONLY);
+        var now = PolicyInputs.compile(compiler, cluster, List.of(after), err, PolicyInputs.Report.ERRORS_ONLY);
         if (old.ruleSet().isEmpty() || now.ruleSet().isEmpty()) {
             err.println("compare: " + (old.ruleSet().isEmpty() ? before : after) + " does not compile; nothing to compare");
             err.flush();
