@@ -105,8 +105,8 @@ class ClusterStateCommandsTest {
         assertThat(run.out()).contains("ALLOW")
                 .contains("source 10.244.2.17 is in $clients (kernel set fwp-shop-db-clients-4")
                 .contains("from $frontend (pods \"app=frontend\" in shop), pod shop/frontend-7d9f-fghij");
-        var json = new JsonObject(CliRun.of("eval", "--format", "json", "--cluster-state", STATE, SHOP,
-                "--flow", "inbound tcp 10.244.2.17:40000 -> 10.244.1.20:5432").out());
+        var json = CliRun.of("eval", "--format", "json", "--cluster-state", STATE, SHOP,
+                "--flow", "inbound tcp 10.244.2.17:40000 -> 10.244.1.20:5432").json();
         assertThat(json.toString()).contains("pod shop/frontend-7d9f-fghij");
     }
 
