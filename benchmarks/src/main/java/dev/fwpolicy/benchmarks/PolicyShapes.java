@@ -67,10 +67,17 @@ final class PolicyShapes {
 
     /** Milliseconds from start to exit of one {@code fwpolicy COMMAND FILE}; it must succeed. */
     private static double run(SideBySide.Options opt, String command, Path file) {
+        return run(opt, List.of(command, file.toString()));
+    }
+
+    /** Milliseconds from start to exit of one {@code fwpolicy ARGS…}, started as ./fwpolicy starts it; it must succeed. */
+    static double run(SideBySide.Options opt, List<String> args) {
+        String command = String.join(" ", args);
         var argv = new ArrayList<String>();
         argv.add("java");
         argv.addAll(opt.sidecarJavaOpts());
-        argv.addAll(List.of("-jar", opt.sidecarJar().toString(), command, file.toString()));
+        argv.addAll(List.of("-jar", opt.sidecarJar().toString()));
+        argv.addAll(args);
         try {
             long start = System.nanoTime();
             var p = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -78,7 +85,7 @@ final class PolicyShapes {
             String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             int exit = p.waitFor();
             double ms = (System.nanoTime() - start) / 1_000_000.0;
-            if (exit != 0) throw new IllegalStateException("fwpolicy " + command + " " + file + " exited " + exit + ": " + err);
+            if (exit != 0) throw new IllegalStateException("fwpolicy " + command + " exited " + exit + ": " + err);
             return ms;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
