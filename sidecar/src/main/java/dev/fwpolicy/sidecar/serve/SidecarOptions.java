@@ -20,33 +20,38 @@ import dev.fwpolicy.sidecar.loop.PrimedCompile;
  *                     threshold as the loop's compiler, so a check answers for what a reload would do
  * @param guard        the must-pass flows: a policy that would cut one off is refused by reloads and
  *                     {@code POST /v1/check} alike
+ * @param ruleMetricsMax the most per-rule hit series in /metrics ({@code --rule-metrics-max})
  */
 public record SidecarOptions(LoopSettings loop, ApiSettings api, boolean removeOnExit, PrimedCompile compiler,
-                             LoopTime time, Compiler checker, LockoutGuard guard) {
+                             LoopTime time, Compiler checker, LockoutGuard guard, int ruleMetricsMax) {
 
     /** Real time, a compiler that starts when the first policy arrives, rules left in force on stop. */
     public static SidecarOptions of(LoopSettings loop, ApiSettings api) {
-        return new SidecarOptions(loop, api, false, new PrimedCompile(), LoopTime.system(), new Compiler(), LockoutGuard.NONE);
+        return new SidecarOptions(loop, api, false, new PrimedCompile(), LoopTime.system(), new Compiler(), LockoutGuard.NONE, 2000);
     }
 
     public SidecarOptions withRemoveOnExit(boolean remove) {
-        return new SidecarOptions(loop, api, remove, compiler, time, checker, guard);
+        return new SidecarOptions(loop, api, remove, compiler, time, checker, guard, ruleMetricsMax);
     }
 
     public SidecarOptions withCompiler(PrimedCompile primed) {
-        return new SidecarOptions(loop, api, removeOnExit, primed, time, checker, guard);
+        return new SidecarOptions(loop, api, removeOnExit, primed, time, checker, guard, ruleMetricsMax);
     }
 
     /** The compiler behind both the loop and {@code POST /v1/check} (serve's compile options). */
     public SidecarOptions withCompiler(Compiler compiler, PrimedCompile primed) {
-        return new SidecarOptions(loop, api, removeOnExit, primed, time, compiler, guard);
+        return new SidecarOptions(loop, api, removeOnExit, primed, time, compiler, guard, ruleMetricsMax);
     }
 
     public SidecarOptions withTime(LoopTime clock) {
-        return new SidecarOptions(loop, api, removeOnExit, compiler, clock, checker, guard);
+        return new SidecarOptions(loop, api, removeOnExit, compiler, clock, checker, guard, ruleMetricsMax);
     }
 
     public SidecarOptions withGuard(LockoutGuard mustPass) {
-        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, mustPass);
+        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, mustPass, ruleMetricsMax);
+    }
+
+    public SidecarOptions withRuleMetricsMax(int max) {
+        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, guard, max);
     }
 }
