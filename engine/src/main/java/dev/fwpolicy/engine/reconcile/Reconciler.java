@@ -200,7 +200,7 @@ public final class Reconciler {
             List<FamilyPlan> applied = new ArrayList<>();
             if (!plan.sets().toRelease().isEmpty()) {
                 restores += release(desired, tables, plan.sets().toRelease());
-                read = readBoth();
+                read = readBoth(false);
                 tables = read.tables();
                 plan = planFor(desired, tables, read.sets());
             }
