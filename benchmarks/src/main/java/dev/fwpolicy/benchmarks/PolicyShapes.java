@@ -99,10 +99,22 @@ final class PolicyShapes {
 
     /** {wall ms, CPU ms} from start to exit of one {@code fwpolicy COMMAND FILE}; it must succeed. */
     private static double[] run(SideBySide.Options opt, String command, Path file) {
+        return timed(opt, List.of(command, file.toString()));
+    }
+
+    /** Milliseconds from start to exit of one {@code fwpolicy ARGS…}, started as ./fwpolicy starts it; it must succeed. */
+    static double run(SideBySide.Options opt, List<String> args) {
+        return timed(opt, args)[0];
+    }
+
+    /** {wall ms, CPU ms} of one {@code fwpolicy ARGS…}, started as ./fwpolicy starts it; it must succeed. */
+    static double[] timed(SideBySide.Options opt, List<String> args) {
+        String command = String.join(" ", args);
         var argv = new ArrayList<String>();
         argv.add("java");
         argv.addAll(opt.sidecarJavaOpts());
-        argv.addAll(List.of("-jar", opt.sidecarJar().toString(), command, file.toString()));
+        argv.addAll(List.of("-jar", opt.sidecarJar().toString()));
+        argv.addAll(args);
         try {
             double cpuBefore = childCpuMillis();
             long start = System.nanoTime();
@@ -113,7 +125,7 @@ final class PolicyShapes {
             double ms = (System.nanoTime() - start) / 1_000_000.0;
             p.onExit().join(); // reaped, so its CPU time is in our children's
             double cpu = childCpuMillis() - cpuBefore;
-            if (exit != 0) throw new IllegalStateException("fwpolicy " + command + " " + file + " exited " + exit + ": " + err);
+            if (exit != 0) throw new IllegalStateException("fwpolicy " + command + " exited " + exit + ": " + err);
             return new double[] {ms, cpu};
         } catch (IOException e) {
             throw new UncheckedIOException(e);
