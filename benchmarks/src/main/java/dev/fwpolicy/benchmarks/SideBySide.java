@@ -15,6 +15,7 @@ import dev.fwpolicy.engine.ir.OwnedChain;
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.net.Family;
 import dev.fwpolicy.engine.reconcile.Reconciler;
+import dev.fwpolicy.engine.reconcile.RuleHit;
 import dev.fwpolicy.engine.reconcile.ReconcilerOptions;
 import dev.fwpolicy.engine.reconcile.VerifyMode;
 import dev.fwpolicy.engine.reconcile.SyncReport;
@@ -56,7 +57,7 @@ public final class SideBySide {
         }
     }
 
-    static final java.util.Set<String> PHASES = java.util.Set.of("kernel", "naive", "service", "jmh", "sets", "shapes");
+    static final java.util.Set<String> PHASES = java.util.Set.of("kernel", "naive", "service", "jmh", "sets", "shapes", "compare");
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
@@ -125,7 +126,7 @@ public final class SideBySide {
                                               [--naive-measured-max 1000] [--naive-sampled-max 10000] [--naive-sample 200]
                                               [--no-jmh] [--quick] [--out DIR] [--netns-prefix fwp-bench-XXXX] [--naive-script PATH]
                                               [--sidecar-jar PATH] [--sidecar-cds ARCHIVE] [--pid-file PATH] [--service-max 10000]
-                                              [--sidecar-java-opts "-XX:MaxRAM=256m" (default: @sidecar/jvm.options; "" = JVM defaults)] [--phases kernel,naive,service,jmh,sets,shapes]
+                                              [--sidecar-java-opts "-XX:MaxRAM=256m" (default: @sidecar/jvm.options; "" = JVM defaults)] [--phases kernel,naive,service,jmh,sets,shapes,compare]
                                               [--warmup-size N] [--warmup-rounds 3]""");
                     System.exit(0);
                 }
@@ -167,6 +168,7 @@ public final class SideBySide {
             }
         }
         if (opt.runs("shapes")) PolicyShapes.figures(report, opt);
+        if (opt.runs("compare")) PolicyCompare.figures(report, opt);
         if (opt.jmh() && opt.runs("jmh")) {
             InProcess.compile(report, opt);
             InProcess.readBack(report, opt);
@@ -271,7 +273,21 @@ public final class SideBySide {
             List<Double> rawSave4 = new ArrayList<>();
             List<Double> rawSave46 = new ArrayList<>();
             List<List<Double>> fwpNoop = List.of(new ArrayList<>(), new ArrayList<>());
+            // The sidecar's no-op sync reads counters with its read-back and turns them into rule hits.
+            var counted = Reconciler.open(backend == Backend.NFT ? BackendChoice.NFT : BackendChoice.LEGACY, Optional.of(fwp[1].name()),
+                    ReconcilerOptions.defaults().withVerify(VerifyMode.ON_NEXT_READ).withCounters(true));
+            List<Double> fwpCounted = new ArrayList<>();
+            List<Double> fwpUncounted = new ArrayList<>();
+            for (int i = 0; i < opt.warmupRounds(); i++) counted.sync(base, v -> RuleHit.of(base, v));
             for (int i = 0; i < repeat; i++) {
+                for (int k = 0; k < 2; k++) {
+                    // alternate which goes first: neither always meets a warmer cache
+                    boolean countersFirst = (i + k) % 2 == 0;
+                    if (countersFirst) countedSync(counted, base, fwpCounted);
+                    var plain = timedSync(rec[1], base, fwpUncounted);
+                    require(plain.wroteNothing(), "no-op sync wrote: " + plain.summary());
+                    if (!countersFirst) countedSync(counted, base, fwpCounted);
+                }
                 for (int m = 0; m < MODES.length; m++) {
                     var fr = fwp[m].runner();
                     if (m == 0) {
@@ -289,6 +305,9 @@ public final class SideBySide {
                     ratioGoal, 1.2, ratioTarget, "fwpolicy: read v4+v6 (in parallel), parse, plan; writes nothing (same in both modes)"));
             add(new Row("no-op sync", b, n, "ms", Optional.of(noop), "raw save v4 + v6 one after the other", Optional.of(Stat.of(rawSave46)),
                     Goal.NONE, 0, "—", "same fwpolicy runs as the row above"));
+            add(new Row("no-op sync with counters", b, n, "ms", Optional.of(Stat.of(fwpCounted)), "the same no-op sync without counters",
+                    Optional.of(Stat.of(fwpUncounted)), ratioGoal, 1.1, target ? "≤1.10×" : "—",
+                    "sidecar mode (verify on next read): *-save -c, counters beside the reused parse, RuleHit per rule; interleaved, same netns"));
 
             // One-rule change: fwpolicy flips rule N/2 back and forth; the raw side does the same by hand.
             log(b + " N=" + n + ": one-rule change ×" + repeat);
@@ -350,6 +369,15 @@ public final class SideBySide {
 
     private static final VerifyMode[] MODES = {VerifyMode.AFTER_WRITE, VerifyMode.ON_NEXT_READ};
     private static final String[] MODE_NAMES = {"verify after write (default)", "verify on next read"};
+
+    private static void countedSync(Reconciler reconciler, RuleSet rs, List<Double> times) {
+        var hits = new java.util.concurrent.atomic.AtomicInteger();
+        long start = System.nanoTime();
+        var report = reconciler.sync(rs, v -> hits.set(RuleHit.of(rs, v).size()));
+        times.add((System.nanoTime() - start) / 1e6);
+        require(report.wroteNothing(), "no-op sync with counters wrote: " + report.summary());
+        require(hits.get() == rs.ruleCount(), "rule hits for " + hits.get() + " of " + rs.ruleCount() + " rules");
+    }
 
     private static SyncReport timedSync(Reconciler reconciler, RuleSet rs, List<Double> times) {
         long start = System.nanoTime();

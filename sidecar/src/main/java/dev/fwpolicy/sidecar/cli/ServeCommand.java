@@ -23,6 +23,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
+import dev.fwpolicy.engine.cluster.ClusterInput;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -119,6 +121,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Largest request body of POST /v1/check and /v1/evaluate (default: ${DEFAULT-VALUE}); other endpoints take at most 4096 bytes.")
     long maxBody;
 
+    @Option(names = "--rule-metrics-max", paramLabel = "N", defaultValue = "2000",
+            description = "At most N per-rule series of fwpolicy_rule_packets_total and fwpolicy_rule_bytes_total in /metrics"
+                    + " (default: ${DEFAULT-VALUE}); rules beyond are summed per policy as rule=\"other\".")
+    int ruleMetricsMax;
+
     @Option(names = "--remove-on-exit", description = "On shutdown, remove fwpolicy's rules and chains instead of leaving them in force.")
     boolean removeOnExit;
 
@@ -132,6 +139,9 @@ public final class ServeCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--listen " + listen.host()
                     + " is reachable from outside the pod: set --token-file, so that only holders of the token can use /v1/*");
         }
+        if (ruleMetricsMax < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--rule-metrics-max must be at least 1");
+        }
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
         }
@@ -143,7 +153,10 @@ public final class ServeCommand implements Callable<Integer> {
         // The first compile of a big policy is most of the time to ready in a cold JVM: start it
         // now, on its own thread, while the backend is detected and Vert.x starts on the other core.
         var policyCompiler = compileOptions.compiler(); // the loop's and POST /v1/check's alike
-        var compiler = new PrimedCompile(policyCompiler::compile);
+        // Members of dynamic sets: the --cluster-state files, read once (no watch runs here).
+        var fromFiles = compileOptions.cluster(false);
+        Supplier<ClusterInput> cluster = () -> fromFiles;
+        var compiler = new PrimedCompile(sources -> policyCompiler.compile(sources, cluster.get()));
         if (source.policyDir != null) compiler.start(() -> PolicyInputs.read(List.of(source.policyDir)));
         // Detects the backend (runs *-save): before Vert.x starts, so a kernel we cannot talk to stops us here.
         FirewallSync firewall = ReconcilerFirewall.open(Optional.ofNullable(kernel.netns), kernel.backend, kernel.families());
@@ -174,7 +187,9 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             service = SidecarService.start(vertx, registry, firewall, policySource,
                             SidecarOptions.of(loopSettings, apiSettings).withRemoveOnExit(removeOnExit).withCompiler(policyCompiler, compiler)
-                                    .withGuard(guard))
+                                    .withGuard(guard)
+                                    .withRuleMetricsMax(ruleMetricsMax)
+                                    .withCluster(cluster))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             kube.ifPresent(KubernetesClient::close);

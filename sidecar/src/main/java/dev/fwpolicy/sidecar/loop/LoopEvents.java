@@ -12,4 +12,7 @@ public interface LoopEvents {
     void policyLoaded(ActivePolicy policy);
 
     void reloadFailed(String reason);
+
+    /** After a successful sync that read counters: every desired rule's running totals. */
+    default void hitsCounted(HitTotals totals) {}
 }

@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -146,7 +148,41 @@ class K8sExamplesTest {
         assertThat(verbs).containsOnlyKeys("configmaps", "events");
         assertThat(verbs.get("configmaps")).containsExactlyInAnyOrder("get", "list", "watch");
         assertThat(verbs.get("events")).containsExactly("create");
-        assertThat(objects).allMatch(o -> "shop".equals(o.getMetadata().getNamespace()));
+        assertThat(objects).filteredOn(o -> !(o instanceof ClusterRole) && !(o instanceof ClusterRoleBinding))
+                .allMatch(o -> "shop".equals(o.getMetadata().getNamespace()));
+    }
+
+    /**
+     * Dynamic sets: the sidecar's ServiceAccount may list and watch exactly what the cluster
+     * watch asks the API server for (WatchKind: pods, namespaces, endpointslices), and nothing
+     * else, through one ClusterRole bound to that ServiceAccount only.
+     */
+    @Test
+    void theSelectorRoleListsAndWatchesExactlyWhatTheClusterWatchUses() {
+        var sa = one(ServiceAccount.class, one(Deployment.class, "web").getSpec().getTemplate().getSpec().getServiceAccountName());
+        var bindings = all(ClusterRoleBinding.class);
+        assertThat(bindings).hasSize(1);
+        var binding = bindings.get(0);
+        assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
+            assertThat(s.getKind()).isEqualTo("ServiceAccount");
+            assertThat(s.getName()).isEqualTo(sa.getMetadata().getName());
+            assertThat(s.getNamespace()).isEqualTo(sa.getMetadata().getNamespace());
+        });
+        var role = one(ClusterRole.class, binding.getRoleRef().getName());
+        Map<String, List<String>> verbs = new java.util.TreeMap<>();
+        for (var rule : role.getRules()) {
+            assertThat(rule.getResourceNames()).isNullOrEmpty();
+            assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
+            for (var group : rule.getApiGroups()) {
+                for (var res : rule.getResources()) verbs.computeIfAbsent(group + "/" + res, k -> new ArrayList<>()).addAll(rule.getVerbs());
+            }
+        }
+        var expected = new java.util.TreeMap<String, List<String>>();
+        for (var kind : dev.fwpolicy.sidecar.source.WatchKind.values()) {
+            String group = kind == dev.fwpolicy.sidecar.source.WatchKind.ENDPOINTSLICES ? "discovery.k8s.io" : "";
+            expected.put(group + "/" + kind.resource(), List.of("list", "watch"));
+        }
+        assertThat(verbs).isEqualTo(expected);
     }
 
     @Test
