@@ -51,7 +51,15 @@ final class Flattener {
             dims = intersect(path, dims);
             if (dims == null) continue;
             var t = rule.target();
-            if (t instanceof Target.Log) continue;
+            if (t instanceof Target.Log || t instanceof Target.AuditLog) continue;
+            if (t instanceof Target.Return) {
+                // Only an audited policy's chain returns, and nothing in it decides (its rules return or
+                // log): its packets leaving early meet no other verdict than walking on would give them.
+                if (rules.stream().anyMatch(x -> x.target().isTerminal() || x.target() instanceof Target.Jump)) {
+                    throw new IllegalArgumentException("chain " + rule.chain() + " returns before a rule that decides: not modelled");
+                }
+                continue;
+            }
             if (t instanceof Target.Jump j) {
                 var chain = ruleSet.chain(family, j.chain()).orElseThrow(() -> new IllegalArgumentException(
                         "rule " + rule.id() + " in " + rule.chain() + " jumps to " + j.chain() + ", which is not a chain of this rule set"));
