@@ -23,6 +23,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
+import dev.fwpolicy.engine.cluster.ClusterInput;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -151,7 +153,10 @@ public final class ServeCommand implements Callable<Integer> {
         // The first compile of a big policy is most of the time to ready in a cold JVM: start it
         // now, on its own thread, while the backend is detected and Vert.x starts on the other core.
         var policyCompiler = compileOptions.compiler(); // the loop's and POST /v1/check's alike
-        var compiler = new PrimedCompile(policyCompiler::compile);
+        // Members of dynamic sets: the --cluster-state files, read once (no watch runs here).
+        var fromFiles = compileOptions.cluster(false);
+        Supplier<ClusterInput> cluster = () -> fromFiles;
+        var compiler = new PrimedCompile(sources -> policyCompiler.compile(sources, cluster.get()));
         if (source.policyDir != null) compiler.start(() -> PolicyInputs.read(List.of(source.policyDir)));
         // Detects the backend (runs *-save): before Vert.x starts, so a kernel we cannot talk to stops us here.
         FirewallSync firewall = ReconcilerFirewall.open(Optional.ofNullable(kernel.netns), kernel.backend, kernel.families());
@@ -183,7 +188,8 @@ public final class ServeCommand implements Callable<Integer> {
             service = SidecarService.start(vertx, registry, firewall, policySource,
                             SidecarOptions.of(loopSettings, apiSettings).withRemoveOnExit(removeOnExit).withCompiler(policyCompiler, compiler)
                                     .withGuard(guard)
-                                    .withRuleMetricsMax(ruleMetricsMax))
+                                    .withRuleMetricsMax(ruleMetricsMax)
+                                    .withCluster(cluster))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             kube.ifPresent(KubernetesClient::close);

@@ -1,57 +1,69 @@
 package dev.fwpolicy.sidecar.serve;
 
+import dev.fwpolicy.engine.cluster.ClusterInput;
 import dev.fwpolicy.engine.compile.Compiler;
 import dev.fwpolicy.engine.eval.LockoutGuard;
 import dev.fwpolicy.sidecar.http.ApiSettings;
 import dev.fwpolicy.sidecar.loop.LoopSettings;
 import dev.fwpolicy.sidecar.loop.LoopTime;
 import dev.fwpolicy.sidecar.loop.PrimedCompile;
+import java.util.function.Supplier;
 
 /**
  * How {@code fwpolicy serve} runs, apart from what it syncs (the firewall) and where the policy
  * comes from (the source).
  *
- * @param loop         when the loop syncs
- * @param api          where and how the HTTP API listens
- * @param removeOnExit take fwpolicy's rules out on stop instead of leaving them in force
- * @param compiler     the first policy's compile, possibly already under way
- * @param time         the loop's clock and timers (virtual in tests)
- * @param checker      what {@code POST /v1/check} compiles with: the same limits and kernel-set
- *                     threshold as the loop's compiler, so a check answers for what a reload would do
- * @param guard        the must-pass flows: a policy that would cut one off is refused by reloads and
- *                     {@code POST /v1/check} alike
+ * @param loop           when the loop syncs
+ * @param api            where and how the HTTP API listens
+ * @param removeOnExit   take fwpolicy's rules out on stop instead of leaving them in force
+ * @param compiler       the first policy's compile, possibly already under way
+ * @param time           the loop's clock and timers (virtual in tests)
+ * @param checker        what {@code POST /v1/check} compiles with: the same limits and kernel-set
+ *                       threshold as the loop's compiler, so a check answers for what a reload would do
+ * @param guard          the must-pass flows: a policy that would cut one off is refused by reloads and
+ *                       {@code POST /v1/check} alike
  * @param ruleMetricsMax the most per-rule hit series in /metrics ({@code --rule-metrics-max})
+ * @param cluster        the members of dynamic sets {@code POST /v1/check} compiles with, asked at
+ *                       each check: the same supplier the loop's {@code compiler} reads (serve's
+ *                       {@code --cluster-state} files; a watch's latest snapshot where one runs)
  */
 public record SidecarOptions(LoopSettings loop, ApiSettings api, boolean removeOnExit, PrimedCompile compiler,
-                             LoopTime time, Compiler checker, LockoutGuard guard, int ruleMetricsMax) {
+                             LoopTime time, Compiler checker, LockoutGuard guard, int ruleMetricsMax,
+                             Supplier<ClusterInput> cluster) {
 
-    /** Real time, a compiler that starts when the first policy arrives, rules left in force on stop. */
+    /** Real time, a compiler that starts when the first policy arrives, rules left in force on stop, no cluster. */
     public static SidecarOptions of(LoopSettings loop, ApiSettings api) {
-        return new SidecarOptions(loop, api, false, new PrimedCompile(), LoopTime.system(), new Compiler(), LockoutGuard.NONE, 2000);
+        return new SidecarOptions(loop, api, false, new PrimedCompile(), LoopTime.system(), new Compiler(), LockoutGuard.NONE, 2000,
+                () -> ClusterInput.NONE);
     }
 
     public SidecarOptions withRemoveOnExit(boolean remove) {
-        return new SidecarOptions(loop, api, remove, compiler, time, checker, guard, ruleMetricsMax);
+        return new SidecarOptions(loop, api, remove, compiler, time, checker, guard, ruleMetricsMax, cluster);
     }
 
     public SidecarOptions withCompiler(PrimedCompile primed) {
-        return new SidecarOptions(loop, api, removeOnExit, primed, time, checker, guard, ruleMetricsMax);
+        return new SidecarOptions(loop, api, removeOnExit, primed, time, checker, guard, ruleMetricsMax, cluster);
     }
 
     /** The compiler behind both the loop and {@code POST /v1/check} (serve's compile options). */
     public SidecarOptions withCompiler(Compiler compiler, PrimedCompile primed) {
-        return new SidecarOptions(loop, api, removeOnExit, primed, time, compiler, guard, ruleMetricsMax);
+        return new SidecarOptions(loop, api, removeOnExit, primed, time, compiler, guard, ruleMetricsMax, cluster);
     }
 
     public SidecarOptions withTime(LoopTime clock) {
-        return new SidecarOptions(loop, api, removeOnExit, compiler, clock, checker, guard, ruleMetricsMax);
+        return new SidecarOptions(loop, api, removeOnExit, compiler, clock, checker, guard, ruleMetricsMax, cluster);
     }
 
     public SidecarOptions withGuard(LockoutGuard mustPass) {
-        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, mustPass, ruleMetricsMax);
+        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, mustPass, ruleMetricsMax, cluster);
     }
 
     public SidecarOptions withRuleMetricsMax(int max) {
-        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, guard, max);
+        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, guard, max, cluster);
+    }
+
+    /** Dynamic sets' members for {@code POST /v1/check}; the loop's compiler must read the same supplier. */
+    public SidecarOptions withCluster(Supplier<ClusterInput> members) {
+        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, guard, ruleMetricsMax, members);
     }
 }
