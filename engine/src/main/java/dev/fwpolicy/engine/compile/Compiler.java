@@ -20,6 +20,14 @@ public final class Compiler {
         this(Limits.DEFAULT);
     }
 
+    /**
+     * The revision a compile of {@code sources} would carry (a hash of their names and text),
+     * also for sources that do not compile: {@code fwpolicy fleet} compares it with what pods enforce.
+     */
+    public static String revision(List<SourceFile> sources) {
+        return PolicyCompiler.revision(sources);
+    }
+
     public CompileResult compile(List<SourceFile> sources) {
         return new PolicyCompiler(limits).compile(sources);
     }

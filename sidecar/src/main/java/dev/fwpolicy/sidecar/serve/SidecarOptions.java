@@ -2,10 +2,12 @@ package dev.fwpolicy.sidecar.serve;
 
 import dev.fwpolicy.engine.compile.Compiler;
 import dev.fwpolicy.engine.eval.LockoutGuard;
+import dev.fwpolicy.sidecar.fleet.LeaseKeeper;
 import dev.fwpolicy.sidecar.http.ApiSettings;
 import dev.fwpolicy.sidecar.loop.LoopSettings;
 import dev.fwpolicy.sidecar.loop.LoopTime;
 import dev.fwpolicy.sidecar.loop.PrimedCompile;
+import java.util.Optional;
 
 /**
  * How {@code fwpolicy serve} runs, apart from what it syncs (the firewall) and where the policy
@@ -20,33 +22,39 @@ import dev.fwpolicy.sidecar.loop.PrimedCompile;
  *                     threshold as the loop's compiler, so a check answers for what a reload would do
  * @param guard        the must-pass flows: a policy that would cut one off is refused by reloads and
  *                     {@code POST /v1/check} alike
+ * @param lease        the Lease that tells the cluster what this pod enforces (ConfigMap mode)
  */
 public record SidecarOptions(LoopSettings loop, ApiSettings api, boolean removeOnExit, PrimedCompile compiler,
-                             LoopTime time, Compiler checker, LockoutGuard guard) {
+                             LoopTime time, Compiler checker, LockoutGuard guard,
+                             Optional<LeaseKeeper> lease) {
 
     /** Real time, a compiler that starts when the first policy arrives, rules left in force on stop. */
     public static SidecarOptions of(LoopSettings loop, ApiSettings api) {
-        return new SidecarOptions(loop, api, false, new PrimedCompile(), LoopTime.system(), new Compiler(), LockoutGuard.NONE);
+        return new SidecarOptions(loop, api, false, new PrimedCompile(), LoopTime.system(), new Compiler(), LockoutGuard.NONE, Optional.empty());
     }
 
     public SidecarOptions withRemoveOnExit(boolean remove) {
-        return new SidecarOptions(loop, api, remove, compiler, time, checker, guard);
+        return new SidecarOptions(loop, api, remove, compiler, time, checker, guard, lease);
     }
 
     public SidecarOptions withCompiler(PrimedCompile primed) {
-        return new SidecarOptions(loop, api, removeOnExit, primed, time, checker, guard);
+        return new SidecarOptions(loop, api, removeOnExit, primed, time, checker, guard, lease);
     }
 
     /** The compiler behind both the loop and {@code POST /v1/check} (serve's compile options). */
     public SidecarOptions withCompiler(Compiler compiler, PrimedCompile primed) {
-        return new SidecarOptions(loop, api, removeOnExit, primed, time, compiler, guard);
+        return new SidecarOptions(loop, api, removeOnExit, primed, time, compiler, guard, lease);
     }
 
     public SidecarOptions withTime(LoopTime clock) {
-        return new SidecarOptions(loop, api, removeOnExit, compiler, clock, checker, guard);
+        return new SidecarOptions(loop, api, removeOnExit, compiler, clock, checker, guard, lease);
     }
 
     public SidecarOptions withGuard(LockoutGuard mustPass) {
-        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, mustPass);
+        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, mustPass, lease);
+    }
+
+    public SidecarOptions withLease(Optional<LeaseKeeper> keeper) {
+        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, guard, keeper);
     }
 }
