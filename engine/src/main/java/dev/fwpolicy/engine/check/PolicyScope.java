@@ -18,8 +18,14 @@ public final class PolicyScope {
         this.resolver = resolver;
     }
 
+    /** Without a cluster: dynamic sets resolve to no members (see {@link ClusterMembers}). */
     public static PolicyScope of(PolicyDecl policy, Diagnostics diagnostics, int maxNesting) {
-        return new PolicyScope(new SetResolver(Scope.of(policy, diagnostics), diagnostics, maxNesting));
+        return of(policy, diagnostics, maxNesting, new ClusterMembers(dev.fwpolicy.engine.cluster.ClusterInput.NONE));
+    }
+
+    /** Dynamic sets take their members from {@code cluster}, shared by every policy of one compile. */
+    public static PolicyScope of(PolicyDecl policy, Diagnostics diagnostics, int maxNesting, ClusterMembers cluster) {
+        return new PolicyScope(new SetResolver(Scope.of(policy, diagnostics), diagnostics, maxNesting, cluster));
     }
 
     public Optional<ResolvedAddresses> addresses(Addresses addresses) {

@@ -1,6 +1,7 @@
 package dev.fwpolicy.engine.check;
 
 import dev.fwpolicy.engine.ast.*;
+import dev.fwpolicy.engine.cluster.DynamicMembers;
 import dev.fwpolicy.engine.diag.Diagnostic;
 import dev.fwpolicy.engine.diag.Diagnostics;
 import dev.fwpolicy.engine.net.Cidr;
@@ -37,15 +38,22 @@ final class SetResolver {
     private final int maxNesting;
     private final Deque<String> resolving = new ArrayDeque<>();
     private final Map<String, Resolved<?>> resolved = new HashMap<>();
+    private final ClusterMembers cluster;
+    /** The dynamic sets met while resolving the current expression (through nested sets too). */
+    private java.util.LinkedHashSet<DynamicMembers> gathering = new java.util.LinkedHashSet<>();
     private int height;
     private int references;
     private boolean budgetReported;
 
-    /** A cleanly resolved set's members (normalised) and how many levels of references it has. */
-    private record Resolved<T>(List<T> members, int height) {}
+    /**
+     * A cleanly resolved set's members (normalised), how many levels of references it has, and
+     * the dynamic sets it includes.
+     */
+    private record Resolved<T>(List<T> members, int height, List<DynamicMembers> dynamic) {}
 
-    SetResolver(Scope scope, Diagnostics diagnostics, int maxNesting) {
+    SetResolver(Scope scope, Diagnostics diagnostics, int maxNesting, ClusterMembers cluster) {
         this.scope = scope;
+        this.cluster = cluster;
         this.diagnostics = diagnostics;
         this.maxNesting = maxNesting;
     }
@@ -53,14 +61,24 @@ final class SetResolver {
     Optional<ResolvedAddresses> addresses(Addresses addresses) {
         if (addresses instanceof NegatedAddresses n) return addresses(n.inner()).map(ResolvedAddresses::negate);
         var set = (AddressSet) addresses;
-        var cidrs = addressMembers(set.members());
+        var outer = gathering;
+        gathering = new java.util.LinkedHashSet<>();
+        Optional<List<Cidr>> cidrs;
+        List<DynamicMembers> dynamic;
+        try {
+            cidrs = addressMembers(set.members());
+            dynamic = List.copyOf(gathering);
+        } finally {
+            gathering = outer;
+        }
         if (cidrs.isEmpty()) return Optional.empty();
-        if (cidrs.get().isEmpty()) {
+        // A dynamic set may hold no pod at the moment: still a set, matched as a (empty) kernel set.
+        if (cidrs.get().isEmpty() && dynamic.isEmpty()) {
             if (diagnostics.hasErrorWithin(set.span())) return Optional.empty();
             diagnostics.error("empty-set", set.span(), "an empty address set matches nothing; remove the rule or add addresses");
             return Optional.empty();
         }
-        return Optional.of(new ResolvedAddresses(cidrs.get(), false));
+        return Optional.of(new ResolvedAddresses(cidrs.get(), false, dynamic));
     }
 
     private Optional<List<Cidr>> addressMembers(List<AddressMember> members) {
@@ -75,8 +93,9 @@ final class SetResolver {
             } else {
                 var ref = (AddressReference) m;
                 if (scope.lookup(ref.name()).orElse(null) instanceof DynamicSetDecl dynamic) {
-                    dynamicSetUsed(ref, dynamic);
-                    ok = false;
+                    var fromCluster = cluster.of(dynamic);
+                    gathering.add(fromCluster);
+                    for (var member : fromCluster.members()) out.add(Cidr.host(member.address()));
                     continue;
                 }
                 var resolved = reference(ref.name(), ref.span(), AddressSetDecl.class, "address set")
@@ -136,24 +155,13 @@ final class SetResolver {
         return item;
     }
 
-    /**
-     * Until kernel sets exist there is no way to put members that change without the
-     * policy changing into the kernel: expanding them into rules would make every pod
-     * rollout rewrite rules. Say so instead of compiling the rule without them.
-     */
-    private void dynamicSetUsed(AddressReference ref, DynamicSetDecl decl) {
-        diagnostics.add(Diagnostic.error("dynamic-set-unsupported", ref.span(), "'$" + ref.name() + "' follows the cluster ("
-                        + decl.source().text() + "): a rule using it needs kernel sets, which this build does not have yet,"
-                        + " and a source of members (--cluster-state or serve's watches)")
-                .withRelated(decl.span(), "'" + ref.name() + "' is defined here"));
-    }
-
     @SuppressWarnings("unchecked")
     private <T> Optional<List<T>> nested(String name, Span span, UnaryOperator<List<T>> normalize,
                                          Supplier<Optional<List<T>>> body) {
         var known = (Resolved<T>) resolved.get(name);
         if (known != null && resolving.size() + known.height() <= maxNesting) {
             height = Math.max(height, known.height());
+            gathering.addAll(known.dynamic());
             return Optional.of(known.members());
         }
         if (++references > MAX_REFERENCES) {
@@ -175,17 +183,21 @@ final class SetResolver {
         resolving.push(name);
         int outerHeight = height;
         height = 0;
+        var outerGathering = gathering;
+        gathering = new java.util.LinkedHashSet<>();
         try {
             var members = body.get();
             height += 1;
             if (members.isPresent()) {
                 var normalised = normalize.apply(members.get());
-                resolved.put(name, new Resolved<>(normalised, height));
+                resolved.put(name, new Resolved<>(normalised, height, List.copyOf(gathering)));
                 return Optional.of(normalised);
             }
             return members;
         } finally {
             height = Math.max(outerHeight, height);
+            outerGathering.addAll(gathering);
+            gathering = outerGathering;
             resolving.pop();
         }
     }

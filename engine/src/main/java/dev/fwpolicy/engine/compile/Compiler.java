@@ -1,5 +1,6 @@
 package dev.fwpolicy.engine.compile;
 
+import dev.fwpolicy.engine.cluster.ClusterInput;
 import dev.fwpolicy.engine.parser.Limits;
 import dev.fwpolicy.engine.source.SourceFile;
 import java.util.List;
@@ -28,7 +29,28 @@ public final class Compiler {
         return PolicyCompiler.revision(sources);
     }
 
+    /**
+     * Compiles without a cluster ({@link ClusterInput#NONE}): a rule that uses a dynamic set
+     * ({@code pods "…"}, {@code service …}) is a {@code no-cluster-state} error.
+     */
     public CompileResult compile(List<SourceFile> sources) {
-        return new PolicyCompiler(limits).compile(sources);
+        return compile(sources, ClusterInput.NONE);
+    }
+
+    /**
+     * Compiles with the members of dynamic sets taken from {@code cluster}'s snapshot, and
+     * {@code pods "…"} / {@code service NAME} written without a namespace read in its
+     * {@link ClusterInput#ownNamespace()}.
+     *
+     * <p>Every dynamic set, and every declared set that includes one, becomes a kernel set in
+     * both families whatever its size, even when empty: the rules, their order and their
+     * identities depend on the policy only, never on the members. Compiling the same sources
+     * with another snapshot gives the same {@code RuleSet.chains()} and {@code jumps()} and
+     * differs only in {@code RuleSet.sets()} members, so a caller that follows the cluster
+     * (serve's watches) compiles again on a change and the reconciler writes only
+     * {@code ipset restore} lines, never an iptables rule.
+     */
+    public CompileResult compile(List<SourceFile> sources, ClusterInput cluster) {
+        return new PolicyCompiler(limits, cluster).compile(sources);
     }
 }

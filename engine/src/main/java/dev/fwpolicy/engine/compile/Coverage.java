@@ -35,10 +35,15 @@ final class Coverage {
      * Kernel set matches: the same set with the same sense covers itself; a positive match covers
      * a positive one when every inner network lies inside an outer one. Negated sets against
      * anything else would need an overlap test of every member pair; they answer "not covered",
-     * which can only miss a shadowing warning, never invent one.
+     * which can only miss a shadowing warning, never invent one. Dynamic sets cover only themselves.
      */
     private static boolean coversWithSets(AddressMatch o, AddressMatch i) {
-        if (o.set().isPresent() && o.set().equals(i.set())) return o.negated() == i.negated();
+        if (o.set().isPresent() && i.set().isPresent() && o.set().get().name().equals(i.set().get().name())) {
+            return o.negated() == i.negated();
+        }
+        // Members that follow the cluster are today's, not the policy's: a warning from them
+        // would come and go with pods. Only the same set covers a dynamic one.
+        if (o.set().filter(s -> s.isDynamic()).isPresent() || i.set().filter(s -> s.isDynamic()).isPresent()) return false;
         if (o.negated() || i.negated()) return false;
         var inner = i.set().map(s -> s.members()).orElse(java.util.List.of(i.cidr()));
         for (var network : inner) {

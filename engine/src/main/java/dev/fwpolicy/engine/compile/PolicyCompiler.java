@@ -2,7 +2,9 @@ package dev.fwpolicy.engine.compile;
 
 
 import dev.fwpolicy.engine.ast.*;
+import dev.fwpolicy.engine.check.ClusterMembers;
 import dev.fwpolicy.engine.check.ExpectationCheck;
+import dev.fwpolicy.engine.cluster.ClusterInput;
 import dev.fwpolicy.engine.check.PolicyScope;
 import dev.fwpolicy.engine.diag.Diagnostic;
 import dev.fwpolicy.engine.diag.Diagnostics;
@@ -24,10 +26,17 @@ public final class PolicyCompiler {
     private final Limits limits;
     private final Diagnostics diagnostics = new Diagnostics();
     private final KernelSetChoice kernelSets;
+    private final ClusterMembers cluster;
 
     public PolicyCompiler(Limits limits) {
+        this(limits, ClusterInput.NONE);
+    }
+
+    /** Dynamic sets take their members from {@code cluster} (see {@link ClusterInput}). */
+    public PolicyCompiler(Limits limits, ClusterInput cluster) {
         this.limits = limits;
-        this.kernelSets = new KernelSetChoice(limits.kernelSetThreshold(), limits.maxSetMembers(), diagnostics);
+        this.cluster = new ClusterMembers(cluster);
+        this.kernelSets = new KernelSetChoice(limits.kernelSetThreshold(), limits.maxSetMembers(), diagnostics, cluster);
     }
 
     public CompileResult compile(List<SourceFile> sources) {
@@ -75,7 +84,7 @@ public final class PolicyCompiler {
     private List<LoweredRule> lower(List<PolicyDecl> policies) {
         var out = new ArrayList<LoweredRule>();
         for (var policy : policies) {
-            var scope = PolicyScope.of(policy, diagnostics, limits.maxNesting());
+            var scope = PolicyScope.of(policy, diagnostics, limits.maxNesting(), cluster);
             var lowering = new RuleLowering(diagnostics, scope, limits.maxCompiledRules(), out.size(), kernelSets);
             // Every declared set is resolved even if unused, so its errors are reported.
             scope.checkAllDeclarations(policy);

@@ -36,7 +36,7 @@ final class RuleLowering {
     /** With the default kernel set threshold and size. */
     RuleLowering(Diagnostics diagnostics, PolicyScope sets, int maxRules, int alreadyBuilt) {
         this(diagnostics, sets, maxRules, alreadyBuilt, new KernelSetChoice(dev.fwpolicy.engine.parser.Limits.DEFAULT_KERNEL_SET_THRESHOLD,
-                dev.fwpolicy.engine.parser.Limits.DEFAULT_MAX_SET_MEMBERS, diagnostics));
+                dev.fwpolicy.engine.parser.Limits.DEFAULT_MAX_SET_MEMBERS, diagnostics, dev.fwpolicy.engine.cluster.ClusterInput.NONE));
     }
 
     /** {@code maxRules}: how many iptables rules all lowered rules together may become. */
@@ -204,7 +204,8 @@ final class RuleLowering {
     }
 
     private static Set<Family> familiesOf(ResolvedAddresses a) {
-        if (a.negated()) return EnumSet.allOf(Family.class);
+        // Pods have addresses of either family or both, and that changes as they come and go.
+        if (a.negated() || a.isDynamic()) return EnumSet.allOf(Family.class);
         var set = EnumSet.noneOf(Family.class);
         a.cidrs().forEach(c -> set.add(c.family()));
         return set;
@@ -219,8 +220,11 @@ final class RuleLowering {
         if (addrs.isEmpty()) return List.of(Optional.empty());
         var span = written.map(Addresses::span);
         var cidrs = addrs.get().of(f);
-        var kernelSet = written.flatMap(w -> kernelSets.choose(policy, w, f, cidrs, addrs.get().negated()));
+        var kernelSet = written.flatMap(w -> kernelSets.choose(policy, w, f, addrs.get()));
         if (kernelSet.isPresent()) return List.of(Optional.of(AddressMatch.inSet(kernelSet.get(), addrs.get().negated())));
+        // A dynamic set that is not a kernel set here was reported (written in a list, or no
+        // members to take), unless it holds every address: then no address match is right.
+        if (addrs.get().isDynamic() && cidrs.stream().noneMatch(Cidr::isAll)) return null;
         if (!addrs.get().negated()) {
             if (cidrs.size() == 1 && cidrs.get(0).isAll()) return List.of(Optional.empty());
             return cidrs.stream().map(c -> Optional.of(new AddressMatch(c, false))).toList();

@@ -101,7 +101,9 @@ public record Decision(Flow flow, Verdict verdict, Optional<CompiledRule> rule, 
         var a = address.get();
         var member = set.memberContaining(a.hi(), a.lo());
         String where = Evaluator.describe(set);
-        return Optional.of(member.map(c -> field + " " + a + " is in " + where + " as member " + c.source())
+        // A member that came from the cluster says which dynamic set, selector and pod put it there.
+        String from = set.provenance(a).map(p -> ", from " + p).orElse("");
+        return Optional.of(member.map(c -> field + " " + a + " is in " + where + " as member " + c.source() + from)
                 .orElse(field + " " + a + " is not in " + where));
     }
 

@@ -483,9 +483,15 @@ public final class Evaluator {
         return null;
     }
 
-    /** {@code $clients (kernel set fwp-web-clients-4abcdefgh)}: the set as written and as the kernel knows it. */
+    /**
+     * {@code $clients (kernel set fwp-web-clients-4abcdefgh)}: the set as written and as the kernel knows it;
+     * {@code $frontend (kernel set …, follows pods "app=frontend" in shop)} for a dynamic set.
+     */
     static String describe(NetworkSet set) {
-        return "$" + set.set() + " (kernel set " + set.name() + ")";
+        // A set that follows the cluster also says what it follows: its members are not in the policy.
+        String follows = set.dynamic().stream().map(d -> d.set().equals(set.set()) ? d.source() : d.describe())
+                .reduce((a, b) -> a + ", " + b).map(f -> ", follows " + f).orElse("");
+        return "$" + set.set() + " (kernel set " + set.name() + follows + ")";
     }
 
     private static Mismatch port(Mismatch.Field field, List<PortRange> want, java.util.OptionalInt have) {

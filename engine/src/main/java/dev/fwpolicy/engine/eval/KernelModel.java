@@ -121,7 +121,7 @@ public record KernelModel(RuleSet ruleSet, Evaluator.BuiltinPolicy policies, Lis
             if (family.isEmpty() || !set.shape().type().equals(SetShape.HASH_NET) || !set.shape().otherOptions().isEmpty()) return;
             var want = java.util.Optional.ofNullable(declared.get(name));
             out.put(name, new NetworkSet(name, want.map(NetworkSet::policy).orElse("?"), want.map(NetworkSet::set).orElse(name),
-                    family.get(), set.members()));
+                    family.get(), set.members(), want.map(NetworkSet::dynamic).orElse(java.util.List.of())));
         });
         return out;
     }

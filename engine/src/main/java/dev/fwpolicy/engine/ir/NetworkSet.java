@@ -1,5 +1,7 @@
 package dev.fwpolicy.engine.ir;
 
+import dev.fwpolicy.engine.cluster.DynamicMembers;
+import dev.fwpolicy.engine.net.Address;
 import dev.fwpolicy.engine.net.Cidr;
 import dev.fwpolicy.engine.net.Family;
 import java.util.HashSet;
@@ -17,12 +19,40 @@ import java.util.Set;
  * @param policy  the policy that declares the set
  * @param set     the set's name in that policy
  * @param members canonical networks ({@link Cidr#normalize}): the same addresses however written
+ * @param dynamic the dynamic sets ({@code pods "…"}, {@code service …}) whose members it holds,
+ *                with the pod behind each address; empty for a set of written addresses only.
+ *                A set with any is a kernel set whatever its size, in both families, even when
+ *                empty, so that no rule depends on who is a member right now.
  */
-public record NetworkSet(String name, String policy, String set, Family family, List<Cidr> members) {
+public record NetworkSet(String name, String policy, String set, Family family, List<Cidr> members,
+                         List<DynamicMembers> dynamic) {
 
     public NetworkSet {
         members = Cidr.normalize(members);
+        dynamic = List.copyOf(dynamic);
         if (members.stream().anyMatch(c -> c.family() != family)) throw new IllegalArgumentException("mixed families in set " + name);
+    }
+
+    /** A set of written addresses only. */
+    public NetworkSet(String name, String policy, String set, Family family, List<Cidr> members) {
+        this(name, policy, set, family, members, List.of());
+    }
+
+    /** Whether its members follow the cluster (it includes a dynamic set). */
+    public boolean isDynamic() {
+        return !dynamic.isEmpty();
+    }
+
+    /**
+     * The dynamic set and pod an address is in the set for, when it came from the cluster:
+     * {@code $frontend (pods "app=frontend" in shop), pod shop/frontend-1}.
+     */
+    public Optional<String> provenance(Address address) {
+        for (var d : dynamic) {
+            var m = d.member(address);
+            if (m.isPresent()) return Optional.of(d.describe() + m.get().pod().map(p -> ", pod " + p.text()).orElse(", no pod named"));
+        }
+        return Optional.empty();
     }
 
     /** The member that holds the address, if any: what an explanation names. */

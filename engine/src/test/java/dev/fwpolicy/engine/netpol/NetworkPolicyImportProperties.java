@@ -13,6 +13,7 @@ import dev.fwpolicy.engine.cluster.Operator;
 import dev.fwpolicy.engine.cluster.Pod;
 import dev.fwpolicy.engine.cluster.PodPhase;
 import dev.fwpolicy.engine.cluster.Requirement;
+import dev.fwpolicy.engine.cluster.ClusterInput;
 import dev.fwpolicy.engine.compile.Compiler;
 import dev.fwpolicy.engine.diag.Severity;
 import dev.fwpolicy.engine.eval.Evaluator;
@@ -64,15 +65,21 @@ class NetworkPolicyImportProperties {
         assertThat(result.errors()).as("seed %d", seed).isEmpty();
         String text = result.text().orElseThrow();
 
-        // The text as written must pass every check but the one that waits for kernel sets.
+        // Without a cluster the text as written passes every check but the one that needs members.
         var asWritten = new Compiler().compile(List.of(new SourceFile("imported.fwpolicy", text)));
         assertThat(asWritten.diagnostics()).as(text)
-                .allMatch(d -> d.code().equals("dynamic-set-unsupported") || d.severity() == Severity.WARNING);
+                .allMatch(d -> d.code().equals("no-cluster-state") || d.severity() == Severity.WARNING);
 
+        // Two evaluators must both agree with the reference: the text compiled with the cluster
+        // (dynamic sets as kernel sets holding the snapshot's members), and the same text with
+        // the members written out by the test's own StaticMembers (expanded like any address set).
+        var dynamic = new Compiler().compile(List.of(new SourceFile("imported.fwpolicy", text)), ClusterInput.of(cluster, "shop"));
+        assertThat(dynamic.diagnostics()).as(text).noneMatch(d -> d.severity() == Severity.ERROR);
         String frozen = StaticMembers.freeze(text, cluster, "shop");
         var compiled = new Compiler().compile(List.of(new SourceFile("frozen.fwpolicy", frozen)));
         assertThat(compiled.diagnostics()).as(frozen).noneMatch(d -> d.severity() == Severity.ERROR);
         var evaluator = new Evaluator(compiled.ruleSet().orElseThrow());
+        var withCluster = new Evaluator(dynamic.ruleSet().orElseThrow());
 
         var peers = new ArrayList<Address>();
         for (var p : cluster.pods()) peers.addAll(p.podIPs());
@@ -95,6 +102,11 @@ class NetworkPolicyImportProperties {
                     .as("seed %d, %s %s %s port %d: reference says %s; imported policy:%n%s%nfrozen:%n%s%n%s", seed,
                             ingress ? "from" : "to", peer, protocol, port, expected ? "allow" : "deny", text, frozen,
                             decision.explain())
+                    .isEqualTo(expected);
+            var fromCluster = withCluster.evaluate(flow);
+            assertThat(fromCluster.verdict() == Verdict.ALLOW)
+                    .as("seed %d, %s %s %s port %d with the cluster's members: reference says %s; imported policy:%n%s%n%s", seed,
+                            ingress ? "from" : "to", peer, protocol, port, expected ? "allow" : "deny", text, fromCluster.explain())
                     .isEqualTo(expected);
         }
     }

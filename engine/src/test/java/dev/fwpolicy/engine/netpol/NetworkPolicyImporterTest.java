@@ -83,7 +83,7 @@ class NetworkPolicyImporterTest {
                 }
                 """);
         var check = new Compiler().compile(List.of(new SourceFile("imported.fwpolicy", result.text().get())));
-        assertThat(check.diagnostics()).isNotEmpty().allMatch(d -> d.code().equals("dynamic-set-unsupported"));
+        assertThat(check.diagnostics()).isNotEmpty().allMatch(d -> d.code().equals("no-cluster-state"));
     }
 
     @Test

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             FmtCommand.class,
             CompileCommand.class,
             EvalCommand.class,
+            CompareCommand.class,
             StateCommand.class,
             TestCommand.class,
             DiffCommand.class,

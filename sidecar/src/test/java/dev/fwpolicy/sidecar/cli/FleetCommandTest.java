@@ -9,17 +9,12 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
+import dev.fwpolicy.sidecar.testing.MockApiServer;
 import io.vertx.core.json.JsonObject;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -38,15 +33,14 @@ class FleetCommandTest {
     @TempDir
     Path tmp;
 
-    private KubernetesMockServer server;
+    private MockApiServer server;
     private KubernetesClient admin;
     private Path kubeconfig;
 
     @BeforeEach
     void start() throws Exception {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), true);
-        server.init(InetAddress.getByName("127.0.0.1"), 0);
-        admin = server.createClient();
+        server = new MockApiServer();
+        admin = server.admin();
         kubeconfig = tmp.resolve("kubeconfig");
         Files.writeString(kubeconfig, """
                 apiVersion: v1
@@ -60,8 +54,7 @@ class FleetCommandTest {
 
     @AfterEach
     void stop() {
-        admin.close();
-        server.destroy();
+        server.close();
     }
 
     private String configMap(String name, String text) {

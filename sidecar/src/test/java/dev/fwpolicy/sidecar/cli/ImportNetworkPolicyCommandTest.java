@@ -33,7 +33,7 @@ class ImportNetworkPolicyCommandTest {
         var diagnostics = new io.vertx.core.json.JsonObject(check.out()).getJsonArray("diagnostics");
         assertThat(diagnostics).isNotEmpty();
         assertThat(diagnostics.stream().map(d -> ((io.vertx.core.json.JsonObject) d).getString("code")))
-                .containsOnly("dynamic-set-unsupported");
+                .containsOnly("no-cluster-state");
     }
 
     @Test

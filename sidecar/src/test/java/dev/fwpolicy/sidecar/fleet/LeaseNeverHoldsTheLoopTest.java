@@ -1,20 +1,22 @@
 package dev.fwpolicy.sidecar.fleet;
 
-import static dev.fwpolicy.sidecar.fleet.MockApiServer.NAME;
-import static dev.fwpolicy.sidecar.fleet.MockApiServer.NS;
+import static dev.fwpolicy.sidecar.fleet.LeaseKeeperTest.NAME;
+import static dev.fwpolicy.sidecar.fleet.LeaseKeeperTest.NS;
+import static dev.fwpolicy.sidecar.fleet.LeaseKeeperTest.putConfigMap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.fwpolicy.sidecar.http.ApiSettings;
 import dev.fwpolicy.sidecar.serve.SidecarOptions;
+import dev.fwpolicy.sidecar.source.ApiServerHealth;
 import dev.fwpolicy.sidecar.source.ConfigMapSource;
 import dev.fwpolicy.sidecar.testing.FakeFirewall;
+import dev.fwpolicy.sidecar.testing.MockApiServer;
 import dev.fwpolicy.sidecar.testing.ServiceHarness;
 import dev.fwpolicy.sidecar.testing.TestPolicies;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -56,14 +58,11 @@ class LeaseNeverHoldsTheLoopTest {
             var keeper = new LeaseKeeper(silent, NS, "web-0", NS + "/" + NAME, Duration.ofSeconds(1));
             var options = SidecarOptions.of(ServiceHarness.fastLoop(), new ApiSettings("127.0.0.1", 0, Optional.empty(), 4096))
                     .withLease(Optional.of(keeper));
-            try (var svc = new ServiceHarness(firewall, vertx -> {
-                var client = api.server.createClient(new Vertx5HttpClientFactory(vertx));
-                clients.add(client);
-                return new ConfigMapSource(client, NS, NAME);
-            }, options)) {
+            try (var svc = new ServiceHarness(firewall, vertx -> new ConfigMapSource(api.client(vertx, new ApiServerHealth()), NS, NAME),
+                    options)) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> !held.isEmpty()); // the first write hangs from now on
                 for (var text : List.of(TestPolicies.WEB, TestPolicies.WEB_AND_SSH, TestPolicies.WEB)) {
-                    api.putConfigMap(text);
+                    putConfigMap(api, text);
                     var want = Optional.of(TestPolicies.compile("web.fwpolicy", text).revision());
                     await().atMost(Duration.ofSeconds(20)).until(() -> firewall.appliedRevision.equals(want));
                 }
@@ -83,29 +82,28 @@ class LeaseNeverHoldsTheLoopTest {
     void refusedLeaseWritesAreCountedAndRetriedAndThePolicyGoesInAllTheSame() throws Exception {
         var firewall = new FakeFirewall();
         var clients = new ArrayList<KubernetesClient>();
-        int closedPort;
-        try (var probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            closedPort = probe.getLocalPort();
-        }
         try (var api = new MockApiServer()) {
-            var refusing = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
-                    .withMasterUrl("http://127.0.0.1:" + closedPort).withRequestRetryBackoffLimit(0).build()).build();
+            // The API server answers 500 to everything about Leases (as a missing RBAC rule would answer 403).
+            api.failWhen(path -> path.contains("/leases"));
+            var refusing = new KubernetesClientBuilder().withConfig(new ConfigBuilder(api.admin().getConfiguration())
+                    .withRequestRetryBackoffLimit(0).build()).build();
             clients.add(refusing);
             var keeper = new LeaseKeeper(refusing, NS, "web-0", NS + "/" + NAME, Duration.ofSeconds(1));
             var options = SidecarOptions.of(ServiceHarness.fastLoop(), new ApiSettings("127.0.0.1", 0, Optional.empty(), 4096))
                     .withLease(Optional.of(keeper));
-            try (var svc = new ServiceHarness(firewall, vertx -> {
-                var client = api.server.createClient(new Vertx5HttpClientFactory(vertx));
-                clients.add(client);
-                return new ConfigMapSource(client, NS, NAME);
-            }, options)) {
-                api.putConfigMap(TestPolicies.WEB);
+            try (var svc = new ServiceHarness(firewall, vertx -> new ConfigMapSource(api.client(vertx, new ApiServerHealth()), NS, NAME),
+                    options)) {
+                putConfigMap(api, TestPolicies.WEB);
                 var want = Optional.of(TestPolicies.compile("web.fwpolicy", TestPolicies.WEB).revision());
                 await().atMost(Duration.ofSeconds(20)).until(() -> firewall.appliedRevision.equals(want));
                 await().atMost(Duration.ofSeconds(20)).until(() -> svc.get("/metrics").body()
                         .matches("(?s).*fwpolicy_lease_writes_total\\{result=\"failed\"\\} [3-9].*"));
                 assertThat(svc.snapshot().ready()).isTrue();
                 assertThat(svc.snapshot().lastSync().orElseThrow().ok()).isTrue();
+                // The API server is fine again: the next retry writes the Lease.
+                api.failWhen(path -> false);
+                await().atMost(Duration.ofSeconds(20)).until(() -> api.admin().resources(io.fabric8.kubernetes.api.model.coordination.v1.Lease.class)
+                        .inNamespace(NS).withName("fwpolicy-web-0").get() != null);
             }
         } finally {
             clients.forEach(KubernetesClient::close);

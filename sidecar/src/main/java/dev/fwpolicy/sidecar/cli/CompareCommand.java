@@ -1,0 +1,78 @@
+package dev.fwpolicy.sidecar.cli;
+
+import dev.fwpolicy.engine.compare.Change;
+import dev.fwpolicy.engine.compare.ChangeText;
+import dev.fwpolicy.engine.compare.PolicyComparison;
+import dev.fwpolicy.sidecar.json.CompareJson;
+import dev.fwpolicy.sidecar.source.PolicyInputs;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = {"Which packets does a change of policy decide differently, and by which rules?",
+            "Lists every class of packets whose verdict differs between OLD and NEW (each a file or a directory of",
+            "*.fwpolicy files, one rule set), as ranges of protocol, addresses, ports, ICMP type and state, with the",
+            "deciding rule (file:line:col) before and after.",
+            "Exact: the classes do not overlap and together are every packet whose verdict changed.",
+            "Exit 0, or 1 when --fail-on matches (or a policy does not compile)."})
+public final class CompareCommand implements Callable<Integer> {
+    @Mixin
+    CompileOptions compileOptions;
+
+    @Parameters(index = "0", paramLabel = "OLD", description = "The policy before: a file or a directory of *.fwpolicy files.")
+    Path before;
+
+    @Parameters(index = "1", paramLabel = "NEW", description = "The policy after: a file or a directory of *.fwpolicy files.")
+    Path after;
+
+    @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+    OutputFormat format;
+
+    @Option(names = "--fail-on", paramLabel = "opened|closed|any",
+            description = {"Exit 1 when a class of packets is allowed now and was not (opened), was allowed and is not",
+                "(closed), or when any verdict differs (any, deny and reject swapped included)."})
+    FailOn failOn;
+
+    enum FailOn {
+        opened(Change::opens), closed(Change::closes), any(c -> true);
+
+        final Predicate<Change> matches;
+
+        FailOn(Predicate<Change> matches) {
+            this.matches = matches;
+        }
+    }
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        var err = spec.commandLine().getErr();
+        var compiler = compileOptions.compiler();
+        var old = PolicyInputs.compile(compiler, List.of(before), err, PolicyInputs.Report.ERRORS_ONLY);
+        var now = PolicyInputs.compile(compiler, List.of(after), err, PolicyInputs.Report.ERRORS_ONLY);
+        if (old.ruleSet().isEmpty() || now.ruleSet().isEmpty()) {
+            err.println("compare: " + (old.ruleSet().isEmpty() ? before : after) + " does not compile; nothing to compare");
+            err.flush();
+            return ExitCodes.FAILED;
+        }
+        var changes = PolicyComparison.compare(old.ruleSet().get(), now.ruleSet().get());
+        var out = spec.commandLine().getOut();
+        if (format == OutputFormat.json) {
+            out.println(CompareJson.toJson(changes).encodePrettily());
+        } else {
+            changes.forEach(c -> out.print(ChangeText.describe(c)));
+            out.println(ChangeText.summary(changes));
+        }
+        out.flush();
+        boolean failed = failOn != null && changes.stream().anyMatch(failOn.matches);
+        return failed ? ExitCodes.FAILED : ExitCodes.OK;
+    }
+}
