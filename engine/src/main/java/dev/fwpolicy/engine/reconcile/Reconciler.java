@@ -61,8 +61,8 @@ public final class Reconciler {
 
     /**
      * Per family, the last read-back and the empty plan made against it. A resync that finds
-     * the kernel printing exactly the same text gets the same table back from the dataplane
-     * (no parse); when the rule set is the same object and nothing was learned since, the
+     * the kernel printing the same rules gets the same parse back from the dataplane (only the
+     * counters are new, {@link KernelTable#sameRules}); when the rule set is the same object and nothing was learned since, the
      * plan is the same too (Planner is a pure function of the three), so it is not made again.
      * Only quiet plans are kept: a plan that writes changes the table it was made for.
      */
@@ -115,7 +115,7 @@ public final class Reconciler {
 
     /** What {@link #sync} would do now. Throws {@code DataplaneException} when the read-back is anomalous. */
     public synchronized Plan plan(RuleSet desired) {
-        var read = readBoth();
+        var read = readBoth(false);
         learnUnverified(read.tables());
         return planFor(desired, read.tables(), read.sets());
     }
@@ -126,19 +126,9 @@ public final class Reconciler {
      * {@code state}, {@code eval --against kernel} and the HTTP API all answer from one of these.
      */
     public synchronized KernelView inspect(RuleSet desired, boolean withCounters) {
-        if (!withCounters) {
-            var tables = readAll();
-            learnUnverified(tables);
-            var sets = readSets();
-            return new KernelView(tables, planFor(desired, tables, sets), sets.orElse(KernelSets.empty()));
-        }
-        Map<Family, KernelTable> tables = new EnumMap<>(Family.class);
-        for (Family f : Family.values()) if (options.families().contains(f)) tables.put(f, dataplane.read(f, true));
-        learnUnverified(tables);
-        List<FamilyPlan> families = new ArrayList<>();
-        tables.forEach((family, table) -> families.add(Planner.plan(desired, family, table, prints)));
-        var sets = readSets();
-        return new KernelView(tables, new Plan(backend(), families, planSets(desired, tables, sets)), sets.orElse(KernelSets.empty()));
+        var read = readBoth(withCounters || options.counters());
+        learnUnverified(read.tables());
+        return new KernelView(read.tables(), planFor(desired, read.tables(), read.sets()), read.sets().orElse(KernelSets.empty()));
     }
 
     /**
@@ -152,12 +142,13 @@ public final class Reconciler {
     }
 
     /**
-     * As {@link #sync(RuleSet)}, handing the sync's first plan (what it found against its one
-     * read-back, before writing) to {@code firstPlan}: a caller that reports what kind of drift
-     * there was needs no dry run of its own, which would cost another read-back.
+     * As {@link #sync(RuleSet)}, handing the sync's first read-back, classified (what it found
+     * before writing, with counters when {@link ReconcilerOptions#counters()}), to {@code firstRead}:
+     * a caller that reports what kind of drift there was, or how often each rule was hit, needs
+     * no dry run of its own, which would cost another read-back.
      */
-    public synchronized SyncReport sync(RuleSet desired, java.util.function.Consumer<Plan> firstPlan) {
-        SyncReport report = syncThisBackend(desired, firstPlan);
+    public synchronized SyncReport sync(RuleSet desired, java.util.function.Consumer<KernelView> firstRead) {
+        SyncReport report = syncThisBackend(desired, firstRead);
         return leftoverInOtherBackend ? removeLeftover(report) : report;
     }
 
@@ -179,13 +170,13 @@ public final class Reconciler {
                 + "); removed " + removed.counts().removed() + " rule(s) there");
     }
 
-    private SyncReport syncThisBackend(RuleSet desired, java.util.function.Consumer<Plan> firstPlan) {
+    private SyncReport syncThisBackend(RuleSet desired, java.util.function.Consumer<KernelView> firstRead) {
         long start = System.nanoTime();
-        var read = readBoth();
+        var read = readBoth(options.counters());
         Map<Family, KernelTable> tables = read.tables();
         int mismatches = learnUnverified(tables);
         Plan first = planFor(desired, tables, read.sets());
-        firstPlan.accept(first);
+        firstRead.accept(new KernelView(tables, first, read.sets().orElse(KernelSets.empty())));
         var foundSets = new SyncReport.SetSync(first.sets().missingMembers(), first.sets().extraMembers(), 0, 0);
         if (first.isEmpty()) {
             requireNoSetProblems(first);
@@ -239,7 +230,7 @@ public final class Reconciler {
                         Duration.ofNanos(System.nanoTime() - start), false,
                         new SyncReport.SetSync(foundSets.missingMembers(), foundSets.extraMembers(), setRestores, setLines));
             }
-            read = readBoth();
+            read = readBoth(false);
             tables = read.tables();
             for (FamilyPlan fp : applied) mismatches += learn(fp, tables.get(fp.family()));
             plan = planFor(desired, tables, read.sets());
@@ -273,12 +264,12 @@ public final class Reconciler {
      * change between the reads is found by the next sync as any concurrent change is). Always
      * waits for both, so no read outlives the sync that started it.
      */
-    private ReadBack readBoth() {
-        if (sets.isEmpty()) return new ReadBack(readAll(), Optional.empty());
+    private ReadBack readBoth(boolean withCounters) {
+        if (sets.isEmpty()) return new ReadBack(readAll(withCounters), Optional.empty());
         var setRead = java.util.concurrent.CompletableFuture.supplyAsync(this::readSets, READERS);
         Map<Family, KernelTable> tables;
         try {
-            tables = readAll();
+            tables = readAll(withCounters);
         } catch (RuntimeException e) {
             try {
                 setRead.join();
@@ -386,21 +377,21 @@ public final class Reconciler {
      * are independent processes, and on a 10,000-rule IPv4 table the small IPv6 read would
      * otherwise add its whole process start-up to every sync.
      */
-    private Map<Family, KernelTable> readAll() {
+    private Map<Family, KernelTable> readAll(boolean withCounters) {
         Map<Family, KernelTable> tables = new EnumMap<>(Family.class);
         var families = java.util.Arrays.stream(Family.values()).filter(options.families()::contains).toList();
         if (families.size() < 2) {
-            for (Family f : families) tables.put(f, read(f));
+            for (Family f : families) tables.put(f, read(f, withCounters));
             return tables;
         }
         var others = new ArrayList<java.util.concurrent.CompletableFuture<KernelTable>>();
         for (Family f : families.subList(1, families.size())) {
             var previous = Optional.ofNullable(lastRead.get(f));
-            others.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> dataplane.read(f, previous), READERS));
+            others.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> dataplane.read(f, withCounters, previous), READERS));
         }
         RuntimeException failure = null;
         try {
-            tables.put(families.get(0), read(families.get(0)));
+            tables.put(families.get(0), read(families.get(0), withCounters));
         } catch (RuntimeException e) {
             failure = e;
         }
@@ -420,9 +411,9 @@ public final class Reconciler {
         return tables;
     }
 
-    private KernelTable read(Family family) {
+    private KernelTable read(Family family, boolean withCounters) {
         try {
-            var table = dataplane.read(family, Optional.ofNullable(lastRead.get(family)));
+            var table = dataplane.read(family, withCounters, Optional.ofNullable(lastRead.get(family)));
             lastRead.put(family, table);
             return table;
         } catch (RuntimeException e) {
@@ -443,7 +434,7 @@ public final class Reconciler {
         long version = prints.version();
         tables.forEach((family, table) -> {
             var quiet = lastQuiet.get(family);
-            if (quiet != null && quiet.desired() == desired && quiet.table() == table && quiet.printsVersion() == version) {
+            if (quiet != null && quiet.desired() == desired && quiet.table().sameRules(table) && quiet.printsVersion() == version) {
                 families.add(quiet.plan());
                 return;
             }

@@ -244,8 +244,9 @@ class KernelDifferentialTest {
 
     private static Map<String, Long> counters(String dump) {
         var out = new HashMap<String, Long>();
-        for (var chain : SaveParser.parse(Family.V4, RuleSet.TABLE, dump).chains().values()) {
-            for (var r : chain.rules()) r.id().ifPresent(id -> out.merge(id, r.counters().orElseThrow().packets(), Long::sum));
+        var table = SaveParser.parse(Family.V4, RuleSet.TABLE, dump, true);
+        for (var chain : table.chains().values()) {
+            for (var r : chain.rules()) r.id().ifPresent(id -> out.merge(id, table.counters().of(r).orElseThrow().packets(), Long::sum));
         }
         return out;
     }

@@ -99,6 +99,7 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/v1/status").handler(ctx -> send(ctx, 200, ApiJson.status(loop.snapshot())));
         router.get("/v1/rules").handler(this::rules);
         router.get("/v1/state").handler(this::state);
+        router.get("/v1/coverage").handler(this::coverage);
         router.get("/v1/diff").handler(this::diff);
         router.post("/v1/check").handler(this::check);
         router.post("/v1/sync").handler(this::sync);
@@ -174,7 +175,15 @@ public final class ApiVerticle extends VerticleBase {
     }
 
     private void rules(RoutingContext ctx) {
-        loop.snapshot().policy().ifPresentOrElse(p -> send(ctx, 200, ApiJson.rules(p)), () -> noPolicy(ctx));
+        var s = loop.snapshot();
+        s.policy().ifPresentOrElse(p -> send(ctx, 200, ApiJson.rules(p, s.hits())), () -> noPolicy(ctx));
+    }
+
+    /** From the last sync's read-back: no kernel read of its own. */
+    private void coverage(RoutingContext ctx) {
+        var s = loop.snapshot();
+        s.policy().ifPresentOrElse(p -> send(ctx, 200, dev.fwpolicy.sidecar.json.HitsJson.coverage(p.revision(), s.hits())),
+                () -> noPolicy(ctx));
     }
 
     private void state(RoutingContext ctx) {

@@ -50,6 +50,15 @@ public interface LoopEvents {
                 first.policyRejected(problem);
                 second.policyRejected(problem);
             }
+
+            @Override
+            public void hitsCounted(HitTotals totals) {
+                first.hitsCounted(totals);
+                second.hitsCounted(totals);
+            }
         };
     }
+
+    /** After a successful sync that read counters: every desired rule's running totals. */
+    default void hitsCounted(HitTotals totals) {}
 }

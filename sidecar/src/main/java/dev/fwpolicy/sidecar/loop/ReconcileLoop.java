@@ -46,6 +46,7 @@ public final class ReconcileLoop extends VerticleBase {
     private final SyncRateLimit rateLimit;
 
     private volatile ServiceSnapshot snapshot;
+    private final HitLedger hits;
     private Context loopContext;
 
     private Optional<ActivePolicy> desired = Optional.empty();
@@ -78,6 +79,7 @@ public final class ReconcileLoop extends VerticleBase {
         this.settings = settings;
         this.metrics = metrics;
         this.snapshot = ServiceSnapshot.initial(time.now(), source.description(), backend, guard.flows());
+        this.hits = new HitLedger(snapshot.startedAt());
     }
 
     private static Promise<Void> promiseDone() {
@@ -333,6 +335,11 @@ public final class ReconcileLoop extends VerticleBase {
                 rateLimit.take();
             }
             snapshot = snapshot.withSync(record);
+            if (ar.succeeded() && !ar.result().hits().isEmpty()) {
+                var totals = hits.update(ar.result().hits(), at);
+                snapshot = snapshot.withHits(totals);
+                metrics.hitsCounted(totals);
+            }
             syncing = false;
             idle.complete();
             promises.forEach(p -> p.complete(record));

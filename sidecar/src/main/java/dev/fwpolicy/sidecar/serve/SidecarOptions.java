@@ -22,39 +22,45 @@ import java.util.Optional;
  *                     threshold as the loop's compiler, so a check answers for what a reload would do
  * @param guard        the must-pass flows: a policy that would cut one off is refused by reloads and
  *                     {@code POST /v1/check} alike
+ * @param ruleMetricsMax the most per-rule hit series in /metrics ({@code --rule-metrics-max})
  * @param lease        the Lease that tells the cluster what this pod enforces (ConfigMap mode)
  */
 public record SidecarOptions(LoopSettings loop, ApiSettings api, boolean removeOnExit, PrimedCompile compiler,
-                             LoopTime time, Compiler checker, LockoutGuard guard,
+                             LoopTime time, Compiler checker, LockoutGuard guard, int ruleMetricsMax,
                              Optional<LeaseKeeper> lease) {
 
     /** Real time, a compiler that starts when the first policy arrives, rules left in force on stop. */
     public static SidecarOptions of(LoopSettings loop, ApiSettings api) {
-        return new SidecarOptions(loop, api, false, new PrimedCompile(), LoopTime.system(), new Compiler(), LockoutGuard.NONE, Optional.empty());
+        return new SidecarOptions(loop, api, false, new PrimedCompile(), LoopTime.system(), new Compiler(), LockoutGuard.NONE, 2000,
+                Optional.empty());
     }
 
     public SidecarOptions withRemoveOnExit(boolean remove) {
-        return new SidecarOptions(loop, api, remove, compiler, time, checker, guard, lease);
+        return new SidecarOptions(loop, api, remove, compiler, time, checker, guard, ruleMetricsMax, lease);
     }
 
     public SidecarOptions withCompiler(PrimedCompile primed) {
-        return new SidecarOptions(loop, api, removeOnExit, primed, time, checker, guard, lease);
+        return new SidecarOptions(loop, api, removeOnExit, primed, time, checker, guard, ruleMetricsMax, lease);
     }
 
     /** The compiler behind both the loop and {@code POST /v1/check} (serve's compile options). */
     public SidecarOptions withCompiler(Compiler compiler, PrimedCompile primed) {
-        return new SidecarOptions(loop, api, removeOnExit, primed, time, compiler, guard, lease);
+        return new SidecarOptions(loop, api, removeOnExit, primed, time, compiler, guard, ruleMetricsMax, lease);
     }
 
     public SidecarOptions withTime(LoopTime clock) {
-        return new SidecarOptions(loop, api, removeOnExit, compiler, clock, checker, guard, lease);
+        return new SidecarOptions(loop, api, removeOnExit, compiler, clock, checker, guard, ruleMetricsMax, lease);
     }
 
     public SidecarOptions withGuard(LockoutGuard mustPass) {
-        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, mustPass, lease);
+        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, mustPass, ruleMetricsMax, lease);
+    }
+
+    public SidecarOptions withRuleMetricsMax(int max) {
+        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, guard, max, lease);
     }
 
     public SidecarOptions withLease(Optional<LeaseKeeper> keeper) {
-        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, guard, keeper);
+        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, guard, ruleMetricsMax, keeper);
     }
 }

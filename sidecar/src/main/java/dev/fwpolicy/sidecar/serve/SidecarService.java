@@ -89,7 +89,7 @@ public final class SidecarService {
     /** Deploys the loop and the API on {@code vertx}, whose metrics go to {@code registry}. */
     public static Future<SidecarService> start(Vertx vertx, PrometheusMeterRegistry registry, FirewallSync firewall,
                                                PolicySource source, SidecarOptions options) {
-        var metrics = new ServiceMetrics(registry);
+        var metrics = new ServiceMetrics(registry, options.ruleMetricsMax());
         var events = options.lease().<LoopEvents>map(l -> LoopEvents.both(metrics, l)).orElse(metrics);
         var loop = new ReconcileLoop(firewall, source, options.loop(), events, firewall.backend(), options.compiler(),
                 options.guard(), options.time());
