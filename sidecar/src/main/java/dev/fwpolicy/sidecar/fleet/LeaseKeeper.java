@@ -52,6 +52,12 @@ public final class LeaseKeeper implements LoopEvents {
             return size() > SIGHTINGS;
         }
     };
+    /** What this pod's Lease said before this process started (a restarted sidecar). */
+    private Optional<EnforcementLease> previous = Optional.empty();
+    /** How many revisions this process has put in force. */
+    private int revisionsEnforced;
+    /** The first revision this process enforced was found in the kernel already (it wrote nothing). */
+    private boolean firstFoundInForce;
     private Optional<String> revision = Optional.empty();
     private Optional<Instant> enforcedAt = Optional.empty();
     private Optional<ActivePolicy> enforcedFrom = Optional.empty();
@@ -88,10 +94,14 @@ public final class LeaseKeeper implements LoopEvents {
             this.writes = writes;
             this.executor = vertx.createSharedWorkerExecutor("fwpolicy-lease-" + System.identityHashCode(this), 1);
         }
+        // First on the one worker, so before the first write: a restarted sidecar adopts the rules
+        // already in force without writing, and the revision did not reach the kernel just now.
+        executor.executeBlocking(this::readPrevious, false);
         periodicId = vertx.setPeriodic(period.toMillis(), id -> requestWrite());
+        // No write yet: until the first sync this process knows nothing to say (a restarted sidecar's
+        // Lease keeps its word until then); the first event or the first period writes.
         LOG.log(Level.INFO, "keeping Lease {0}/{1} (renewed on every sync and every {2} s)", namespace, leaseName(),
                 period.toSeconds());
-        requestWrite();
     }
 
     public void stop() {
@@ -103,6 +113,19 @@ public final class LeaseKeeper implements LoopEvents {
             if (retryId != -1) vertx.cancelTimer(retryId);
         }
         if (executor != null) executor.close();
+    }
+
+    private Void readPrevious() {
+        try {
+            var lease = client.resources(Lease.class).inNamespace(namespace).withName(leaseName()).get();
+            var found = lease == null ? Optional.<EnforcementLease>empty() : EnforcementLease.of(lease);
+            synchronized (this) {
+                previous = found.filter(p -> p.pod().equals(pod) && p.configMap().equals(configMap));
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "could not read the previous Lease: {0}", e.getMessage());
+        }
+        return null;
     }
 
     // ---- what the loop reports (on its thread: no I/O here) ----
@@ -131,6 +154,8 @@ public final class LeaseKeeper implements LoopEvents {
             revision = Optional.of(record.revision());
             enforcedAt = Optional.of(record.at().plus(record.duration()));
             enforcedFrom = Optional.ofNullable(firstSeen.get(record.revision()));
+            revisionsEnforced++;
+            if (revisionsEnforced == 1) firstFoundInForce = record.result().orElseThrow().restoreInvocations() == 0;
         }
         var counts = record.result().orElseThrow().counts();
         drifted = record.countedAsDrift() && !counts.isQuiet();
@@ -148,6 +173,14 @@ public final class LeaseKeeper implements LoopEvents {
     public synchronized EnforcementLease current() {
         var error = syncError.or(() -> rejection);
         var state = error.isPresent() ? EnforcementState.ERROR : drifted ? EnforcementState.DRIFT : EnforcementState.IN_SYNC;
+        var adopted = previous.filter(p -> revisionsEnforced == 1 && firstFoundInForce && p.revision().equals(revision)
+                && p.enforcedAt().isPresent());
+        if (adopted.isPresent()) {
+            // A restarted sidecar found the revision in force and wrote nothing: it reached the kernel back then.
+            var p = adopted.get();
+            return new EnforcementLease(pod, configMap, revision, state, p.enforcedAt(), p.resourceVersion(), p.observedAt(), error,
+                    Instant.now(), period.multipliedBy(3));
+        }
         return new EnforcementLease(pod, configMap, revision, state, enforcedAt,
                 enforcedFrom.flatMap(ActivePolicy::sourceVersion), enforcedFrom.map(ActivePolicy::observedAt), error,
                 Instant.now(), period.multipliedBy(3));
@@ -162,7 +195,7 @@ public final class LeaseKeeper implements LoopEvents {
     }
 
     private void requestWriteLocked() {
-        if (executor == null || stopped) return; // not started: the first write at start covers it
+        if (executor == null || stopped) return; // not started yet: the first period writes
         if (writing) {
             dirty = true;
             return;

@@ -47,6 +47,46 @@ class LeaseKeeperTest {
         return TestPolicies.compile("web.fwpolicy", text).revision();
     }
 
+    /**
+     * A restarted sidecar (same pod, same network namespace) adopts the rules in force without
+     * writing: its Lease keeps saying when that revision reached the kernel, not when the sidecar
+     * came back. A pod that lost its rules (a new pod under the same name) writes them again, and
+     * that is the new time.
+     */
+    @Test
+    void aRestartThatAdoptsTheRulesKeepsWhenTheyReachedTheKernel() throws Exception {
+        for (boolean rulesInForce : new boolean[] {true, false}) {
+            var firewall = new FakeFirewall();
+            if (rulesInForce) firewall.sync(TestPolicies.compile("web.fwpolicy", TestPolicies.WEB));
+            try (var api = new MockApiServer()) {
+                putConfigMap(api, TestPolicies.WEB);
+                var long_ago = Instant.parse("2026-11-30T08:00:00Z");
+                var before = new EnforcementLease(POD, NS + "/" + NAME, Optional.of(revision(TestPolicies.WEB)), EnforcementState.IN_SYNC,
+                        Optional.of(long_ago.plusMillis(250)), Optional.of("41"), Optional.of(long_ago), Optional.empty(),
+                        long_ago.plusSeconds(30), Duration.ofSeconds(3));
+                api.admin().resources(Lease.class).inNamespace(NS).resource(before.toLease(NS, long_ago)).create();
+                var options = SidecarOptions.of(ServiceHarness.fastLoop(), new ApiSettings("127.0.0.1", 0, Optional.empty(), 4096));
+                var keeper = new LeaseKeeper(api.admin(), NS, POD, NS + "/" + NAME, Duration.ofSeconds(1));
+                var started = Instant.now();
+                try (var svc = new ServiceHarness(firewall, vertx -> new ConfigMapSource(api.client(vertx, new ApiServerHealth()), NS, NAME),
+                        options.withLease(Optional.of(keeper)))) {
+                    await().atMost(Duration.ofSeconds(10)).until(() -> svc.snapshot().ready());
+                    await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                            .until(() -> read(api).renewedAt().isAfter(started) && read(api).revision().isPresent());
+                    var after = read(api);
+                    assertThat(after.revision()).isEqualTo(before.revision());
+                    if (rulesInForce) {
+                        assertThat(after.enforcedAt()).as("adopted").isEqualTo(before.enforcedAt());
+                        assertThat(after.resourceVersion()).hasValue("41");
+                    } else {
+                        assertThat(after.enforcedAt().orElseThrow()).as("written again").isAfter(Instant.now().minusSeconds(60));
+                        assertThat(after.resourceVersion()).hasValue(configMapVersion(api));
+                    }
+                }
+            }
+        }
+    }
+
     private static EnforcementLease read(MockApiServer api) {
         return Optional.ofNullable(lease(api)).flatMap(EnforcementLease::of).orElseThrow(() -> new AssertionError("no lease yet"));
     }
