@@ -14,6 +14,9 @@ import dev.fwpolicy.engine.ipset.SetPlanner;
 import dev.fwpolicy.engine.ipset.SetReferences;
 import dev.fwpolicy.engine.iptables.ExpectedPrints;
 import dev.fwpolicy.engine.iptables.KernelTable;
+import dev.fwpolicy.engine.ir.AddressMatch;
+import dev.fwpolicy.engine.ir.CompiledRule;
+import dev.fwpolicy.engine.ir.OwnedChain;
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.net.Family;
 import java.time.Duration;
@@ -195,8 +198,14 @@ public final class Reconciler {
             if (attempt > 0) pause(attempt);
             attempt++;
             List<FamilyPlan> applied = new ArrayList<>();
+            if (!plan.sets().toRelease().isEmpty()) {
+                restores += release(desired, tables, plan.sets().toRelease());
+                read = readBoth(false);
+                tables = read.tables();
+                plan = planFor(desired, tables, read.sets());
+            }
             boolean setsWritten = true;
-            if (!plan.sets().isEmpty()) {
+            if (!plan.sets().lines().isEmpty()) {
                 // Sets first: a rule may only be written once the set it names exists.
                 String payload = plan.sets().payload();
                 CommandResult result = sets.orElseThrow().restore(payload);
@@ -246,6 +255,41 @@ public final class Reconciler {
         return new SyncReport(backend(), first.counts(), restores, lines, attempt, mismatches,
                 Duration.ofNanos(System.nanoTime() - start), true,
                 new SyncReport.SetSync(foundSets.missingMembers(), foundSets.extraMembers(), setRestores, setLines));
+    }
+
+    /**
+     * Takes fwpolicy's own rules that name {@code names} out of its chains, one restore per
+     * family, so that those sets, which someone recreated with another type while the rules
+     * named them, can be destroyed and created right: the kernel refuses to destroy a set a
+     * rule holds, and {@code ipset swap} refuses sets of different types. The caller reads back
+     * and plans again, which recreates the sets and writes the rules back in the same sync. Until
+     * then those rules are absent for one round trip; they matched against a set of the wrong
+     * type, which held none of the members fwpolicy put there.
+     * Returns the number of restores run.
+     */
+    private int release(RuleSet desired, Map<Family, KernelTable> tables, java.util.Set<String> names) {
+        var chains = desired.chains().stream().map(c -> new OwnedChain(c.family(), c.name(),
+                c.rules().stream().filter(r -> !namesAnySet(r, names)).toList())).toList();
+        var without = new RuleSet(chains, desired.jumps(), desired.revision(), desired.sets());
+        int restores = 0;
+        for (var entry : tables.entrySet()) {
+            var fp = Planner.plan(without, entry.getKey(), entry.getValue(), prints);
+            if (fp.isEmpty()) continue;
+            String payload = options.payloadHook().apply(fp.payload());
+            CommandResult result = dataplane.restore(fp.family(), payload);
+            restores++;
+            if (!result.ok()) {
+                throw new ReconcileException("sync failed: could not take out the rules naming set(s) " + String.join(", ", names)
+                        + " to recreate them (exit " + result.exitCode() + ")", Optional.of(payload), Optional.of(result.stderr()));
+            }
+        }
+        return restores;
+    }
+
+    private static boolean namesAnySet(CompiledRule rule, java.util.Set<String> names) {
+        var m = rule.match();
+        return m.source().flatMap(AddressMatch::set).map(s -> names.contains(s.name())).orElse(false)
+                || m.destination().flatMap(AddressMatch::set).map(s -> names.contains(s.name())).orElse(false);
     }
 
     /** A set only a person can fix (see {@link SetPlan#problems()}) fails the sync once everything else is done. */
@@ -308,14 +352,18 @@ public final class Reconciler {
                     + " manages no ipsets", Optional.empty(), Optional.empty());
         }
         var specs = new ArrayList<String>();
-        tables.values().forEach(t -> t.chains().values().forEach(c -> c.rules().forEach(r -> specs.add(r.spec()))));
+        var othersSpecs = new ArrayList<String>();
+        tables.values().forEach(t -> t.chains().values().forEach(c -> c.rules().forEach(r -> {
+            specs.add(r.spec());
+            if (!RuleSet.isOwnedChain(c.name())) othersSpecs.add(r.spec());
+        })));
         var managed = new java.util.LinkedHashMap<String, KernelSet>();
         // A set of a family this reconciler does not manage (IPv6 on an IPv4-only host) is not its to destroy.
         kernel.get().owned().forEach((name, set) -> {
             if (set.shape().addressFamily().map(options.families()::contains).orElse(true)) managed.put(name, set);
         });
         var view = new KernelSets(managed, kernel.get().foreign(), kernel.get().raw());
-        return setPlanner.plan(wanted, view, SetReferences.in(specs));
+        return setPlanner.plan(wanted, view, SetReferences.in(specs), SetReferences.in(othersSpecs));
     }
 
     private List<KernelSet> desiredSets(RuleSet desired) {

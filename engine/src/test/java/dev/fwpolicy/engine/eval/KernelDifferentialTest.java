@@ -105,6 +105,13 @@ class KernelDifferentialTest {
     static void tearDown() {
         if (net != null) net.close();
         System.out.println("kernel differential test: " + totals);
+        // Kernel sets must be reached through the compiler too, not only in policies built from IR.
+        for (String backend : List.of("nft", "legacy")) {
+            if (totals.getOrDefault(backend + " compiled policies", 0) >= 10) {
+                assertThat(totals.getOrDefault(backend + " compiled policies with kernel sets", 0))
+                        .as(backend + " compiled policies with kernel sets").isPositive();
+            }
+        }
     }
 
     @Property(tries = POLICIES, shrinking = ShrinkingMode.OFF)
@@ -186,6 +193,7 @@ class KernelDifferentialTest {
                 || r.match().destination().flatMap(a -> a.set()).isPresent()).count(), Integer::sum);
         totals.merge(backend + " flows", flows, Integer::sum);
         if (text != null) totals.merge(backend + " compiled policies", 1, Integer::sum);
+        if (text != null && !rs.sets().isEmpty()) totals.merge(backend + " compiled policies with kernel sets", 1, Integer::sum);
     }
 
     /**
