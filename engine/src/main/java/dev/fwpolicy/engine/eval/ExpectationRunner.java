@@ -87,10 +87,14 @@ public final class ExpectationRunner {
 
         /** Failures as diagnostics, for {@code fwpolicy check} to print with the source line. */
         public List<Diagnostic> diagnostics() {
-            return failures().stream().map(f -> Diagnostic.error("expectation-failed", f.expectation().span(),
+            return failures().stream().map(Report::failure).toList();
+        }
+
+        /** One failed expectation as an {@code expectation-failed} error at its line. */
+        public static Diagnostic failure(Result f) {
+            return Diagnostic.error("expectation-failed", f.expectation().span(),
                     "expected " + f.expectation().verdict().keyword() + ", got " + f.decision().verdict().keyword() + " ("
-                            + f.flow().family().label() + "), decided by " + f.decision().location() + ": " + f.decision().text()))
-                    .toList();
+                            + f.flow().family().label() + "), decided by " + f.decision().location() + ": " + f.decision().text());
         }
     }
 

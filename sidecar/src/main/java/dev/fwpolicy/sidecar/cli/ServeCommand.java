@@ -25,6 +25,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
+import dev.fwpolicy.engine.cluster.ClusterInput;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -162,7 +164,10 @@ public final class ServeCommand implements Callable<Integer> {
         // The first compile of a big policy is most of the time to ready in a cold JVM: start it
         // now, on its own thread, while the backend is detected and Vert.x starts on the other core.
         var policyCompiler = compileOptions.compiler(); // the loop's and POST /v1/check's alike
-        var compiler = new PrimedCompile(policyCompiler::compile);
+        // Members of dynamic sets: the --cluster-state files, read once (no watch runs here).
+        var fromFiles = compileOptions.cluster(false);
+        Supplier<ClusterInput> cluster = () -> fromFiles;
+        var compiler = new PrimedCompile(sources -> policyCompiler.compile(sources, cluster.get()));
         if (source.policyDir != null) compiler.start(() -> PolicyInputs.read(List.of(source.policyDir)));
         // Detects the backend (runs *-save): before Vert.x starts, so a kernel we cannot talk to stops us here.
         FirewallSync firewall = ReconcilerFirewall.open(Optional.ofNullable(kernel.netns), kernel.backend, kernel.families());
@@ -197,7 +202,8 @@ public final class ServeCommand implements Callable<Integer> {
             service = SidecarService.start(vertx, registry, firewall, policySource,
                             SidecarOptions.of(loopSettings, apiSettings).withRemoveOnExit(removeOnExit).withCompiler(policyCompiler, compiler)
                                     .withGuard(guard).withLease(lease)
-                                    .withRuleMetricsMax(ruleMetricsMax))
+                                    .withRuleMetricsMax(ruleMetricsMax)
+                                    .withCluster(cluster))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             kube.ifPresent(KubernetesClient::close);
@@ -235,8 +241,8 @@ public final class ServeCommand implements Callable<Integer> {
             LOG.log(System.Logger.Level.WARNING, "no Lease: the pod's name is unknown (set --pod-name or POD_NAME)");
             return Optional.empty();
         }
-        // The pod's own namespace; outside a pod (no POD_NAMESPACE, no service account), the ConfigMap's.
-        var own = OwnNamespace.resolve(Optional.empty());
+        // The own namespace (--namespace, POD_NAMESPACE, the service account's); outside a pod, the ConfigMap's.
+        var own = OwnNamespace.resolve(Optional.ofNullable(compileOptions.cluster.namespace));
         String namespace = own.from().equals("default") ? ConfigMapSource.parseReference(configMap)[0] : own.name();
         return Optional.of(new LeaseKeeper(client, namespace, pod, configMap, leasePeriod));
     }

@@ -93,7 +93,7 @@ public final class SidecarService {
         var events = options.lease().<LoopEvents>map(l -> LoopEvents.both(metrics, l)).orElse(metrics);
         var loop = new ReconcileLoop(firewall, source, options.loop(), events, firewall.backend(), options.compiler(),
                 options.guard(), options.time());
-        var api = new ApiVerticle(loop, options.api(), registry, new PolicyCheck(options.checker(), options.guard()));
+        var api = new ApiVerticle(loop, options.api(), registry, new PolicyCheck(options.checker(), options.guard(), options.cluster()));
         var service = new SidecarService(vertx, firewall, loop, api, options.removeOnExit(), options.lease());
         // The API first, so /healthz and /v1/status answer while the first policy loads.
         return vertx.deployVerticle(api)
