@@ -23,8 +23,9 @@ final class OneShotHeap {
             var vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
             var most = vm.getVMOption("MaxHeapFreeRatio").getValue();
             vm.setVMOption("MinHeapFreeRatio", most);
-        } catch (RuntimeException notThisJvm) {
-            // Another JVM or a flag that is not manageable there: the command runs as it would have.
+        } catch (RuntimeException | LinkageError notThisJvm) {
+            // Another JVM, a runtime without java.management, or a flag that is not manageable
+            // there: the command runs as it would have.
         }
     }
 }
