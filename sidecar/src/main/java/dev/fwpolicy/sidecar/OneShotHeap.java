@@ -18,6 +18,11 @@ import java.lang.management.ManagementFactory;
 final class OneShotHeap {
     private OneShotHeap() {}
 
+    /** Every command but {@code serve}, which keeps the options file's heap for its whole life. */
+    static boolean appliesTo(String[] args) {
+        return args.length == 0 || !args[0].equals("serve");
+    }
+
     static void grow() {
         try {
             var vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
