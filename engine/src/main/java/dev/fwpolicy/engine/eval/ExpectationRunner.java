@@ -54,6 +54,8 @@ public final class ExpectationRunner {
             sb.append("  decided by ").append(decision.location()).append(": ").append(decision.text());
             decision.rule().flatMap(r -> r.origin().policy()).ifPresent(p -> sb.append("  [policy ").append(p).append(']'));
             sb.append('\n');
+            // Which kernel set and member decided, and for a dynamic set the pod behind the address.
+            for (var line : decision.setMatches()) sb.append("  ").append(line).append('\n');
             sb.append("  flow: ").append(flow().text()).append('\n');
             return sb.toString();
         }

@@ -120,6 +120,19 @@ class ClusterStateCommandsTest {
     }
 
     @Test
+    void aFailureDecidedByADynamicSetNamesThePod() throws IOException {
+        var dir = tmp.resolve("shop");
+        Files.createDirectories(dir);
+        Files.copy(Path.of(SHOP, "shop-db.fwpolicy"), dir.resolve("shop-db.fwpolicy"));
+        Files.writeString(dir.resolve("t.fwpolicy"), "test shop-db {\n  expect deny inbound tcp from 10.244.2.50 to port 5432\n}\n");
+        var run = CliRun.of("test", "--cluster-state", ROLLOUT, dir.toString());
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(run.out()).contains("expected deny, got allow")
+                .contains("source 10.244.2.50 is in $clients (kernel set fwp-shop-db-clients-4")
+                .contains("from $frontend (pods \"app=frontend\" in shop), pod shop/frontend-5c6b-klmno");
+    }
+
+    @Test
     void podsWithoutANamespaceAreThoseOfTheOwnNamespace() throws IOException {
         var policy = tmp.resolve("own.fwpolicy");
         Files.writeString(policy, """
