@@ -32,6 +32,13 @@ final class Targets {
         return new Target.Reject(protocol.orElse(null) == Protocol.TCP ? Target.Reject.How.TCP_RESET : Target.Reject.How.PORT_UNREACHABLE);
     }
 
+    /** {@code "fwp audit <policy> "}: what an audited policy (or {@code default}) would have refused. */
+    static String auditPrefix(String policy) {
+        String prefix = "fwp audit " + policy;
+        if (prefix.length() > LOG_PREFIX_MAX - 1) prefix = prefix.substring(0, LOG_PREFIX_MAX - 1);
+        return prefix + " ";
+    }
+
     /** {@code "fwp <policy> "}: names the policy in the kernel log without tying the rule's hash to a line number. */
     static String logPrefix(String policy) {
         String prefix = "fwp " + policy;
