@@ -52,6 +52,7 @@ class ConfigMapServeKernelTest {
 
     @Test
     void theApiServerIsAMustPassFlowAndTheLeaseSaysWhatIsEnforced() throws Exception {
+        List<String> rules;
         try (var netns = Netns.create(); var api = new MockApiServer()) {
             java.util.function.Consumer<String> put = text -> api.admin().configMaps().inNamespace(NS)
                     .resource(new ConfigMapBuilder().withNewMetadata().withNamespace(NS).withName(NAME).endMetadata()
@@ -89,7 +90,17 @@ class ConfigMapServeKernelTest {
                 var applied = status(port).getString("appliedRevision");
                 await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> lease(api).revision().equals(Optional.of(applied)));
                 assertThat(lease(api).state()).isEqualTo(EnforcementState.IN_SYNC);
-                var rules = netns.save(BACKEND).lines().filter(l -> l.startsWith("-A")).toList();
+                rules = netns.save(BACKEND).lines().filter(l -> l.startsWith("-A")).toList();
+
+                // A change that goes in: the Lease follows, with the time it took from the informer to the kernel.
+                put.accept(TestPolicies.WEB_AND_SSH);
+                await().atMost(Duration.ofSeconds(20)).until(() -> netns.save(BACKEND).contains("--dport 22"));
+                var changed = status(port).getString("appliedRevision");
+                await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> lease(api).revision().equals(Optional.of(changed)));
+                var took = lease(api).changeToEnforced().orElseThrow();
+                System.out.println("ConfigMap change seen by the informer -> in the kernel (" + BACKEND + ", netns): " + took.toMillis() + " ms");
+                assertThat(took).isPositive().isLessThan(Duration.ofSeconds(20));
+                rules = netns.save(BACKEND).lines().filter(l -> l.startsWith("-A")).toList();
 
                 put.accept(CUTS_OFF_API);
                 await().atMost(Duration.ofSeconds(20)).until(() -> api.admin().v1().events().inNamespace(NS).list().getItems().stream()
@@ -97,7 +108,7 @@ class ConfigMapServeKernelTest {
                 assertThat(status(port).getJsonObject("lastError").getString("reason")).isEqualTo("PolicyLockout");
                 assertThat(netns.save(BACKEND).lines().filter(l -> l.startsWith("-A")).toList()).isEqualTo(rules);
                 await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> lease(api).state() == EnforcementState.ERROR);
-                assertThat(lease(api).revision()).hasValue(applied);
+                assertThat(lease(api).revision()).hasValue(changed);
                 assertThat(lease(api).error().orElseThrow()).startsWith("PolicyLockout");
             } catch (RuntimeException | Error e) {
                 System.out.println("--- serve log ---\n" + Files.readString(log));
