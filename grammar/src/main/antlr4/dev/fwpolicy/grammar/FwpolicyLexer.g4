@@ -39,6 +39,8 @@ NAMESPACES  : 'namespaces';
 IN          : 'in';
 KERNEL_SETS : 'kernel-sets';
 ABOVE       : 'above';
+AUDIT       : 'audit';
+VIA         : 'via';
 
 LBRACE      : '{';
 RBRACE      : '}';

@@ -11,12 +11,12 @@ policyFile
     ;
 
 declaration
-    : POLICY name=NAME (PRIORITY priority=INT)? LBRACE policyItem* RBRACE    # PolicyDecl
+    : POLICY name=NAME (PRIORITY priority=INT)? audit=AUDIT? LBRACE policyItem* RBRACE    # PolicyDecl
     | TEST name=NAME LBRACE expectation* RBRACE                              # TestDecl
     ;
 
 policyItem
-    : DEFAULT direction verdict                                              # DefaultDecl
+    : DEFAULT direction verdict audit=AUDIT?                                 # DefaultDecl
     | SET name=NAME ASSIGN addressSet                                        # AddressSetDecl
     | SET name=NAME ASSIGN memberSource                                      # DynamicSetDecl
     | PORTS name=NAME ASSIGN portSet                                         # PortSetDecl
@@ -106,14 +106,20 @@ portMember
     | VARIABLE                                                               # PortReference
     ;
 
-// `expect VERDICT DIRECTION [PROTO] [from ADDR [port N]] [to [ADDR] [port N]] [type T] [established|new]`
+// `expect VERDICT DIRECTION [PROTO] [from ADDR [port N]] [to [ADDR] [port N]] [type T] [established|new] [via lo]`
 expectation
     : EXPECT verdict flow note=STRING?
     ;
 
 // One packet, the same words in `expect` lines, `eval --flow` and the HTTP API (one meaning).
 flow
-    : direction protocol? flowSource? flowDestination? icmpType? state?
+    : direction protocol? flowSource? flowDestination? icmpType? state? flowInterface?
+    ;
+
+// `via lo`: the packet crosses the loopback interface. Any other name is a located error
+// from the builder (only loopback is modelled), so the grammar takes a name here.
+flowInterface
+    : VIA iface=NAME
     ;
 
 // A flow given on its own (command line, HTTP request): the whole text is the flow.

@@ -195,7 +195,7 @@ public final class ReconcileLoop extends VerticleBase {
             }
             var ruleSet = result.ruleSet().get();
             var policy = new ActivePolicy(ruleSet, loaded.files().stream().map(SourceFile::name).toList(),
-                    loaded.description(), time.now(), result.diagnostics());
+                    loaded.description(), time.now(), result.diagnostics(), loaded.version(), loaded.observedAt());
             boolean same = desired.map(p -> p.revision().equals(ruleSet.revision())).orElse(false);
             desired = Optional.of(policy);
             snapshot = snapshot.withPolicy(policy);
@@ -213,6 +213,7 @@ public final class ReconcileLoop extends VerticleBase {
                 first.isEmpty() ? "" : "\n  " + String.join("\n  ", first));
         snapshot = snapshot.withProblem(problem);
         metrics.reloadFailed(problem.reason());
+        metrics.policyRejected(problem);
         source.rejected(problem);
     }
 

@@ -3,10 +3,12 @@ package dev.fwpolicy.sidecar.serve;
 import dev.fwpolicy.engine.cluster.ClusterInput;
 import dev.fwpolicy.engine.compile.Compiler;
 import dev.fwpolicy.engine.eval.LockoutGuard;
+import dev.fwpolicy.sidecar.fleet.LeaseKeeper;
 import dev.fwpolicy.sidecar.http.ApiSettings;
 import dev.fwpolicy.sidecar.loop.LoopSettings;
 import dev.fwpolicy.sidecar.loop.LoopTime;
 import dev.fwpolicy.sidecar.loop.PrimedCompile;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -26,44 +28,49 @@ import java.util.function.Supplier;
  * @param cluster        the members of dynamic sets {@code POST /v1/check} compiles with, asked at
  *                       each check: the same supplier the loop's {@code compiler} reads (serve's
  *                       {@code --cluster-state} files; a watch's latest snapshot where one runs)
+ * @param lease          the Lease that tells the cluster what this pod enforces (ConfigMap mode)
  */
 public record SidecarOptions(LoopSettings loop, ApiSettings api, boolean removeOnExit, PrimedCompile compiler,
                              LoopTime time, Compiler checker, LockoutGuard guard, int ruleMetricsMax,
-                             Supplier<ClusterInput> cluster) {
+                             Supplier<ClusterInput> cluster, Optional<LeaseKeeper> lease) {
 
     /** Real time, a compiler that starts when the first policy arrives, rules left in force on stop, no cluster. */
     public static SidecarOptions of(LoopSettings loop, ApiSettings api) {
         return new SidecarOptions(loop, api, false, new PrimedCompile(), LoopTime.system(), new Compiler(), LockoutGuard.NONE, 2000,
-                () -> ClusterInput.NONE);
+                () -> ClusterInput.NONE, Optional.empty());
     }
 
     public SidecarOptions withRemoveOnExit(boolean remove) {
-        return new SidecarOptions(loop, api, remove, compiler, time, checker, guard, ruleMetricsMax, cluster);
+        return new SidecarOptions(loop, api, remove, compiler, time, checker, guard, ruleMetricsMax, cluster, lease);
     }
 
     public SidecarOptions withCompiler(PrimedCompile primed) {
-        return new SidecarOptions(loop, api, removeOnExit, primed, time, checker, guard, ruleMetricsMax, cluster);
+        return new SidecarOptions(loop, api, removeOnExit, primed, time, checker, guard, ruleMetricsMax, cluster, lease);
     }
 
     /** The compiler behind both the loop and {@code POST /v1/check} (serve's compile options). */
     public SidecarOptions withCompiler(Compiler compiler, PrimedCompile primed) {
-        return new SidecarOptions(loop, api, removeOnExit, primed, time, compiler, guard, ruleMetricsMax, cluster);
+        return new SidecarOptions(loop, api, removeOnExit, primed, time, compiler, guard, ruleMetricsMax, cluster, lease);
     }
 
     public SidecarOptions withTime(LoopTime clock) {
-        return new SidecarOptions(loop, api, removeOnExit, compiler, clock, checker, guard, ruleMetricsMax, cluster);
+        return new SidecarOptions(loop, api, removeOnExit, compiler, clock, checker, guard, ruleMetricsMax, cluster, lease);
     }
 
     public SidecarOptions withGuard(LockoutGuard mustPass) {
-        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, mustPass, ruleMetricsMax, cluster);
+        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, mustPass, ruleMetricsMax, cluster, lease);
     }
 
     public SidecarOptions withRuleMetricsMax(int max) {
-        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, guard, max, cluster);
+        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, guard, max, cluster, lease);
     }
 
     /** Dynamic sets' members for {@code POST /v1/check}; the loop's compiler must read the same supplier. */
     public SidecarOptions withCluster(Supplier<ClusterInput> members) {
-        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, guard, ruleMetricsMax, members);
+        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, guard, ruleMetricsMax, members, lease);
+    }
+
+    public SidecarOptions withLease(Optional<LeaseKeeper> keeper) {
+        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, guard, ruleMetricsMax, cluster, keeper);
     }
 }
