@@ -16,8 +16,13 @@ import dev.fwpolicy.sidecar.source.PolicySource;
 import dev.fwpolicy.sidecar.http.ApiLimits;
 import dev.fwpolicy.sidecar.http.TlsFiles;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
+import dev.fwpolicy.engine.cluster.ClusterInput;
+import dev.fwpolicy.sidecar.source.ApiServerHealth;
+import dev.fwpolicy.sidecar.source.ClusterFeed;
+import dev.fwpolicy.sidecar.source.ClusterWatch;
+import dev.fwpolicy.sidecar.source.KubernetesClients;
+import dev.fwpolicy.sidecar.source.OwnNamespace;
+import dev.fwpolicy.sidecar.source.WatchedCluster;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,6 +103,11 @@ public final class ServeCommand implements Callable<Integer> {
                     + "(a committed restore is trusted until then; default: ${DEFAULT-VALUE}).")
     Duration verifyAfter;
 
+    @Option(names = "--member-sync-interval", paramLabel = "DURATION", defaultValue = "100ms", converter = DurationConverter.class,
+            description = "Least time between two syncs that only change members of dynamic sets (pods or Services "
+                    + "followed through the API server), after a burst of --sync-burst (default: ${DEFAULT-VALUE}).")
+    Duration memberSyncInterval;
+
     @Option(names = "--debounce", paramLabel = "DURATION", defaultValue = "200ms", converter = DurationConverter.class,
             description = "Quiet time after a change in --policy-dir before it is read (default: ${DEFAULT-VALUE}).")
     Duration debounce;
@@ -135,7 +145,7 @@ public final class ServeCommand implements Callable<Integer> {
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
         }
-        var loopSettings = new LoopSettings(resync, minSyncInterval, syncBurst, verifyAfter);
+        var loopSettings = new LoopSettings(resync, minSyncInterval, syncBurst, verifyAfter, memberSyncInterval);
         var tls = tlsCert == null ? Optional.<TlsFiles>empty() : Optional.of(new TlsFiles(tlsCert, tlsKey, TlsFiles.DEFAULT_RELOAD));
         tls.ifPresent(TlsFiles::read); // unreadable files stop us here, not at the first handshake
         var apiSettings = new ApiSettings(listen.host(), listen.port(), readToken(), maxBody, ApiLimits.DEFAULT, tls);
@@ -143,22 +153,33 @@ public final class ServeCommand implements Callable<Integer> {
         // The first compile of a big policy is most of the time to ready in a cold JVM: start it
         // now, on its own thread, while the backend is detected and Vert.x starts on the other core.
         var policyCompiler = compileOptions.compiler(); // the loop's and POST /v1/check's alike
-        var compiler = new PrimedCompile(policyCompiler::compile);
+        // Members of dynamic sets: followed through the API server where serve has a Kubernetes
+        // client (ConfigMap mode, or running in a pod, or KUBECONFIG set); until the watches have
+        // listed, compiles see members as unknown and nothing with empty dynamic sets is applied.
+        boolean watchCluster = source.configMap != null || System.getenv("KUBERNETES_SERVICE_HOST") != null
+                || System.getenv("KUBECONFIG") != null;
+        var ownNamespace = OwnNamespace.resolve(Optional.empty()).name();
+        var clusterInput = new java.util.concurrent.atomic.AtomicReference<java.util.function.Supplier<ClusterInput>>(
+                watchCluster ? () -> ClusterInput.unknownMembers(ownNamespace) : () -> ClusterInput.NONE);
+        var compiler = new PrimedCompile(sources -> policyCompiler.compile(sources, clusterInput.get().get()));
         if (source.policyDir != null) compiler.start(() -> PolicyInputs.read(List.of(source.policyDir)));
         // Detects the backend (runs *-save): before Vert.x starts, so a kernel we cannot talk to stops us here.
         FirewallSync firewall = ReconcilerFirewall.open(Optional.ofNullable(kernel.netns), kernel.backend, kernel.families());
 
         var registry = SidecarService.newRegistry();
         Vertx vertx = SidecarService.newVertx(registry);
-        Optional<KubernetesClient> kube = Optional.empty();
+        var apiServerHealth = new ApiServerHealth();
+        // fabric8 talks to the API server through our Vert.x instance, not a second event-loop pool.
+        Optional<KubernetesClient> kube = watchCluster ? Optional.of(KubernetesClients.create(vertx, apiServerHealth)) : Optional.empty();
+        ClusterFeed cluster = kube.<ClusterFeed>map(c -> new WatchedCluster(new ClusterWatch(c, apiServerHealth), ownNamespace))
+                .orElse(ClusterFeed.fixed(ClusterInput.NONE));
+        clusterInput.set(cluster::input);
         PolicySource policySource;
         if (source.policyDir != null) {
             policySource = new DirectorySource(source.policyDir, debounce);
         } else {
             var ref = ConfigMapSource.parseReference(source.configMap);
-            // fabric8 talks to the API server through our Vert.x instance, not a second event-loop pool.
-            var client = new KubernetesClientBuilder().withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
-            kube = Optional.of(client);
+            var client = kube.orElseThrow();
             policySource = new ConfigMapSource(client, ref[0], ref[1]);
             // A policy that blocks the API server could never be replaced through the ConfigMap.
             var apiServer = ApiServerFlow.of(System.getenv(), client.getConfiguration().getMasterUrl());
@@ -174,7 +195,7 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             service = SidecarService.start(vertx, registry, firewall, policySource,
                             SidecarOptions.of(loopSettings, apiSettings).withRemoveOnExit(removeOnExit).withCompiler(policyCompiler, compiler)
-                                    .withGuard(guard))
+                                    .withGuard(guard).withCluster(cluster))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             kube.ifPresent(KubernetesClient::close);

@@ -12,4 +12,7 @@ public interface LoopEvents {
     void policyLoaded(ActivePolicy policy);
 
     void reloadFailed(String reason);
+
+    /** Members of dynamic sets as of a cluster event are in the kernel, {@code sinceEvent} after the watch saw it. */
+    default void membersApplied(java.time.Duration sinceEvent) {}
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ServiceMetrics implements LoopEvents {
     private final MeterRegistry registry;
     private final Timer syncDuration;
+    private final Timer memberUpdates;
     private final Counter syncsOk;
     private final Counter syncsFailed;
     private final AtomicLong rulesDesired = new AtomicLong();
@@ -33,6 +34,11 @@ public final class ServiceMetrics implements LoopEvents {
                 .description("Time of a sync: read back, plan, restore, verify")
                 .serviceLevelObjectives(ms(5), ms(10), ms(25), ms(50), ms(100), ms(250), ms(500), ms(1000), ms(2500),
                         ms(5000), ms(10000), ms(30000))
+                .register(registry);
+        this.memberUpdates = Timer.builder("fwpolicy.members.update.duration")
+                .description("Time from a cluster event (pod, namespace, EndpointSlice) seen by the watch to the changed members in the kernel")
+                .serviceLevelObjectives(ms(10), ms(25), ms(50), ms(100), ms(200), ms(500), ms(1000), ms(2500), ms(5000))
+                .publishPercentiles(0.5, 0.99)
                 .register(registry);
         this.syncsOk = syncs("ok");
         this.syncsFailed = syncs("failed");
@@ -89,6 +95,11 @@ public final class ServiceMetrics implements LoopEvents {
     @Override
     public void policyLoaded(ActivePolicy policy) {
         rulesDesired.set(policy.ruleSet().ruleCount());
+    }
+
+    @Override
+    public void membersApplied(Duration sinceEvent) {
+        memberUpdates.record(sinceEvent);
     }
 
     @Override

@@ -1,11 +1,13 @@
 package dev.fwpolicy.sidecar.serve;
 
+import dev.fwpolicy.engine.cluster.ClusterInput;
 import dev.fwpolicy.engine.compile.Compiler;
 import dev.fwpolicy.engine.eval.LockoutGuard;
 import dev.fwpolicy.sidecar.http.ApiSettings;
 import dev.fwpolicy.sidecar.loop.LoopSettings;
 import dev.fwpolicy.sidecar.loop.LoopTime;
 import dev.fwpolicy.sidecar.loop.PrimedCompile;
+import dev.fwpolicy.sidecar.source.ClusterFeed;
 
 /**
  * How {@code fwpolicy serve} runs, apart from what it syncs (the firewall) and where the policy
@@ -20,33 +22,41 @@ import dev.fwpolicy.sidecar.loop.PrimedCompile;
  *                     threshold as the loop's compiler, so a check answers for what a reload would do
  * @param guard        the must-pass flows: a policy that would cut one off is refused by reloads and
  *                     {@code POST /v1/check} alike
+ * @param cluster      where dynamic sets' members come from (the loop's {@code compiler} compiles with
+ *                     its input): none, {@code --cluster-state} files, or the cluster watches
  */
 public record SidecarOptions(LoopSettings loop, ApiSettings api, boolean removeOnExit, PrimedCompile compiler,
-                             LoopTime time, Compiler checker, LockoutGuard guard) {
+                             LoopTime time, Compiler checker, LockoutGuard guard, ClusterFeed cluster) {
 
     /** Real time, a compiler that starts when the first policy arrives, rules left in force on stop. */
     public static SidecarOptions of(LoopSettings loop, ApiSettings api) {
-        return new SidecarOptions(loop, api, false, new PrimedCompile(), LoopTime.system(), new Compiler(), LockoutGuard.NONE);
+        return new SidecarOptions(loop, api, false, new PrimedCompile(), LoopTime.system(), new Compiler(), LockoutGuard.NONE,
+                ClusterFeed.fixed(ClusterInput.NONE));
     }
 
     public SidecarOptions withRemoveOnExit(boolean remove) {
-        return new SidecarOptions(loop, api, remove, compiler, time, checker, guard);
+        return new SidecarOptions(loop, api, remove, compiler, time, checker, guard, cluster);
     }
 
     public SidecarOptions withCompiler(PrimedCompile primed) {
-        return new SidecarOptions(loop, api, removeOnExit, primed, time, checker, guard);
+        return new SidecarOptions(loop, api, removeOnExit, primed, time, checker, guard, cluster);
     }
 
     /** The compiler behind both the loop and {@code POST /v1/check} (serve's compile options). */
     public SidecarOptions withCompiler(Compiler compiler, PrimedCompile primed) {
-        return new SidecarOptions(loop, api, removeOnExit, primed, time, compiler, guard);
+        return new SidecarOptions(loop, api, removeOnExit, primed, time, compiler, guard, cluster);
     }
 
     public SidecarOptions withTime(LoopTime clock) {
-        return new SidecarOptions(loop, api, removeOnExit, compiler, clock, checker, guard);
+        return new SidecarOptions(loop, api, removeOnExit, compiler, clock, checker, guard, cluster);
+    }
+
+    /** Members of dynamic sets: the loop's compiler must compile with {@code feed.input()}. */
+    public SidecarOptions withCluster(ClusterFeed feed) {
+        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, guard, feed);
     }
 
     public SidecarOptions withGuard(LockoutGuard mustPass) {
-        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, mustPass);
+        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, mustPass, cluster);
     }
 }

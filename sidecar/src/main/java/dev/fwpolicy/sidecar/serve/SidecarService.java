@@ -85,7 +85,7 @@ public final class SidecarService {
                                                PolicySource source, SidecarOptions options) {
         var metrics = new ServiceMetrics(registry);
         var loop = new ReconcileLoop(firewall, source, options.loop(), metrics, firewall.backend(), options.compiler(),
-                options.guard(), options.time());
+                options.guard(), options.time(), options.cluster());
         var api = new ApiVerticle(loop, options.api(), registry, new PolicyCheck(options.checker(), options.guard()));
         var service = new SidecarService(vertx, firewall, loop, api, options.removeOnExit());
         // The API first, so /healthz and /v1/status answer while the first policy loads.
