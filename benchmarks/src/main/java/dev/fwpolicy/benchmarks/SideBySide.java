@@ -14,6 +14,7 @@ import dev.fwpolicy.engine.ir.OwnedChain;
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.net.Family;
 import dev.fwpolicy.engine.reconcile.Reconciler;
+import dev.fwpolicy.engine.reconcile.RuleHit;
 import dev.fwpolicy.engine.reconcile.ReconcilerOptions;
 import dev.fwpolicy.engine.reconcile.VerifyMode;
 import dev.fwpolicy.engine.reconcile.SyncReport;
@@ -270,7 +271,21 @@ public final class SideBySide {
             List<Double> rawSave4 = new ArrayList<>();
             List<Double> rawSave46 = new ArrayList<>();
             List<List<Double>> fwpNoop = List.of(new ArrayList<>(), new ArrayList<>());
+            // The sidecar's no-op sync reads counters with its read-back and turns them into rule hits.
+            var counted = Reconciler.open(backend == Backend.NFT ? BackendChoice.NFT : BackendChoice.LEGACY, Optional.of(fwp[1].name()),
+                    ReconcilerOptions.defaults().withVerify(VerifyMode.ON_NEXT_READ).withCounters(true));
+            List<Double> fwpCounted = new ArrayList<>();
+            List<Double> fwpUncounted = new ArrayList<>();
+            for (int i = 0; i < opt.warmupRounds(); i++) counted.sync(base, v -> RuleHit.of(base, v));
             for (int i = 0; i < repeat; i++) {
+                for (int k = 0; k < 2; k++) {
+                    // alternate which goes first: neither always meets a warmer cache
+                    boolean countersFirst = (i + k) % 2 == 0;
+                    if (countersFirst) countedSync(counted, base, fwpCounted);
+                    var plain = timedSync(rec[1], base, fwpUncounted);
+                    require(plain.wroteNothing(), "no-op sync wrote: " + plain.summary());
+                    if (!countersFirst) countedSync(counted, base, fwpCounted);
+                }
                 for (int m = 0; m < MODES.length; m++) {
                     var fr = fwp[m].runner();
                     if (m == 0) {
@@ -288,6 +303,9 @@ public final class SideBySide {
                     ratioGoal, 1.2, ratioTarget, "fwpolicy: read v4+v6 (in parallel), parse, plan; writes nothing (same in both modes)"));
             add(new Row("no-op sync", b, n, "ms", Optional.of(noop), "raw save v4 + v6 one after the other", Optional.of(Stat.of(rawSave46)),
                     Goal.NONE, 0, "—", "same fwpolicy runs as the row above"));
+            add(new Row("no-op sync with counters", b, n, "ms", Optional.of(Stat.of(fwpCounted)), "the same no-op sync without counters",
+                    Optional.of(Stat.of(fwpUncounted)), ratioGoal, 1.1, target ? "≤1.10×" : "—",
+                    "sidecar mode (verify on next read): *-save -c, counters beside the reused parse, RuleHit per rule; interleaved, same netns"));
 
             // One-rule change: fwpolicy flips rule N/2 back and forth; the raw side does the same by hand.
             log(b + " N=" + n + ": one-rule change ×" + repeat);
@@ -349,6 +367,15 @@ public final class SideBySide {
 
     private static final VerifyMode[] MODES = {VerifyMode.AFTER_WRITE, VerifyMode.ON_NEXT_READ};
     private static final String[] MODE_NAMES = {"verify after write (default)", "verify on next read"};
+
+    private static void countedSync(Reconciler reconciler, RuleSet rs, List<Double> times) {
+        var hits = new java.util.concurrent.atomic.AtomicInteger();
+        long start = System.nanoTime();
+        var report = reconciler.sync(rs, v -> hits.set(RuleHit.of(rs, v).size()));
+        times.add((System.nanoTime() - start) / 1e6);
+        require(report.wroteNothing(), "no-op sync with counters wrote: " + report.summary());
+        require(hits.get() == rs.ruleCount(), "rule hits for " + hits.get() + " of " + rs.ruleCount() + " rules");
+    }
 
     private static SyncReport timedSync(Reconciler reconciler, RuleSet rs, List<Double> times) {
         long start = System.nanoTime();

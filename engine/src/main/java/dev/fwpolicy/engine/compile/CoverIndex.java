@@ -79,8 +79,9 @@ final class CoverIndex {
         private final Supplier<T> child;
         private T any;
         private T negated;
-        private final Map<Cidr, T> byNetwork = new HashMap<>();
-        private final BitSet prefixes = new BitSet(129);
+        // Made on the first network: most slots below the first level only ever hold "any".
+        private Map<Cidr, T> byNetwork = Map.of();
+        private final BitSet prefixes = new BitSet();
 
         AddressLevel(Supplier<T> child) {
             this.child = child;
@@ -91,6 +92,7 @@ final class CoverIndex {
             if (match.get().negated()) return negated == null ? negated = child.get() : negated;
             var cidr = match.get().cidr();
             prefixes.set(cidr.prefix());
+            if (byNetwork.isEmpty()) byNetwork = new HashMap<>();
             return byNetwork.computeIfAbsent(cidr, c -> child.get());
         }
 
@@ -110,12 +112,15 @@ final class CoverIndex {
 
     /** The port dimension: rules by their exact destination port list, wide lists remembered apart. */
     private static final class PortLevel {
-        private final Map<List<PortRange>, List<Entry>> byPorts = new HashMap<>();
-        private final Map<List<PortRange>, List<Entry>> wide = new LinkedHashMap<>();
+        private final Map<List<PortRange>, List<Entry>> byPorts = new HashMap<>(4);
+        private Map<List<PortRange>, List<Entry>> wide = Map.of(); // made on the first wide list
 
         void add(List<PortRange> ports, Entry e) {
-            byPorts.computeIfAbsent(ports, k -> new ArrayList<>()).add(e);
-            if (isWide(ports)) wide.putIfAbsent(ports, byPorts.get(ports));
+            byPorts.computeIfAbsent(ports, k -> new ArrayList<>(2)).add(e);
+            if (isWide(ports)) {
+                if (wide.isEmpty()) wide = new LinkedHashMap<>();
+                wide.putIfAbsent(ports, byPorts.get(ports));
+            }
         }
 
         void forEachCandidate(List<PortRange> inner, Budget budget, Consumer<List<Entry>> visit) {

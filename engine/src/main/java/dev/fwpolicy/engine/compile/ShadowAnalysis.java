@@ -6,7 +6,6 @@ import dev.fwpolicy.engine.diag.Diagnostic;
 import dev.fwpolicy.engine.diag.Diagnostics;
 import dev.fwpolicy.engine.net.Family;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,12 +41,13 @@ final class ShadowAnalysis {
             order.putIfAbsent(r.decl(), true);
         }
         var budget = new CoverIndex.Budget(maxComparisons);
-        var earlier = new HashMap<String, CoverIndex>();
+        // One index per family and direction, by ordinal: a string key cost two allocations a rule.
+        var earlier = new CoverIndex[Family.values().length * Direction.values().length];
         for (var decl : order.keySet()) {
             var rules = byDecl.get(decl);
             LoweredRule shadower = null;
             for (var r : rules) {
-                var index = earlier.get(key(r.family(), r.direction()));
+                var index = earlier[key(r.family(), r.direction())];
                 var found = index == null ? Optional.<LoweredRule>empty() : index.findCover(r, budget);
                 if (found.isEmpty()) {
                     shadower = null;
@@ -69,7 +69,11 @@ final class ShadowAnalysis {
                         .withRelated(s.span(), "shadowed by this rule"));
             }
             if (decl.action().isTerminal()) {
-                for (var r : rules) earlier.computeIfAbsent(key(r.family(), r.direction()), k -> new CoverIndex()).add(r);
+                for (var r : rules) {
+                    int k = key(r.family(), r.direction());
+                    if (earlier[k] == null) earlier[k] = new CoverIndex();
+                    earlier[k].add(r);
+                }
             }
         }
     }
@@ -83,7 +87,7 @@ final class ShadowAnalysis {
         };
     }
 
-    private static String key(Family f, Direction d) {
-        return f + "/" + d;
+    private static int key(Family f, Direction d) {
+        return f.ordinal() * Direction.values().length + d.ordinal();
     }
 }

@@ -68,16 +68,14 @@ public final class IptablesDataplane {
     }
 
     /**
-     * As {@link #read(Family)}, returning {@code previous} itself when the tool printed exactly
-     * the same text and warnings as the read-back {@code previous} was parsed from. Parsing is a
-     * pure function of that text, so nothing is lost; a no-op resync of 10,000 rules skips
-     * re-parsing them, and a caller can tell "same table" by identity.
+     * As {@link #read(Family, boolean)}, reusing {@code previous}'s parse when the tool printed the
+     * same rules and warnings as the read-back {@code previous} was parsed from: only counters and
+     * print times may differ ({@link KernelTable#reread}). Parsing is a pure function of the rules'
+     * text, so nothing is lost; a no-op resync of 10,000 rules skips re-parsing them, with or
+     * without counters, and a caller can tell "same rules" with {@link KernelTable#sameRules}.
      */
-    public KernelTable read(Family family, java.util.Optional<KernelTable> previous) {
-        return read(family, false, previous.filter(t -> t.family() == family && t.table().equals(RuleSet.TABLE)));
-    }
-
-    private KernelTable read(Family family, boolean withCounters, java.util.Optional<KernelTable> previous) {
+    public KernelTable read(Family family, boolean withCounters, java.util.Optional<KernelTable> previous) {
+        previous = previous.filter(t -> t.family() == family && t.table().equals(RuleSet.TABLE));
         var argv = new ArrayList<>(List.of(backend.backend().save(family), "-t", RuleSet.TABLE));
         if (withCounters) argv.add("-c");
         var result = runner.run(new Command(argv, java.util.Optional.empty(), timeout)).requireOk();
@@ -90,11 +88,12 @@ public final class IptablesDataplane {
                 throw new DataplaneException(family.label() + " read-back printed on stderr: " + result.stderr().strip());
             }
         }
-        if (previous.isPresent() && previous.get().warnings().equals(warnings) && previous.get().raw().equals(result.stdout())) {
-            return previous.get();
+        if (previous.isPresent()) {
+            var same = previous.get().reread(result.stdout(), warnings, withCounters);
+            if (same.isPresent()) return same.get();
         }
-        var table = SaveParser.parse(family, RuleSet.TABLE, result.stdout());
-        return new KernelTable(table.family(), table.table(), table.chains(), table.raw(), warnings);
+        var table = SaveParser.parse(family, RuleSet.TABLE, result.stdout(), withCounters);
+        return new KernelTable(table.family(), table.table(), table.chains(), table.raw(), warnings, table.counters());
     }
 
     /**

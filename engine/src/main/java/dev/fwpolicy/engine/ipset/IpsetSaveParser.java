@@ -176,9 +176,10 @@ public final class IpsetSaveParser {
                     return true;
                 }
             }
-            var cidr = Cidr.parseStrict(text.substring(from, to)).filter(c -> c.family() == family.get());
-            cidr.ifPresent(this::add);
-            return cidr.isPresent();
+            var cidr = Cidr.parseStrict(text, from, to);
+            if (cidr == null || cidr.family() != family.get()) return false;
+            add(cidr);
+            return true;
         }
 
         void add(Cidr c) {

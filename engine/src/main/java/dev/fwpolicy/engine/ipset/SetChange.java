@@ -21,7 +21,12 @@ public record SetChange(String name, Kind kind, int missingMembers, int extraMem
         REPAIRED,
         /** Another type or family, unreferenced: destroyed and created again. */
         RECREATED,
-        /** Another type or family while a rule references it: cannot be fixed here (see {@link SetPlan#problems()}). */
+        /**
+         * Another type or family while only fwpolicy's own rules reference it: the reconciler
+         * takes those rules out first, then the set is recreated and the rules written again.
+         */
+        RELEASE,
+        /** Another type or family while another program's rule references it: cannot be fixed here (see {@link SetPlan#problems()}). */
         BLOCKED,
         /** Owned, no longer desired, no rule references it: destroyed. */
         DESTROYED,
@@ -32,6 +37,6 @@ public record SetChange(String name, Kind kind, int missingMembers, int extraMem
     }
 
     public boolean writes() {
-        return kind != Kind.IN_SYNC && kind != Kind.BLOCKED && kind != Kind.DESTROY_PENDING;
+        return kind != Kind.IN_SYNC && kind != Kind.BLOCKED && kind != Kind.DESTROY_PENDING && kind != Kind.RELEASE;
     }
 }

@@ -17,8 +17,16 @@ public record SetPlan(List<String> lines, List<SetChange> changes, List<String> 
     /** Nothing to do and nothing found (a rule set without kernel sets, and none in the kernel). */
     public static final SetPlan NONE = new SetPlan(List.of(), List.of(), List.of());
 
+    /** Nothing to write now and no set waiting for fwpolicy's rules to let go of it. */
     public boolean isEmpty() {
-        return lines.isEmpty();
+        return lines.isEmpty() && toRelease().isEmpty();
+    }
+
+    /** Sets to recreate once fwpolicy's own rules stop naming them ({@link SetChange.Kind#RELEASE}). */
+    public java.util.Set<String> toRelease() {
+        var names = new java.util.LinkedHashSet<String>();
+        for (var c : changes) if (c.kind() == SetChange.Kind.RELEASE) names.add(c.name());
+        return names;
     }
 
     /** The payload for {@code ipset restore}. */

@@ -36,7 +36,17 @@ public final class SetPlanner {
         this.smallChange = smallChange;
     }
 
+    /** As {@link #plan(List, KernelSets, Set, Set)} with every reference treated as another program's. */
     public SetPlan plan(List<KernelSet> desired, KernelSets kernel, Set<String> referenced) {
+        return plan(desired, kernel, referenced, referenced);
+    }
+
+    /**
+     * @param referenced         sets any rule of the read-back names
+     * @param referencedByOthers sets a rule outside fwpolicy's own chains names: fwpolicy never
+     *                           takes such a rule out, so a set of the wrong type it holds stays blocked
+     */
+    public SetPlan plan(List<KernelSet> desired, KernelSets kernel, Set<String> referenced, Set<String> referencedByOthers) {
         var lines = new ArrayList<String>();
         var changes = new ArrayList<SetChange>();
         var problems = new ArrayList<String>();
@@ -79,10 +89,13 @@ public final class SetPlanner {
                 lines.add("destroy " + d.name());
                 create(lines, d.name(), d);
                 changes.add(new SetChange(d.name(), SetChange.Kind.RECREATED, d.members().size(), k.members().size()));
+            } else if (!referencedByOthers.contains(d.name())) {
+                // Only fwpolicy's rules hold it: the reconciler takes them out, and the next plan recreates it.
+                changes.add(new SetChange(d.name(), SetChange.Kind.RELEASE, d.members().size(), k.members().size()));
             } else {
                 problems.add("set " + d.name() + " is a " + k.shape().type() + " of family " + k.shape().family() + ", not "
-                        + d.shape().type() + " of family " + d.shape().family() + ", and a rule references it, so it can be neither"
-                        + " swapped nor destroyed; remove the rules that reference it (or the set) and sync again");
+                        + d.shape().type() + " of family " + d.shape().family() + ", and a rule of another program references it,"
+                        + " so it can be neither swapped nor destroyed; remove that rule and sync again");
                 changes.add(new SetChange(d.name(), SetChange.Kind.BLOCKED, d.members().size(), k.members().size()));
             }
         }

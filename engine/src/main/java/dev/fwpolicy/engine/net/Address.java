@@ -45,63 +45,107 @@ public record Address(Family family, long hi, long lo) {
     }
 
     public static Optional<Address> parse(String text) {
-        if (text.indexOf(':') >= 0) return parseV6(text);
-        return parseV4(text).map(v -> new Address(Family.V4, 0, v));
+        return Optional.ofNullable(parse(text, 0, text.length()));
     }
 
-    private static Optional<Long> parseV4(String text) {
-        String[] parts = text.split("\\.", -1);
-        if (parts.length != 4) return Optional.empty();
+    /**
+     * The address in {@code text[from, to)}, or null when it is not one. One pass, ASCII digits
+     * only, no substrings: it runs for every address of a policy and every IPv6 member of a
+     * 50,000-member set read back from {@code ipset save}.
+     */
+    static Address parse(CharSequence text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) == ':') return parseV6(text, from, to);
+        }
+        long v4 = parseV4(text, from, to);
+        return v4 < 0 ? null : new Address(Family.V4, 0, v4);
+    }
+
+    /** {@code a.b.c.d}, each 1–3 decimal digits up to 255; -1 when malformed. */
+    private static long parseV4(CharSequence text, int from, int to) {
         long v = 0;
-        for (String p : parts) {
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) return Optional.empty();
-            int n = Integer.parseInt(p);
-            if (n > 255) return Optional.empty();
-            v = (v << 8) | n;
-        }
-        return Optional.of(v);
-    }
-
-    private static Optional<Address> parseV6(String text) {
-        int dbl = text.indexOf("::");
-        if (dbl >= 0 && text.indexOf("::", dbl + 1) >= 0) return Optional.empty();
-        String head = dbl >= 0 ? text.substring(0, dbl) : text;
-        String tail = dbl >= 0 ? text.substring(dbl + 2) : "";
-        var headGroups = groups(head);
-        var tailGroups = groups(tail);
-        if (headGroups == null || tailGroups == null) return Optional.empty();
-        int total = headGroups.length + tailGroups.length;
-        if (dbl < 0 && total != 8) return Optional.empty();
-        if (dbl >= 0 && total > 7) return Optional.empty();
-        int[] g = new int[8];
-        System.arraycopy(headGroups, 0, g, 0, headGroups.length);
-        System.arraycopy(tailGroups, 0, g, 8 - tailGroups.length, tailGroups.length);
-        long hi = 0, lo = 0;
-        for (int i = 0; i < 4; i++) hi = (hi << 16) | g[i];
-        for (int i = 4; i < 8; i++) lo = (lo << 16) | g[i];
-        return Optional.of(new Address(Family.V6, hi, lo));
-    }
-
-    /** Hex groups of one side of "::"; a trailing dotted quad counts as two groups. Null if malformed. */
-    private static int[] groups(String part) {
-        if (part.isEmpty()) return new int[0];
-        String[] parts = part.split(":", -1);
-        int n = parts.length;
-        boolean v4Tail = parts[n - 1].indexOf('.') >= 0;
-        int[] out = new int[v4Tail ? n + 1 : n];
-        for (int i = 0; i < n; i++) {
-            String p = parts[i];
-            if (i == n - 1 && v4Tail) {
-                var v4 = parseV4(p);
-                if (v4.isEmpty()) return null;
-                out[i] = (int) (v4.get() >>> 16);
-                out[i + 1] = (int) (v4.get() & 0xFFFF);
-                continue;
+        int i = from;
+        for (int part = 0; part < 4; part++) {
+            int digits = 0, n = 0;
+            while (i < to && digits <= 3) {
+                char c = text.charAt(i);
+                if (c < '0' || c > '9') break;
+                n = n * 10 + (c - '0');
+                digits++;
+                i++;
             }
-            if (p.isEmpty() || p.length() > 4) return null;
-            for (char c : p.toCharArray()) if (Character.digit(c, 16) < 0) return null;
-            out[i] = Integer.parseInt(p, 16);
+            if (digits == 0 || digits > 3 || n > 255) return -1;
+            v = (v << 8) | n;
+            if (part < 3) {
+                if (i >= to || text.charAt(i) != '.') return -1;
+                i++;
+            }
         }
-        return out;
+        return i == to ? v : -1;
+    }
+
+    /**
+     * Up to eight hex groups of 1–4 digits, at most one {@code ::} standing for one or more zero
+     * groups, and optionally a dotted quad as the last two groups; null when malformed.
+     */
+    private static Address parseV6(CharSequence text, int from, int to) {
+        int[] g = new int[8];
+        int n = 0;
+        int gap = -1; // index in g where "::" stands
+        int i = from;
+        if (to - i >= 2 && text.charAt(i) == ':' && text.charAt(i + 1) == ':') {
+            gap = 0;
+            i += 2;
+        }
+        while (i < to) {
+            if (n == 8) return null;
+            int j = i, value = 0;
+            while (j < to && j - i <= 4) {
+                int d = hex(text.charAt(j));
+                if (d < 0) break;
+                value = value << 4 | d;
+                j++;
+            }
+            if (j < to && text.charAt(j) == '.') {
+                // A dotted quad: the last thing in the address, two groups' worth.
+                if (n > 6) return null;
+                long v4 = parseV4(text, i, to);
+                if (v4 < 0) return null;
+                g[n++] = (int) (v4 >>> 16);
+                g[n++] = (int) (v4 & 0xFFFF);
+                i = to;
+                break;
+            }
+            if (j == i || j - i > 4) return null;
+            g[n++] = value;
+            i = j;
+            if (i == to) break;
+            if (text.charAt(i) != ':') return null;
+            i++;
+            if (i < to && text.charAt(i) == ':') {
+                if (gap >= 0) return null;
+                gap = n;
+                i++;
+            } else if (i == to) {
+                return null; // a single trailing colon
+            }
+        }
+        if (gap < 0 ? n != 8 : n > 7) return null;
+        if (gap >= 0) {
+            int tail = n - gap;
+            System.arraycopy(g, gap, g, 8 - tail, tail);
+            java.util.Arrays.fill(g, gap, 8 - tail, 0);
+        }
+        long hi = 0, lo = 0;
+        for (int k = 0; k < 4; k++) hi = (hi << 16) | g[k];
+        for (int k = 4; k < 8; k++) lo = (lo << 16) | g[k];
+        return new Address(Family.V6, hi, lo);
+    }
+
+    private static int hex(char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
     }
 }

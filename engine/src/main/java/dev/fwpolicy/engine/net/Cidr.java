@@ -161,19 +161,29 @@ public record Cidr(Family family, long hi, long lo, int prefix) implements Compa
 
     /** Parses {@code 10.0.0.0/8}, {@code 10.0.0.1}, {@code 2001:db8::/32}; empty when malformed. */
     public static Optional<Cidr> parseStrict(String text) {
-        int slash = text.indexOf('/');
-        var addr = Address.parse(slash < 0 ? text : text.substring(0, slash));
-        if (addr.isEmpty()) return Optional.empty();
-        int prefix = addr.get().family().bits();
+        return Optional.ofNullable(parseStrict(text, 0, text.length()));
+    }
+
+    /** {@link #parseStrict(String)} of {@code text[from, to)} without copying it; null when malformed. */
+    public static Cidr parseStrict(CharSequence text, int from, int to) {
+        int slash = -1;
+        for (int i = from; i < to && slash < 0; i++) if (text.charAt(i) == '/') slash = i;
+        var addr = Address.parse(text, from, slash < 0 ? to : slash);
+        if (addr == null) return null;
+        int prefix = addr.family().bits();
         if (slash >= 0) {
-            try {
-                prefix = Integer.parseInt(text.substring(slash + 1));
-            } catch (NumberFormatException e) {
-                return Optional.empty();
+            // ASCII digits only, at most three: Integer.parseInt would take "+8" and other scripts' digits.
+            int digits = to - slash - 1;
+            if (digits < 1 || digits > 3) return null;
+            prefix = 0;
+            for (int i = slash + 1; i < to; i++) {
+                char c = text.charAt(i);
+                if (c < '0' || c > '9') return null;
+                prefix = prefix * 10 + (c - '0');
             }
-            if (prefix < 0 || prefix > addr.get().family().bits()) return Optional.empty();
-            if (!isNetworkAddress(addr.get(), prefix)) return Optional.empty();
+            if (prefix > addr.family().bits()) return null;
+            if (!isNetworkAddress(addr, prefix)) return null;
         }
-        return Optional.of(networkOf(addr.get(), prefix));
+        return networkOf(addr, prefix);
     }
 }

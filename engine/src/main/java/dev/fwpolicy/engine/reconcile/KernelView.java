@@ -18,6 +18,13 @@ public record KernelView(Map<Family, KernelTable> tables, Plan plan, KernelSets 
         tables = Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tables));
     }
 
+    /** The counters of a classified rule's kernel copy; empty when it has none or counters were not read. */
+    public java.util.Optional<dev.fwpolicy.engine.iptables.Counters> counters(Drift d) {
+        var table = tables.get(d.family());
+        if (table == null) return java.util.Optional.empty();
+        return d.kernel().flatMap(k -> table.counters().of(k));
+    }
+
     /** A view of a kernel whose sets were not read. */
     public KernelView(Map<Family, KernelTable> tables, Plan plan) {
         this(tables, plan, KernelSets.empty());

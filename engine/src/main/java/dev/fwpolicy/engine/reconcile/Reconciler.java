@@ -14,6 +14,9 @@ import dev.fwpolicy.engine.ipset.SetPlanner;
 import dev.fwpolicy.engine.ipset.SetReferences;
 import dev.fwpolicy.engine.iptables.ExpectedPrints;
 import dev.fwpolicy.engine.iptables.KernelTable;
+import dev.fwpolicy.engine.ir.AddressMatch;
+import dev.fwpolicy.engine.ir.CompiledRule;
+import dev.fwpolicy.engine.ir.OwnedChain;
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.net.Family;
 import java.time.Duration;
@@ -61,8 +64,8 @@ public final class Reconciler {
 
     /**
      * Per family, the last read-back and the empty plan made against it. A resync that finds
-     * the kernel printing exactly the same text gets the same table back from the dataplane
-     * (no parse); when the rule set is the same object and nothing was learned since, the
+     * the kernel printing the same rules gets the same parse back from the dataplane (only the
+     * counters are new, {@link KernelTable#sameRules}); when the rule set is the same object and nothing was learned since, the
      * plan is the same too (Planner is a pure function of the three), so it is not made again.
      * Only quiet plans are kept: a plan that writes changes the table it was made for.
      */
@@ -115,7 +118,7 @@ public final class Reconciler {
 
     /** What {@link #sync} would do now. Throws {@code DataplaneException} when the read-back is anomalous. */
     public synchronized Plan plan(RuleSet desired) {
-        var read = readBoth();
+        var read = readBoth(false);
         learnUnverified(read.tables());
         return planFor(desired, read.tables(), read.sets());
     }
@@ -126,19 +129,9 @@ public final class Reconciler {
      * {@code state}, {@code eval --against kernel} and the HTTP API all answer from one of these.
      */
     public synchronized KernelView inspect(RuleSet desired, boolean withCounters) {
-        if (!withCounters) {
-            var tables = readAll();
-            learnUnverified(tables);
-            var sets = readSets();
-            return new KernelView(tables, planFor(desired, tables, sets), sets.orElse(KernelSets.empty()));
-        }
-        Map<Family, KernelTable> tables = new EnumMap<>(Family.class);
-        for (Family f : Family.values()) if (options.families().contains(f)) tables.put(f, dataplane.read(f, true));
-        learnUnverified(tables);
-        List<FamilyPlan> families = new ArrayList<>();
-        tables.forEach((family, table) -> families.add(Planner.plan(desired, family, table, prints)));
-        var sets = readSets();
-        return new KernelView(tables, new Plan(backend(), families, planSets(desired, tables, sets)), sets.orElse(KernelSets.empty()));
+        var read = readBoth(withCounters || options.counters());
+        learnUnverified(read.tables());
+        return new KernelView(read.tables(), planFor(desired, read.tables(), read.sets()), read.sets().orElse(KernelSets.empty()));
     }
 
     /**
@@ -152,12 +145,13 @@ public final class Reconciler {
     }
 
     /**
-     * As {@link #sync(RuleSet)}, handing the sync's first plan (what it found against its one
-     * read-back, before writing) to {@code firstPlan}: a caller that reports what kind of drift
-     * there was needs no dry run of its own, which would cost another read-back.
+     * As {@link #sync(RuleSet)}, handing the sync's first read-back, classified (what it found
+     * before writing, with counters when {@link ReconcilerOptions#counters()}), to {@code firstRead}:
+     * a caller that reports what kind of drift there was, or how often each rule was hit, needs
+     * no dry run of its own, which would cost another read-back.
      */
-    public synchronized SyncReport sync(RuleSet desired, java.util.function.Consumer<Plan> firstPlan) {
-        SyncReport report = syncThisBackend(desired, firstPlan);
+    public synchronized SyncReport sync(RuleSet desired, java.util.function.Consumer<KernelView> firstRead) {
+        SyncReport report = syncThisBackend(desired, firstRead);
         return leftoverInOtherBackend ? removeLeftover(report) : report;
     }
 
@@ -179,13 +173,13 @@ public final class Reconciler {
                 + "); removed " + removed.counts().removed() + " rule(s) there");
     }
 
-    private SyncReport syncThisBackend(RuleSet desired, java.util.function.Consumer<Plan> firstPlan) {
+    private SyncReport syncThisBackend(RuleSet desired, java.util.function.Consumer<KernelView> firstRead) {
         long start = System.nanoTime();
-        var read = readBoth();
+        var read = readBoth(options.counters());
         Map<Family, KernelTable> tables = read.tables();
         int mismatches = learnUnverified(tables);
         Plan first = planFor(desired, tables, read.sets());
-        firstPlan.accept(first);
+        firstRead.accept(new KernelView(tables, first, read.sets().orElse(KernelSets.empty())));
         var foundSets = new SyncReport.SetSync(first.sets().missingMembers(), first.sets().extraMembers(), 0, 0);
         if (first.isEmpty()) {
             requireNoSetProblems(first);
@@ -204,8 +198,14 @@ public final class Reconciler {
             if (attempt > 0) pause(attempt);
             attempt++;
             List<FamilyPlan> applied = new ArrayList<>();
+            if (!plan.sets().toRelease().isEmpty()) {
+                restores += release(desired, tables, plan.sets().toRelease());
+                read = readBoth(false);
+                tables = read.tables();
+                plan = planFor(desired, tables, read.sets());
+            }
             boolean setsWritten = true;
-            if (!plan.sets().isEmpty()) {
+            if (!plan.sets().lines().isEmpty()) {
                 // Sets first: a rule may only be written once the set it names exists.
                 String payload = plan.sets().payload();
                 CommandResult result = sets.orElseThrow().restore(payload);
@@ -239,7 +239,7 @@ public final class Reconciler {
                         Duration.ofNanos(System.nanoTime() - start), false,
                         new SyncReport.SetSync(foundSets.missingMembers(), foundSets.extraMembers(), setRestores, setLines));
             }
-            read = readBoth();
+            read = readBoth(false);
             tables = read.tables();
             for (FamilyPlan fp : applied) mismatches += learn(fp, tables.get(fp.family()));
             plan = planFor(desired, tables, read.sets());
@@ -255,6 +255,41 @@ public final class Reconciler {
         return new SyncReport(backend(), first.counts(), restores, lines, attempt, mismatches,
                 Duration.ofNanos(System.nanoTime() - start), true,
                 new SyncReport.SetSync(foundSets.missingMembers(), foundSets.extraMembers(), setRestores, setLines));
+    }
+
+    /**
+     * Takes fwpolicy's own rules that name {@code names} out of its chains, one restore per
+     * family, so that those sets, which someone recreated with another type while the rules
+     * named them, can be destroyed and created right: the kernel refuses to destroy a set a
+     * rule holds, and {@code ipset swap} refuses sets of different types. The caller reads back
+     * and plans again, which recreates the sets and writes the rules back in the same sync. Until
+     * then those rules are absent for one round trip; they matched against a set of the wrong
+     * type, which held none of the members fwpolicy put there.
+     * Returns the number of restores run.
+     */
+    private int release(RuleSet desired, Map<Family, KernelTable> tables, java.util.Set<String> names) {
+        var chains = desired.chains().stream().map(c -> new OwnedChain(c.family(), c.name(),
+                c.rules().stream().filter(r -> !namesAnySet(r, names)).toList())).toList();
+        var without = new RuleSet(chains, desired.jumps(), desired.revision(), desired.sets());
+        int restores = 0;
+        for (var entry : tables.entrySet()) {
+            var fp = Planner.plan(without, entry.getKey(), entry.getValue(), prints);
+            if (fp.isEmpty()) continue;
+            String payload = options.payloadHook().apply(fp.payload());
+            CommandResult result = dataplane.restore(fp.family(), payload);
+            restores++;
+            if (!result.ok()) {
+                throw new ReconcileException("sync failed: could not take out the rules naming set(s) " + String.join(", ", names)
+                        + " to recreate them (exit " + result.exitCode() + ")", Optional.of(payload), Optional.of(result.stderr()));
+            }
+        }
+        return restores;
+    }
+
+    private static boolean namesAnySet(CompiledRule rule, java.util.Set<String> names) {
+        var m = rule.match();
+        return m.source().flatMap(AddressMatch::set).map(s -> names.contains(s.name())).orElse(false)
+                || m.destination().flatMap(AddressMatch::set).map(s -> names.contains(s.name())).orElse(false);
     }
 
     /** A set only a person can fix (see {@link SetPlan#problems()}) fails the sync once everything else is done. */
@@ -273,12 +308,12 @@ public final class Reconciler {
      * change between the reads is found by the next sync as any concurrent change is). Always
      * waits for both, so no read outlives the sync that started it.
      */
-    private ReadBack readBoth() {
-        if (sets.isEmpty()) return new ReadBack(readAll(), Optional.empty());
+    private ReadBack readBoth(boolean withCounters) {
+        if (sets.isEmpty()) return new ReadBack(readAll(withCounters), Optional.empty());
         var setRead = java.util.concurrent.CompletableFuture.supplyAsync(this::readSets, READERS);
         Map<Family, KernelTable> tables;
         try {
-            tables = readAll();
+            tables = readAll(withCounters);
         } catch (RuntimeException e) {
             try {
                 setRead.join();
@@ -317,14 +352,18 @@ public final class Reconciler {
                     + " manages no ipsets", Optional.empty(), Optional.empty());
         }
         var specs = new ArrayList<String>();
-        tables.values().forEach(t -> t.chains().values().forEach(c -> c.rules().forEach(r -> specs.add(r.spec()))));
+        var othersSpecs = new ArrayList<String>();
+        tables.values().forEach(t -> t.chains().values().forEach(c -> c.rules().forEach(r -> {
+            specs.add(r.spec());
+            if (!RuleSet.isOwnedChain(c.name())) othersSpecs.add(r.spec());
+        })));
         var managed = new java.util.LinkedHashMap<String, KernelSet>();
         // A set of a family this reconciler does not manage (IPv6 on an IPv4-only host) is not its to destroy.
         kernel.get().owned().forEach((name, set) -> {
             if (set.shape().addressFamily().map(options.families()::contains).orElse(true)) managed.put(name, set);
         });
         var view = new KernelSets(managed, kernel.get().foreign(), kernel.get().raw());
-        return setPlanner.plan(wanted, view, SetReferences.in(specs));
+        return setPlanner.plan(wanted, view, SetReferences.in(specs), SetReferences.in(othersSpecs));
     }
 
     private List<KernelSet> desiredSets(RuleSet desired) {
@@ -386,21 +425,21 @@ public final class Reconciler {
      * are independent processes, and on a 10,000-rule IPv4 table the small IPv6 read would
      * otherwise add its whole process start-up to every sync.
      */
-    private Map<Family, KernelTable> readAll() {
+    private Map<Family, KernelTable> readAll(boolean withCounters) {
         Map<Family, KernelTable> tables = new EnumMap<>(Family.class);
         var families = java.util.Arrays.stream(Family.values()).filter(options.families()::contains).toList();
         if (families.size() < 2) {
-            for (Family f : families) tables.put(f, read(f));
+            for (Family f : families) tables.put(f, read(f, withCounters));
             return tables;
         }
         var others = new ArrayList<java.util.concurrent.CompletableFuture<KernelTable>>();
         for (Family f : families.subList(1, families.size())) {
             var previous = Optional.ofNullable(lastRead.get(f));
-            others.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> dataplane.read(f, previous), READERS));
+            others.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> dataplane.read(f, withCounters, previous), READERS));
         }
         RuntimeException failure = null;
         try {
-            tables.put(families.get(0), read(families.get(0)));
+            tables.put(families.get(0), read(families.get(0), withCounters));
         } catch (RuntimeException e) {
             failure = e;
         }
@@ -420,9 +459,9 @@ public final class Reconciler {
         return tables;
     }
 
-    private KernelTable read(Family family) {
+    private KernelTable read(Family family, boolean withCounters) {
         try {
-            var table = dataplane.read(family, Optional.ofNullable(lastRead.get(family)));
+            var table = dataplane.read(family, withCounters, Optional.ofNullable(lastRead.get(family)));
             lastRead.put(family, table);
             return table;
         } catch (RuntimeException e) {
@@ -443,7 +482,7 @@ public final class Reconciler {
         long version = prints.version();
         tables.forEach((family, table) -> {
             var quiet = lastQuiet.get(family);
-            if (quiet != null && quiet.desired() == desired && quiet.table() == table && quiet.printsVersion() == version) {
+            if (quiet != null && quiet.desired() == desired && quiet.table().sameRules(table) && quiet.printsVersion() == version) {
                 families.add(quiet.plan());
                 return;
             }

@@ -42,10 +42,11 @@ public final class SourceFile {
         this.text = decoded.text();
         this.encodingProblems = decoded.problems();
         this.encodingProblemCount = decoded.problemCount();
-        var starts = new ArrayList<Integer>();
-        starts.add(0);
-        for (int i = 0; i < text.length(); i++) if (text.charAt(i) == '\n') starts.add(i + 1);
-        this.lineStarts = starts.stream().mapToInt(Integer::intValue).toArray();
+        int lines = 1;
+        for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+        this.lineStarts = new int[lines];
+        int n = 1;
+        for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts[n++] = i + 1;
     }
 
     public String name() {

@@ -86,6 +86,12 @@ final class TextDecoder {
         int column = 1;
         for (int i = 0; i < text.length(); ) {
             int cp = text.codePointAt(i);
+            // Printable ASCII is nearly all of any policy and never a problem (unless a bad byte is due here).
+            if (cp >= 0x20 && cp < 0x7f && (nextBad >= badAt.size() || badAt.get(nextBad) - shift != i)) {
+                column++;
+                i++;
+                continue;
+            }
             String message = null;
             if (nextBad < badAt.size() && badAt.get(nextBad) - shift == i) {
                 message = "byte " + badBytes.get(nextBad) + " is not UTF-8: a policy file must be UTF-8 text";

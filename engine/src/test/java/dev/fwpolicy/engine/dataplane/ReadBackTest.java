@@ -1,5 +1,6 @@
 package dev.fwpolicy.engine.dataplane;
 
+import dev.fwpolicy.engine.iptables.Counters;
 import dev.fwpolicy.engine.iptables.KernelRule;
 import dev.fwpolicy.engine.iptables.ReadBackException;
 import dev.fwpolicy.engine.iptables.SaveParser;
@@ -45,8 +46,51 @@ class ReadBackTest {
 
     @Test
     void readsCounters() {
-        var t = SaveParser.parse(Family.V4, "filter", SAVE.replace("-A INPUT -s", "[12:3456] -A INPUT -s"));
-        assertThat(t.chain("INPUT").orElseThrow().rules().get(0).counters()).contains(new KernelRule.Counters(12, 3456));
+        var t = SaveParser.parse(Family.V4, "filter", SAVE.replace("-A INPUT -s", "[12:3456] -A INPUT -s"), true);
+        assertThat(t.counters().of(t.chain("INPUT").orElseThrow().rules().get(0))).contains(new Counters(12, 3456));
+        assertThat(t.counters().of(t.chain("INPUT").orElseThrow().rules().get(1))).contains(Counters.ZERO);
+        assertThat(SaveParser.parse(Family.V4, "filter", SAVE, false).counters().read()).isFalse();
+    }
+
+    private static String counted(String save, long n) {
+        return save.replace("\n-A ", "\n[" + n + ":" + 100 * n + "] -A ");
+    }
+
+    @Test
+    void aReReadWhoseRulesAreTheSameReusesTheParseWithTheNewCounters() {
+        var first = SaveParser.parse(Family.V4, "filter", counted(SAVE, 1), true);
+        // counters moved, the print time changed, legacy printed a policy counter: the same rules
+        String later = counted(SAVE, 5).replace("10:06:03", "10:07:41").replace(":OUTPUT ACCEPT [0:0]", ":OUTPUT ACCEPT [4:336]");
+        var again = first.reread(later, java.util.List.of(), true).orElseThrow();
+        assertThat(again.sameRules(first)).isTrue();
+        var rule = again.chain("FWP-INPUT").orElseThrow().rules().get(1);
+        assertThat(again.counters().of(rule)).contains(new Counters(5, 500));
+        assertThat(first.counters().of(rule)).contains(new Counters(1, 100));
+        // the same text without -c: same rules, no counters
+        assertThat(first.reread(SAVE, java.util.List.of(), false).orElseThrow().counters().read()).isFalse();
+        // a parse of the same text is equal but not the same parse
+        assertThat(SaveParser.parse(Family.V4, "filter", later, true).sameRules(first)).isFalse();
+    }
+
+    @Test
+    void anyDifferenceBesidesCountersAndPrintTimesIsANewReadBack() {
+        var first = SaveParser.parse(Family.V4, "filter", counted(SAVE, 1), true);
+        for (String other : java.util.List.of(
+                SAVE.replace("192.0.2.1/32", "192.0.2.2/32"),
+                SAVE.replace("COMMIT", "-A FWP-INPUT -j DROP\nCOMMIT"),
+                SAVE.replace("-A FWP-INPUT -s 192.0.2.1/32 -j DROP\n", ""),
+                SAVE.replace(":FORWARD DROP", ":FORWARD ACCEPT"),
+                SAVE.replace("COMMIT\n", "COMMIT\n*nat\nCOMMIT\n"),
+                SAVE.replace("# Completed", "# Something else"))) {
+            assertThat(first.reread(counted(other, 2), java.util.List.of(), true)).as(other).isEmpty();
+        }
+        assertThat(first.reread(counted(SAVE, 2), java.util.List.of("# Warning: iptables-legacy tables present"), true)).isEmpty();
+    }
+
+    @Test
+    void countersBeforeAnythingButARuleAreAnError() {
+        assertThatThrownBy(() -> SaveParser.parse(Family.V4, "filter", SAVE.replace(":FWP-INPUT", "[1:2] :FWP-INPUT"), true))
+                .isInstanceOf(ReadBackException.class);
     }
 
     @Test

@@ -105,6 +105,13 @@ class KernelDifferentialTest {
     static void tearDown() {
         if (net != null) net.close();
         System.out.println("kernel differential test: " + totals);
+        // Kernel sets must be reached through the compiler too, not only in policies built from IR.
+        for (String backend : List.of("nft", "legacy")) {
+            if (totals.getOrDefault(backend + " compiled policies", 0) >= 10) {
+                assertThat(totals.getOrDefault(backend + " compiled policies with kernel sets", 0))
+                        .as(backend + " compiled policies with kernel sets").isPositive();
+            }
+        }
     }
 
     @Property(tries = POLICIES, shrinking = ShrinkingMode.OFF)
@@ -186,6 +193,7 @@ class KernelDifferentialTest {
                 || r.match().destination().flatMap(a -> a.set()).isPresent()).count(), Integer::sum);
         totals.merge(backend + " flows", flows, Integer::sum);
         if (text != null) totals.merge(backend + " compiled policies", 1, Integer::sum);
+        if (text != null && !rs.sets().isEmpty()) totals.merge(backend + " compiled policies with kernel sets", 1, Integer::sum);
     }
 
     /**
@@ -244,8 +252,9 @@ class KernelDifferentialTest {
 
     private static Map<String, Long> counters(String dump) {
         var out = new HashMap<String, Long>();
-        for (var chain : SaveParser.parse(Family.V4, RuleSet.TABLE, dump).chains().values()) {
-            for (var r : chain.rules()) r.id().ifPresent(id -> out.merge(id, r.counters().orElseThrow().packets(), Long::sum));
+        var table = SaveParser.parse(Family.V4, RuleSet.TABLE, dump, true);
+        for (var chain : table.chains().values()) {
+            for (var r : chain.rules()) r.id().ifPresent(id -> out.merge(id, table.counters().of(r).orElseThrow().packets(), Long::sum));
         }
         return out;
     }

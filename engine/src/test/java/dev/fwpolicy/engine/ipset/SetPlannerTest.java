@@ -82,6 +82,13 @@ class SetPlannerTest {
             assertThat(blocked.lines()).isEmpty();
             assertThat(blocked.problems()).singleElement().asString().contains("fwp-a").contains("references");
             assertThat(blocked.changes()).extracting(SetChange::kind).containsExactly(Kind.BLOCKED);
+
+            // Held only by fwpolicy's own rules: no problem, a release the reconciler carries out.
+            var ours = PLANNER.plan(List.of(want("10.0.0.0/8")), kernel(header), Set.of(A), Set.of());
+            assertThat(ours.lines()).isEmpty();
+            assertThat(ours.problems()).isEmpty();
+            assertThat(ours.toRelease()).containsExactly(A);
+            assertThat(ours.isEmpty()).as("a release is work to do").isFalse();
         }
     }
 

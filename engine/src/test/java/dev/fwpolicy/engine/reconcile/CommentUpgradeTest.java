@@ -46,7 +46,7 @@ class CommentUpgradeTest {
 
         var reconciler = new Reconciler(new IptablesDataplane(kernel, new DetectedBackend(Backend.NFT, "fake", "test")));
         var plans = new java.util.ArrayList<Plan>();
-        var first = reconciler.sync(desired, plans::add);
+        var first = reconciler.sync(desired, v -> plans.add(v.plan()));
         assertThat(first.counts()).isEqualTo(new ChangeCounts(0, 0, 0, old, desired.ruleCount() - old));
         assertThat(plans.get(0).problems()).allSatisfy(d -> assertThat(d.status()).isEqualTo(DriftStatus.TAMPERED));
         assertThat(plans.get(0).families().stream().flatMap(p -> p.ops().stream()))

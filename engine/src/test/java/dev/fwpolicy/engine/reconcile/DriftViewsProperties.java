@@ -104,7 +104,7 @@ class DriftViewsProperties {
         var options = new ReconcilerOptions(EnumSet.of(f), 3, Duration.ofMillis(1), UnaryOperator.identity());
         var firstPlan = new ArrayList<Plan>();
         var report = new Reconciler(new IptablesDataplane(fake, new DetectedBackend(Backend.NFT, "fake", "test")), options)
-                .sync(desired, firstPlan::add);
+                .sync(desired, v -> firstPlan.add(v.plan()));
         assertThat(firstPlan.get(0).drift()).isEqualTo(plan.drift());
         assertThat(report.counts()).isEqualTo(ChangeCounts.of(plan.drift()));
         assertThat(report.counts()).isEqualTo(plan.counts());

@@ -129,6 +129,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Largest request body of POST /v1/check and /v1/evaluate (default: ${DEFAULT-VALUE}); other endpoints take at most 4096 bytes.")
     long maxBody;
 
+    @Option(names = "--rule-metrics-max", paramLabel = "N", defaultValue = "2000",
+            description = "At most N per-rule series of fwpolicy_rule_packets_total and fwpolicy_rule_bytes_total in /metrics"
+                    + " (default: ${DEFAULT-VALUE}); rules beyond are summed per policy as rule=\"other\".")
+    int ruleMetricsMax;
+
     @Option(names = "--remove-on-exit", description = "On shutdown, remove fwpolicy's rules and chains instead of leaving them in force.")
     boolean removeOnExit;
 
@@ -141,6 +146,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (!ApiSettings.isLoopback(listen.host()) && tokenFile == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--listen " + listen.host()
                     + " is reachable from outside the pod: set --token-file, so that only holders of the token can use /v1/*");
+        }
+        if (ruleMetricsMax < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--rule-metrics-max must be at least 1");
         }
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
@@ -195,7 +203,8 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             service = SidecarService.start(vertx, registry, firewall, policySource,
                             SidecarOptions.of(loopSettings, apiSettings).withRemoveOnExit(removeOnExit).withCompiler(policyCompiler, compiler)
-                                    .withGuard(guard).withCluster(cluster))
+                                    .withGuard(guard)
+                                    .withRuleMetricsMax(ruleMetricsMax).withCluster(cluster))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             kube.ifPresent(KubernetesClient::close);

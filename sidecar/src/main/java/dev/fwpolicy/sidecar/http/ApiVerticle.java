@@ -1,7 +1,9 @@
 package dev.fwpolicy.sidecar.http;
 
 import dev.fwpolicy.sidecar.json.DriftJson;
+import dev.fwpolicy.engine.compare.PolicyComparison;
 import dev.fwpolicy.engine.eval.PolicyCheck;
+import dev.fwpolicy.sidecar.json.CompareJson;
 import dev.fwpolicy.sidecar.json.ApiJson;
 import dev.fwpolicy.sidecar.loop.ActivePolicy;
 import dev.fwpolicy.sidecar.loop.NoPolicyException;
@@ -99,6 +101,7 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/v1/status").handler(ctx -> send(ctx, 200, ApiJson.status(loop.snapshot(), loop.clusterStatus())));
         router.get("/v1/rules").handler(this::rules);
         router.get("/v1/state").handler(this::state);
+        router.get("/v1/coverage").handler(this::coverage);
         router.get("/v1/diff").handler(this::diff);
         router.post("/v1/check").handler(this::check);
         router.post("/v1/sync").handler(this::sync);
@@ -174,7 +177,15 @@ public final class ApiVerticle extends VerticleBase {
     }
 
     private void rules(RoutingContext ctx) {
-        loop.snapshot().policy().ifPresentOrElse(p -> send(ctx, 200, ApiJson.rules(p)), () -> noPolicy(ctx));
+        var s = loop.snapshot();
+        s.policy().ifPresentOrElse(p -> send(ctx, 200, ApiJson.rules(p, s.hits())), () -> noPolicy(ctx));
+    }
+
+    /** From the last sync's read-back: no kernel read of its own. */
+    private void coverage(RoutingContext ctx) {
+        var s = loop.snapshot();
+        s.policy().ifPresentOrElse(p -> send(ctx, 200, dev.fwpolicy.sidecar.json.HitsJson.coverage(p.revision(), s.hits())),
+                () -> noPolicy(ctx));
     }
 
     private void state(RoutingContext ctx) {
@@ -195,14 +206,29 @@ public final class ApiVerticle extends VerticleBase {
 
     private void check(RoutingContext ctx) {
         var decoded = CheckBody.decode(bodyBytes(ctx), Optional.ofNullable(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE)));
-        if (!(decoded instanceof Decoded.Ok<List<SourceFile>> ok)) {
+        if (!(decoded instanceof Decoded.Ok<CheckRequest> ok)) {
             fail(ctx, ((Decoded.Rejected<?>) decoded).error());
             return;
         }
-        List<SourceFile> files = ok.request();
+        List<SourceFile> files = ok.request().files();
         int count = files.size();
-        heavyWork.run(ctx, () -> workers.executeBlocking(guarded(() -> checker.check(files)), false), ar -> {
-            if (ar.succeeded()) send(ctx, 200, ApiJson.check(ar.result(), count));
+        // The policy in force is taken when the request arrives: the answer is against that revision.
+        Optional<ActivePolicy> inForce = loop.snapshot().policy();
+        boolean compare = ok.request().compare() || "true".equals(ctx.request().getParam("compare"));
+        if (compare && inForce.isEmpty()) {
+            noPolicy(ctx);
+            return;
+        }
+        heavyWork.run(ctx, () -> workers.executeBlocking(guarded(() -> {
+            var result = checker.check(files);
+            var json = ApiJson.check(result, count);
+            if (compare && result.ruleSet().isPresent()) {
+                var changes = PolicyComparison.compare(inForce.get().ruleSet(), result.ruleSet().get());
+                json.put("comparedRevision", inForce.get().revision()).mergeIn(CompareJson.toJson(changes));
+            }
+            return json;
+        }), false), ar -> {
+            if (ar.succeeded()) send(ctx, 200, ar.result());
             else workFailure(ctx, ar.cause());
         });
     }

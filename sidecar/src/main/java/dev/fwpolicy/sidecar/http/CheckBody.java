@@ -11,19 +11,20 @@ import java.util.Optional;
 
 /**
  * The body of {@code POST /v1/check} to the files to check, apart from the HTTP server so that
- * any bytes can be fed to it (CheckBodyFuzzTest). JSON {@code {"files":[{"name","text"}]}} or
- * {@code {"text"}}; any other content type is taken as the text of one file.
+ * any bytes can be fed to it (HttpBodyFuzzTest). JSON {@code {"files":[{"name","text"}]}} or
+ * {@code {"text"}}, with an optional boolean {@code "compare"}; any other content type is taken as
+ * the text of one file.
  */
 final class CheckBody {
     static final String JSON = "application/json";
 
     private CheckBody() {}
 
-    static Decoded<List<SourceFile>> decode(byte[] body, Optional<String> contentType) {
+    static Decoded<CheckRequest> decode(byte[] body, Optional<String> contentType) {
         if (body.length == 0) return Decoded.rejected("EmptyBody", "no policy text in the request body");
         if (!contentType.orElse("").startsWith(JSON)) {
             // The bytes go to the engine as they came: bad UTF-8 is reported there with its location.
-            return Decoded.ok(List.of(SourceFile.decode("request.fwpolicy", body)));
+            return Decoded.ok(new CheckRequest(List.of(SourceFile.decode("request.fwpolicy", body)), false));
         }
         JsonObject json;
         try {
@@ -46,7 +47,9 @@ final class CheckBody {
         } else {
             return Decoded.rejected("BadField", "expected {\"text\": \"…\"} or {\"files\": [{\"name\": \"…\", \"text\": \"…\"}]}");
         }
-        return Decoded.ok(List.copyOf(out));
+        var compare = json.getValue("compare");
+        if (compare != null && !(compare instanceof Boolean)) return Decoded.rejected("BadField", "\"compare\" must be true or false");
+        return Decoded.ok(new CheckRequest(out, Boolean.TRUE.equals(compare)));
     }
 
     private static String firstLine(String s) {

@@ -110,15 +110,27 @@ public final class ApiJson {
                 .put("diagnostics", DiagnosticsJson.toJson(p.diagnostics()));
     }
 
-    public static JsonObject rules(ActivePolicy p) {
+    /**
+     * {@code GET /v1/rules}: the policy in force, each rule with its running counters
+     * ({@code packets}, {@code bytes}, {@code packetsSinceStart}) once a sync has read them.
+     */
+    public static JsonObject rules(ActivePolicy p, dev.fwpolicy.sidecar.loop.HitTotals hits) {
+        var byId = new HashMap<String, dev.fwpolicy.sidecar.loop.HitTotals.Rule>();
+        hits.rules().forEach(h -> byId.put(h.rule().id(), h));
         var array = new JsonArray();
         Map<String, Integer> positions = new HashMap<>();
         p.ruleSet().allRules().forEach(r -> {
             int position = positions.merge(r.family().label() + "/" + r.chain(), 1, Integer::sum);
-            array.add(rule(r, position));
+            var json = rule(r, position);
+            var h = byId.get(r.id());
+            if (h != null) {
+                json.put("packets", h.total().packets()).put("bytes", h.total().bytes())
+                        .put("packetsSinceStart", h.sinceStart().packets());
+            }
+            array.add(json);
         });
         return new JsonObject().put("revision", p.revision()).put("table", RuleSet.TABLE).put("ruleCount", array.size())
-                .put("rules", array);
+                .put("countersAt", hits.readAt().map(Object::toString).orElse(null)).put("rules", array);
     }
 
     /** A rule of {@code GET /v1/rules}: the shape of {@link DecisionJson#rule} plus its place in its chain. */

@@ -1,6 +1,7 @@
 package dev.fwpolicy.sidecar.json;
 
 import dev.fwpolicy.engine.ipset.SetPlan;
+import dev.fwpolicy.engine.iptables.Counters;
 import dev.fwpolicy.engine.ir.CompiledRule;
 import dev.fwpolicy.engine.reconcile.Drift;
 import dev.fwpolicy.engine.reconcile.DriftStatus;
@@ -24,12 +25,17 @@ public final class DriftJson {
      * it removes), {@code location} the {@code file:line:col} of the statement the identity belongs to.
      */
     public static JsonObject of(Drift d) {
+        return of(d, java.util.Optional.empty());
+    }
+
+    /** As {@link #of(Drift)}, with the counters of its kernel copy (from the read-back the view was classified on). */
+    public static JsonObject of(Drift d, java.util.Optional<Counters> counters) {
         var o = new JsonObject().put("status", d.status().label()).put("family", d.family().label()).put("chain", d.chain())
                 .put("position", d.position()).put("id", d.id().orElse(null)).put("text", d.line());
         d.desired().ifPresent(r -> o.put("desired", r.saveLine()));
         d.kernel().ifPresent(k -> o.put("kernel", k.saveLine()));
         o.put("location", d.desired().map(DriftJson::location).orElse(null));
-        d.kernel().flatMap(k -> k.counters()).ifPresent(c -> o.put("packets", c.packets()).put("bytes", c.bytes()));
+        counters.ifPresent(c -> o.put("packets", c.packets()).put("bytes", c.bytes()));
         return o;
     }
 
@@ -59,7 +65,7 @@ public final class DriftJson {
      */
     public static JsonObject state(String revision, KernelView view) {
         var rules = new JsonArray();
-        view.plan().drift().forEach(d -> rules.add(of(d)));
+        view.plan().drift().forEach(d -> rules.add(of(d, view.counters(d))));
         return new JsonObject().put("revision", revision).put("backend", JsonWords.backend(view.plan().backend()))
                 .put("inSync", view.plan().problems().isEmpty() && view.plan().sets().isEmpty())
                 .put("summary", summary(view.plan().countsByStatus())).put("rules", rules).put("sets", sets(view.plan().sets()));

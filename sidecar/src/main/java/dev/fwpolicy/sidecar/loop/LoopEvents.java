@@ -13,6 +13,9 @@ public interface LoopEvents {
 
     void reloadFailed(String reason);
 
+    /** After a successful sync that read counters: every desired rule's running totals. */
+    default void hitsCounted(HitTotals totals) {}
+
     /** Members of dynamic sets as of a cluster event are in the kernel, {@code sinceEvent} after the watch saw it. */
     default void membersApplied(java.time.Duration sinceEvent) {}
 }

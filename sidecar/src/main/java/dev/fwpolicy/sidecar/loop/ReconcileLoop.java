@@ -53,6 +53,7 @@ public final class ReconcileLoop extends VerticleBase {
     private final ClusterFeed cluster;
 
     private volatile ServiceSnapshot snapshot;
+    private final HitLedger hits;
     private Context loopContext;
 
     private Optional<ActivePolicy> desired = Optional.empty();
@@ -109,6 +110,7 @@ public final class ReconcileLoop extends VerticleBase {
         this.settings = settings;
         this.metrics = metrics;
         this.snapshot = ServiceSnapshot.initial(time.now(), source.description(), backend, guard.flows());
+        this.hits = new HitLedger(snapshot.startedAt());
     }
 
     private static Promise<Void> promiseDone() {
@@ -451,6 +453,11 @@ public final class ReconcileLoop extends VerticleBase {
                 rateLimit.take();
             }
             snapshot = snapshot.withSync(record);
+            if (ar.succeeded() && !ar.result().hits().isEmpty()) {
+                var totals = hits.update(ar.result().hits(), at);
+                snapshot = snapshot.withHits(totals);
+                metrics.hitsCounted(totals);
+            }
             syncing = false;
             idle.complete();
             promises.forEach(p -> p.complete(record));

@@ -13,6 +13,7 @@ import dev.fwpolicy.engine.reconcile.Plan;
 import dev.fwpolicy.engine.reconcile.Reconciler;
 import dev.fwpolicy.engine.reconcile.ReconcilerOptions;
 import dev.fwpolicy.engine.reconcile.VerifyMode;
+import dev.fwpolicy.engine.reconcile.RuleHit;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -53,8 +54,9 @@ public final class ReconcilerFirewall implements FirewallSync {
         // every family back before the sync returns.
         // fwpolicy's kernel sets are reconciled with the rules; opening reads them once, so a
         // missing ipset tool or kernel support stops the sidecar at start with the reason.
+        // Counters come with every sync's read-back (rule hits, coverage, /metrics): no read of its own.
         return new ReconcilerFirewall(new Reconciler(dataplane, IpsetDataplane.open(runner),
-                ReconcilerOptions.defaults().withVerify(VerifyMode.ON_NEXT_READ).withFamilies(families)), dataplane);
+                ReconcilerOptions.defaults().withVerify(VerifyMode.ON_NEXT_READ).withFamilies(families).withCounters(true)), dataplane);
     }
 
     @Override
@@ -68,12 +70,12 @@ public final class ReconcilerFirewall implements FirewallSync {
         // The sync's own first plan says what kind of drift there was (the report only counts
         // changes): no separate dry run, so a sync reads each family back once.
         long start = System.nanoTime();
-        var first = new java.util.concurrent.atomic.AtomicReference<Plan>();
+        var first = new java.util.concurrent.atomic.AtomicReference<KernelView>();
         var report = reconciler.sync(desired, first::set);
         report.warnings().forEach(w -> System.getLogger("fwpolicy.sync").log(System.Logger.Level.WARNING, w));
-        var found = report.wroteNothing() ? SyncResult.none() : first.get().countsByStatus();
+        var found = report.wroteNothing() ? SyncResult.none() : first.get().plan().countsByStatus();
         return new SyncResult(counts(report.counts()), found, report.restoreInvocations(), desired.ruleCount(),
-                Duration.ofNanos(System.nanoTime() - start));
+                Duration.ofNanos(System.nanoTime() - start), RuleHit.of(desired, first.get()));
     }
 
     @Override
@@ -85,7 +87,7 @@ public final class ReconcilerFirewall implements FirewallSync {
     public SyncResult removeAll() {
         // An empty rule set: the reconciler takes out every owned chain and every hashed jump.
         var first = new java.util.concurrent.atomic.AtomicReference<Plan>();
-        var report = reconciler.sync(new RuleSet(List.of(), List.of(), "removed"), first::set);
+        var report = reconciler.sync(new RuleSet(List.of(), List.of(), "removed"), v -> first.set(v.plan()));
         return new SyncResult(counts(report.counts()), first.get().countsByStatus(), report.restoreInvocations(), 0, report.duration());
     }
 

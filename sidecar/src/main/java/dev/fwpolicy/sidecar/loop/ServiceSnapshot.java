@@ -18,11 +18,12 @@ import java.util.Optional;
  * @param sourceGone  the source disappeared; the last rules stay in force
  * @param ready       a sync has succeeded since start
  * @param mustPass    the flows every policy must allow (a policy that would cut one off is refused)
+ * @param hits        each desired rule's counters, as of the last successful sync
  */
 public record ServiceSnapshot(Instant startedAt, String source, BackendInfo backend, Optional<ActivePolicy> policy,
                               Optional<String> applied, Optional<SyncRecord> lastSync, Optional<SyncRecord> lastSuccess,
                               Optional<PolicyProblem> problem, Optional<String> sourceGone, boolean ready,
-                              List<MustPassFlow> mustPass) {
+                              List<MustPassFlow> mustPass, HitTotals hits) {
 
     public ServiceSnapshot {
         mustPass = List.copyOf(mustPass);
@@ -30,7 +31,12 @@ public record ServiceSnapshot(Instant startedAt, String source, BackendInfo back
 
     public static ServiceSnapshot initial(Instant startedAt, String source, BackendInfo backend, List<MustPassFlow> mustPass) {
         return new ServiceSnapshot(startedAt, source, backend, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), false, mustPass);
+                Optional.empty(), Optional.empty(), Optional.empty(), false, mustPass, HitTotals.none(startedAt));
+    }
+
+    public ServiceSnapshot withHits(HitTotals h) {
+        return new ServiceSnapshot(startedAt, source, backend, policy, applied, lastSync, lastSuccess, problem, sourceGone, ready,
+                mustPass, h);
     }
 
     /** The loaded policy is the one the last successful sync put in the kernel. */
@@ -40,7 +46,7 @@ public record ServiceSnapshot(Instant startedAt, String source, BackendInfo back
 
     public ServiceSnapshot withPolicy(ActivePolicy p) {
         return new ServiceSnapshot(startedAt, source, backend, Optional.of(p), applied, lastSync, lastSuccess,
-                Optional.empty(), Optional.empty(), ready, mustPass);
+                Optional.empty(), Optional.empty(), ready, mustPass, hits);
     }
 
     /** The policy in force with new members of its dynamic sets: a rejected newer input stays reported. */
@@ -51,16 +57,16 @@ public record ServiceSnapshot(Instant startedAt, String source, BackendInfo back
 
     public ServiceSnapshot withProblem(PolicyProblem p) {
         return new ServiceSnapshot(startedAt, source, backend, policy, applied, lastSync, lastSuccess, Optional.of(p),
-                sourceGone, ready, mustPass);
+                sourceGone, ready, mustPass, hits);
     }
 
     public ServiceSnapshot withSourceGone(String reason) {
         return new ServiceSnapshot(startedAt, source, backend, policy, applied, lastSync, lastSuccess, problem,
-                Optional.of(reason), ready, mustPass);
+                Optional.of(reason), ready, mustPass, hits);
     }
 
     public ServiceSnapshot withSync(SyncRecord s) {
         return new ServiceSnapshot(startedAt, source, backend, policy, s.ok() ? Optional.of(s.revision()) : applied,
-                Optional.of(s), s.ok() ? Optional.of(s) : lastSuccess, problem, sourceGone, ready || s.ok(), mustPass);
+                Optional.of(s), s.ok() ? Optional.of(s) : lastSuccess, problem, sourceGone, ready || s.ok(), mustPass, hits);
     }
 }

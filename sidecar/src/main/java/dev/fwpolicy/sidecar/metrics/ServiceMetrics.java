@@ -27,8 +27,19 @@ public final class ServiceMetrics implements LoopEvents {
     private final AtomicLong rulesApplied = new AtomicLong();
     private final AtomicLong lastSuccessEpochMillis = new AtomicLong();
 
+    private final RuleHitMetrics ruleHits;
+
+    /** With at most 2,000 rule-hit series ({@code --rule-metrics-max}'s default). */
     public ServiceMetrics(MeterRegistry registry) {
+        this(registry, DEFAULT_RULE_SERIES);
+    }
+
+    public static final int DEFAULT_RULE_SERIES = 2000;
+
+    /** @param ruleSeriesMax the most {@code fwpolicy_rule_packets_total} series (and as many bytes series) */
+    public ServiceMetrics(MeterRegistry registry, int ruleSeriesMax) {
         this.registry = registry;
+        this.ruleHits = new RuleHitMetrics(registry, ruleSeriesMax);
         // Explicit buckets: a no-op sync is milliseconds, a 10k-rule first apply seconds.
         this.syncDuration = Timer.builder("fwpolicy.sync.duration")
                 .description("Time of a sync: read back, plan, restore, verify")
@@ -95,6 +106,11 @@ public final class ServiceMetrics implements LoopEvents {
     @Override
     public void policyLoaded(ActivePolicy policy) {
         rulesDesired.set(policy.ruleSet().ruleCount());
+    }
+
+    @Override
+    public void hitsCounted(dev.fwpolicy.sidecar.loop.HitTotals totals) {
+        ruleHits.update(totals);
     }
 
     @Override

@@ -22,41 +22,47 @@ import dev.fwpolicy.sidecar.source.ClusterFeed;
  *                     threshold as the loop's compiler, so a check answers for what a reload would do
  * @param guard        the must-pass flows: a policy that would cut one off is refused by reloads and
  *                     {@code POST /v1/check} alike
+ * @param ruleMetricsMax the most per-rule hit series in /metrics ({@code --rule-metrics-max})
  * @param cluster      where dynamic sets' members come from (the loop's {@code compiler} compiles with
  *                     its input): none, {@code --cluster-state} files, or the cluster watches
  */
 public record SidecarOptions(LoopSettings loop, ApiSettings api, boolean removeOnExit, PrimedCompile compiler,
-                             LoopTime time, Compiler checker, LockoutGuard guard, ClusterFeed cluster) {
+                             LoopTime time, Compiler checker, LockoutGuard guard, int ruleMetricsMax,
+                             ClusterFeed cluster) {
 
     /** Real time, a compiler that starts when the first policy arrives, rules left in force on stop. */
     public static SidecarOptions of(LoopSettings loop, ApiSettings api) {
-        return new SidecarOptions(loop, api, false, new PrimedCompile(), LoopTime.system(), new Compiler(), LockoutGuard.NONE,
+        return new SidecarOptions(loop, api, false, new PrimedCompile(), LoopTime.system(), new Compiler(), LockoutGuard.NONE, 2000,
                 ClusterFeed.fixed(ClusterInput.NONE));
     }
 
     public SidecarOptions withRemoveOnExit(boolean remove) {
-        return new SidecarOptions(loop, api, remove, compiler, time, checker, guard, cluster);
+        return new SidecarOptions(loop, api, remove, compiler, time, checker, guard, ruleMetricsMax, cluster);
     }
 
     public SidecarOptions withCompiler(PrimedCompile primed) {
-        return new SidecarOptions(loop, api, removeOnExit, primed, time, checker, guard, cluster);
+        return new SidecarOptions(loop, api, removeOnExit, primed, time, checker, guard, ruleMetricsMax, cluster);
     }
 
     /** The compiler behind both the loop and {@code POST /v1/check} (serve's compile options). */
     public SidecarOptions withCompiler(Compiler compiler, PrimedCompile primed) {
-        return new SidecarOptions(loop, api, removeOnExit, primed, time, compiler, guard, cluster);
+        return new SidecarOptions(loop, api, removeOnExit, primed, time, compiler, guard, ruleMetricsMax, cluster);
     }
 
     public SidecarOptions withTime(LoopTime clock) {
-        return new SidecarOptions(loop, api, removeOnExit, compiler, clock, checker, guard, cluster);
+        return new SidecarOptions(loop, api, removeOnExit, compiler, clock, checker, guard, ruleMetricsMax, cluster);
+    }
+
+    public SidecarOptions withGuard(LockoutGuard mustPass) {
+        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, mustPass, ruleMetricsMax, cluster);
     }
 
     /** Members of dynamic sets: the loop's compiler must compile with {@code feed.input()}. */
     public SidecarOptions withCluster(ClusterFeed feed) {
-        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, guard, feed);
+        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, guard, ruleMetricsMax, feed);
     }
 
-    public SidecarOptions withGuard(LockoutGuard mustPass) {
-        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, mustPass, cluster);
+    public SidecarOptions withRuleMetricsMax(int max) {
+        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, guard, max, cluster);
     }
 }

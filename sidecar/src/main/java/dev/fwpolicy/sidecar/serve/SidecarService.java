@@ -83,7 +83,7 @@ public final class SidecarService {
     /** Deploys the loop and the API on {@code vertx}, whose metrics go to {@code registry}. */
     public static Future<SidecarService> start(Vertx vertx, PrometheusMeterRegistry registry, FirewallSync firewall,
                                                PolicySource source, SidecarOptions options) {
-        var metrics = new ServiceMetrics(registry);
+        var metrics = new ServiceMetrics(registry, options.ruleMetricsMax());
         var loop = new ReconcileLoop(firewall, source, options.loop(), metrics, firewall.backend(), options.compiler(),
                 options.guard(), options.time(), options.cluster());
         var api = new ApiVerticle(loop, options.api(), registry, new PolicyCheck(options.checker(), options.guard()));

@@ -22,8 +22,13 @@ class BodyDecodersTest {
     @Test
     void checkBodies() {
         var files = CheckBody.decode(bytes("{\"files\":[{\"text\":\"a\"},{\"name\":\"b.fwpolicy\",\"text\":\"b\"}]}"), JSON);
-        assertThat(((Decoded.Ok<java.util.List<dev.fwpolicy.engine.source.SourceFile>>) files).request())
+        assertThat(((Decoded.Ok<CheckRequest>) files).request().files())
                 .extracting(f -> f.name()).containsExactly("file0.fwpolicy", "b.fwpolicy");
+        assertThat(((Decoded.Ok<CheckRequest>) files).request().compare()).isFalse();
+        var compare = CheckBody.decode(bytes("{\"text\":\"a\",\"compare\":true}"), JSON);
+        assertThat(((Decoded.Ok<CheckRequest>) compare).request().compare()).isTrue();
+        assertThat(error(CheckBody.decode(bytes("{\"text\":\"a\",\"compare\":\"yes\"}"), JSON)).message())
+                .isEqualTo("\"compare\" must be true or false");
         assertThat(CheckBody.decode(bytes("[1]"), Optional.empty())).isInstanceOf(Decoded.Ok.class);
         assertThat(error(CheckBody.decode(new byte[0], JSON)).code()).isEqualTo("EmptyBody");
         assertThat(error(CheckBody.decode(bytes("[1]"), JSON)).code()).isEqualTo("BadJson");

@@ -224,6 +224,47 @@ class HttpApiTest {
     }
 
     @Test
+    void checkWithCompareListsWhatTheTextDecidesDifferentlyFromThePolicyInForce() {
+        var body = new JsonObject().put("compare", true).put("files", new JsonArray()
+                .add(new JsonObject().put("name", "a.fwpolicy").put("text", TestPolicies.WEB_AND_SSH))).encode();
+        var reply = svc.post("/v1/check", "application/json", body);
+        assertThat(reply.status()).isEqualTo(200);
+        var json = reply.json();
+        assertThat(json.getBoolean("ok")).isTrue();
+        assertThat(json.getString("comparedRevision")).isEqualTo(svc.snapshot().policy().orElseThrow().revision());
+        // The same answer as fwpolicy compare: the engine's classes, in the CLI's JSON.
+        var expected = dev.fwpolicy.sidecar.json.CompareJson.toJson(dev.fwpolicy.engine.compare.PolicyComparison.compare(
+                TestPolicies.compile(TestPolicies.WEB), TestPolicies.compile("a.fwpolicy", TestPolicies.WEB_AND_SSH)));
+        assertThat(json.getJsonArray("changes")).isEqualTo(expected.getJsonArray("changes"));
+        assertThat(json.getInteger("changeCount")).isEqualTo(1);
+        assertThat(json.getInteger("openedCount")).isEqualTo(1);
+        var change = json.getJsonArray("changes").getJsonObject(0);
+        assertThat(change.getString("effect")).isEqualTo("opened");
+        assertThat(change.getJsonArray("sources").getList()).containsExactly("10.1.2.0/24");
+        assertThat(change.getJsonArray("destinationPorts").getList()).containsExactly("22");
+        assertThat(change.getJsonObject("before").getString("location")).isEqualTo("web.fwpolicy:2:3");
+        assertThat(change.getJsonObject("after").getString("location")).isEqualTo("a.fwpolicy:7:5");
+
+        // The policy in force against itself: no change. Without "compare": no changes at all.
+        var same = svc.post("/v1/check?compare=true", "text/plain", TestPolicies.WEB).json();
+        assertThat(same.getJsonArray("changes")).isEmpty();
+        assertThat(svc.post("/v1/check", "text/plain", TestPolicies.WEB_AND_SSH).json().containsKey("changes")).isFalse();
+        // A policy with errors is not compared.
+        var broken = svc.post("/v1/check?compare=true", "text/plain", TestPolicies.BROKEN).json();
+        assertThat(broken.getBoolean("ok")).isFalse();
+        assertThat(broken.containsKey("changes")).isFalse();
+        assertError(svc.post("/v1/check", "application/json", "{\"text\":\"x\",\"compare\":1}"), 400, "BadField");
+    }
+
+    @Test
+    void checkWithCompareNeedsAPolicyInForce() throws Exception {
+        try (var other = new ServiceHarness(new FakeFirewall(), new ManualSource(List.of()), ServiceHarness.fastLoop(), Optional.empty(), 4096)) {
+            assertError(other.post("/v1/check?compare=true", "text/plain", TestPolicies.WEB), 409, "NoPolicy");
+            assertThat(other.post("/v1/check", "text/plain", TestPolicies.WEB).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void checkOfBytesThatAreNotUtf8GivesTheSameLocatedErrorAsTheCli() {
         var body = "policy p {\n  # caf\u00e9\n}\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         var r = svc.send(java.net.http.HttpRequest.newBuilder(svc.uri("/v1/check")).header("Content-Type", "text/plain")

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.fwpolicy.engine.source.SourceFile;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -24,7 +22,7 @@ class HttpBodyFuzzTest {
     @FuzzTest(maxDuration = "5s")
     @DictionaryEntries({"{\"text\":", "{\"files\":[", "{\"name\":", "\"text\":", "\"allow tcp from any to port 80\"", "null", "[]", "{}",
             "true", "false", "1e999", "\"\\u0000\"", "\"\\ud800\"", "{\"flow\":", "{\"flows\":[", "\"against\":", "\"explain\":",
-            "\"kernel\"", "\"desired\"", "\"inbound tcp 10.0.0.1:4000 -> 10.0.0.2:80\"", "\"outbound udp [2001:db8::1]:53 -> [::1]:53\"",
+            "\"kernel\"", "\"desired\"", "\"compare\":", "\"inbound tcp 10.0.0.1:4000 -> 10.0.0.2:80\"", "\"outbound udp [2001:db8::1]:53 -> [::1]:53\"",
             " -> ", "icmp", "type echo-request"})
     void body(FuzzedDataProvider data) {
         switch (data.consumeInt(0, 5)) {
@@ -39,8 +37,8 @@ class HttpBodyFuzzTest {
 
     private static void check(Optional<String> type, byte[] body) {
         var decoded = CheckBody.decode(body, type);
-        if (decoded instanceof Decoded.Ok<List<SourceFile>> ok) {
-            assertThat(ok.request()).isNotEmpty().allSatisfy(f -> assertThat(f.name()).isNotBlank());
+        if (decoded instanceof Decoded.Ok<CheckRequest> ok) {
+            assertThat(ok.request().files()).isNotEmpty().allSatisfy(f -> assertThat(f.name()).isNotBlank());
         } else {
             assertRejected(((Decoded.Rejected<?>) decoded).error());
         }

@@ -43,10 +43,12 @@ import org.junit.jupiter.api.io.TempDir;
  * sidecar, and which tampered rules the kernel still holds; every sync's duration from its log.
  *
  * <p>Passes when, after the warm-up, RSS, threads and open files stay within 10 % (plus a small
- * absolute slack) of where they were, sync latency (p50, p99) stays flat likewise, no tamper
- * outlives the rate limit's worst case, and the end state is exactly the last policy.
+ * absolute slack) of where they were, sync latency p50 stays flat likewise, no tamper
+ * outlives the rate limit's worst case, and the end state is exactly the last policy. The
+ * p99 is reported, not asserted: on a shared machine it follows the other processes' load
+ * (docs/sidecar.md shows it against the load average over an hour).
  *
- * <p>Runs for {@code -Dfwpolicy.soak=DURATION}; under CI=true for 4 minutes when not given;
+ * <p>Runs for {@code -Dfwpolicy.soak=DURATION}; under CI=true for 5 minutes when not given;
  * otherwise it is skipped (minutes of load do not belong in every local build). The figures go
  * to stdout and {@code sidecar/target/soak.txt}. One hour: see docs/sidecar.md.
  */
@@ -68,8 +70,8 @@ class SoakKernelTest {
         var asked = System.getProperty("fwpolicy.soak", "");
         if (!asked.isBlank()) return new DurationConverter().convert(asked);
         Assumptions.assumeTrue("true".equalsIgnoreCase(System.getenv("CI")),
-                "soak runs with -Dfwpolicy.soak=DURATION (CI runs it for 4 minutes)");
-        return Duration.ofMinutes(4);
+                "soak runs with -Dfwpolicy.soak=DURATION (CI runs it for 5 minutes)");
+        return Duration.ofMinutes(5);
     }
 
     private static String policy(int port) {

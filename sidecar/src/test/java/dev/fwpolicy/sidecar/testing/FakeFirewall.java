@@ -7,6 +7,7 @@ import dev.fwpolicy.engine.iptables.IdentityComment;
 import dev.fwpolicy.engine.iptables.KernelChain;
 import dev.fwpolicy.engine.iptables.KernelRule;
 import dev.fwpolicy.engine.iptables.KernelTable;
+import dev.fwpolicy.engine.iptables.TableCounters;
 import dev.fwpolicy.engine.ir.CompiledRule;
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.net.Family;
@@ -148,16 +149,17 @@ public final class FakeFirewall implements FirewallSync {
         var plans = new ArrayList<FamilyPlan>();
         for (Family family : Family.values()) {
             var rules = new LinkedHashMap<String, List<KernelRule>>();
+            var counters = TableCounters.builder();
             for (String builtin : List.of("INPUT", "FORWARD", "OUTPUT")) rules.put(builtin, new ArrayList<>());
             for (var l : kernel) {
                 if (!l.family().equals(family.label())) continue;
                 var list = rules.computeIfAbsent(l.chain(), c -> new ArrayList<>());
-                list.add(new KernelRule(l.chain(), list.size() + 1, l.spec(), IdentityComment.idIn(l.spec()),
-                        withCounters ? Optional.of(new KernelRule.Counters(7, 420)) : Optional.empty()));
+                list.add(new KernelRule(l.chain(), list.size() + 1, l.spec(), IdentityComment.idIn(l.spec())));
+                counters.add(l.chain(), 7, 420);
             }
             var chains = new LinkedHashMap<String, KernelChain>();
             rules.forEach((name, list) -> chains.put(name, new KernelChain(name, RuleSet.isOwnedChain(name) ? "-" : "ACCEPT", list)));
-            var table = new KernelTable(family, RuleSet.TABLE, chains, "", List.of());
+            var table = new KernelTable(family, RuleSet.TABLE, chains, "", List.of(), withCounters ? counters.build() : TableCounters.NONE);
             tables.put(family, table);
             plans.add(Planner.plan(desired, family, table, prints));
         }

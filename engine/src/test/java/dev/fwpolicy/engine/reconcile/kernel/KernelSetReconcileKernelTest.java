@@ -1,6 +1,7 @@
 package dev.fwpolicy.engine.reconcile.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fwpolicy.engine.compile.Compiler;
 import dev.fwpolicy.engine.dataplane.Backend;
@@ -108,6 +109,59 @@ class KernelSetReconcileKernelTest {
             assertThat(runner.run(Command.of("ipset", "save", "kube-foreign")).requireOk().stdout()).contains("add kube-foreign 192.0.2.99");
             assertThat(shims.checkViolations()).as("-C / ipset test calls").isEmpty();
             assertThat(shims.calls()).as("the wrappers were on PATH").contains("ipset save", "ipset restore");
+        }
+    }
+
+    /**
+     * Someone flushes fwpolicy's chain, destroys its set, creates one of another type under the
+     * same name and restores the saved rule: the rule now holds a hash:ip, which neither
+     * {@code ipset destroy} (referenced) nor {@code ipset swap} (type mismatch) can replace.
+     * The sync takes its own rule out, recreates the set and writes the rule back; a rule of
+     * another program holding such a set is never touched, and the sync says so.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aSetRecreatedWithAnotherTypeWhileOurRuleHoldsItIsRepaired(Backend backend) {
+        KernelSupport.requireKernel();
+        String hosts = IntStream.range(0, 20).mapToObj(i -> "10.1.0." + (2 * i + 1)).collect(Collectors.joining(", "));
+        var desired = compile("policy web {\n  default inbound deny\n  set clients = { " + hosts + " }\n  inbound {\n"
+                + "    allow tcp from $clients to port 80 \"clients\"\n  }\n}\n");
+        String set = SetNames.of("web", "clients", Family.V4);
+        try (var netns = Netns.create(); var shims = PathShims.create()) {
+            var runner = shims.runner(netns);
+            var iptables = KernelSupport.dataplane(runner, backend);
+            var reconciler = new Reconciler(iptables, IpsetDataplane.open(runner), ReconcilerOptions.defaults());
+            reconciler.sync(desired);
+            String rule = runner.run(Command.of(backend.save(Family.V4))).requireOk().stdout().lines()
+                    .filter(l -> l.contains("--match-set " + set + " ")).findFirst().orElseThrow();
+            String chain = rule.split(" ")[1];
+
+            runner.run(Command.of(backend.cli(Family.V4), "-F", chain)).requireOk();
+            runner.run(Command.of("ipset", "destroy", set)).requireOk();
+            runner.run(Command.of("ipset", "create", set, "hash:ip")).requireOk();
+            runner.run(Command.of("ipset", "add", set, "192.0.2.7")).requireOk();
+            KernelSupport.restore(runner, backend, Family.V4, "*filter\n" + rule + "\nCOMMIT\n");
+            assertThat(runner.run(Command.of("ipset", "destroy", set)).ok()).as("destroy of a referenced set").isFalse();
+            runner.run(Command.of("ipset", "create", "other-type", "hash:net")).requireOk();
+            assertThat(runner.run(Command.of("ipset", "swap", set, "other-type")).ok()).as("swap across types").isFalse();
+            runner.run(Command.of("ipset", "destroy", "other-type")).requireOk();
+
+            var repair = reconciler.sync(desired);
+            assertThat(repair.sets().restoreInvocations()).isPositive();
+            assertThat(runner.run(Command.of("ipset", "save", set)).requireOk().stdout()).contains("create " + set + " hash:net family inet");
+            assertThat(members(runner, set).stream().sorted().toList()).isEqualTo(expectedMembers(desired));
+            for (Family f : Family.values()) assertThat(Exactness.problems(iptables.read(f), desired, f)).isEmpty();
+            assertThat(reconciler.sync(desired).wroteNothing()).as("the sync after the repair").isTrue();
+
+            // The same damage, but a rule of another program in INPUT holds the wrong set too.
+            runner.run(Command.of(backend.cli(Family.V4), "-F", chain)).requireOk();
+            runner.run(Command.of("ipset", "destroy", set)).requireOk();
+            runner.run(Command.of("ipset", "create", set, "hash:ip")).requireOk();
+            String foreign = "-A INPUT -p udp -m set --match-set " + set + " src -j ACCEPT";
+            KernelSupport.restore(runner, backend, Family.V4, "*filter\n" + rule + "\n" + foreign + "\nCOMMIT\n");
+            assertThatThrownBy(() -> reconciler.sync(desired)).hasMessageContaining(set).hasMessageContaining("another program");
+            assertThat(runner.run(Command.of(backend.save(Family.V4))).requireOk().stdout()).contains(foreign);
+            assertThat(shims.checkViolations()).as("-C / ipset test calls").isEmpty();
         }
     }
 }
