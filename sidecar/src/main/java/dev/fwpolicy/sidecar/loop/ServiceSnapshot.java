@@ -52,7 +52,7 @@ public record ServiceSnapshot(Instant startedAt, String source, BackendInfo back
     /** The policy in force with new members of its dynamic sets: a rejected newer input stays reported. */
     public ServiceSnapshot withMembers(ActivePolicy p) {
         return new ServiceSnapshot(startedAt, source, backend, Optional.of(p), applied, lastSync, lastSuccess,
-                problem, sourceGone, ready, mustPass);
+                problem, sourceGone, ready, mustPass, hits);
     }
 
     public ServiceSnapshot withProblem(PolicyProblem p) {
