@@ -36,19 +36,29 @@ final class PolicyShapes {
                 for (String command : List.of("check", "compile")) {
                     var same = new ArrayList<Double>();
                     var own = new ArrayList<Double>();
+                    var sameCpu = new ArrayList<Double>();
+                    var ownCpu = new ArrayList<Double>();
                     // Alternating, so both shapes see the same load on the shared cores.
                     for (int i = 0; i < opt.repeat(); i++) {
-                        same.add(run(opt, command, samePort));
-                        own.add(run(opt, command, ownPorts));
+                        var a = run(opt, command, samePort);
+                        same.add(a[0]);
+                        sameCpu.add(a[1]);
+                        var b = run(opt, command, ownPorts);
+                        own.add(b[0]);
+                        ownCpu.add(b[1]);
                     }
                     boolean target = command.equals("check") && n == 40_000;
                     SideBySide.log("shapes: fwpolicy " + command + " N=" + n + ": same port " + Stat.of(same).text()
-                            + " ms, own ports " + Stat.of(own).text() + " ms");
+                            + " ms (CPU " + Stat.of(sameCpu).text() + "), own ports " + Stat.of(own).text() + " ms (CPU "
+                            + Stat.of(ownCpu).text() + ")");
                     report.rows.add(new Row("`fwpolicy " + command + "`, same-port policy (fresh process)", "—", n, "ms",
                             Optional.of(Stat.of(same)), "the same command on N rules with a port each", Optional.of(Stat.of(own)),
                             target ? Goal.VALUE_AT_MOST : Goal.NONE, 2000, target ? "<2 s" : "—",
                             "N × `allow tcp from 10.x.y.z to port 80`; JVM start included, as ./fwpolicy runs it"
-                                    + (command.equals("compile") ? "; payload to /dev/null" : "")));
+                                    + (command.equals("compile") ? "; payload to /dev/null" : "")
+                                    // CPU follows the work, not the other processes' load, as wall time does on shared cores.
+                                    + String.format(java.util.Locale.ROOT, "; CPU (user+sys) median %.0f ms vs %.0f ms; load %s",
+                                            Stat.of(sameCpu).median(), Stat.of(ownCpu).median(), loadAverage())));
                 }
             }
         } finally {
@@ -65,21 +75,58 @@ final class PolicyShapes {
         return file;
     }
 
-    /** Milliseconds from start to exit of one {@code fwpolicy COMMAND FILE}; it must succeed. */
-    private static double run(SideBySide.Options opt, String command, Path file) {
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    /**
+     * CPU time (user + system) of this process's waited-for children so far, in ms, from
+     * /proc/self/stat (cutime, cstime in clock ticks of 10 ms): it grows when a child is reaped.
+     */
+    private static double childCpuMillis() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[13]) + Long.parseLong(f[14])) * 10.0; // fields 16 and 17 of proc(5)
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** {wall ms, CPU ms} from start to exit of one {@code fwpolicy COMMAND FILE}; it must succeed. */
+    private static double[] run(SideBySide.Options opt, String command, Path file) {
+        return timed(opt, List.of(command, file.toString()));
+    }
+
+    /** Milliseconds from start to exit of one {@code fwpolicy ARGS…}, started as ./fwpolicy starts it; it must succeed. */
+    static double run(SideBySide.Options opt, List<String> args) {
+        return timed(opt, args)[0];
+    }
+
+    /** {wall ms, CPU ms} of one {@code fwpolicy ARGS…}, started as ./fwpolicy starts it; it must succeed. */
+    static double[] timed(SideBySide.Options opt, List<String> args) {
+        String command = String.join(" ", args);
         var argv = new ArrayList<String>();
         argv.add("java");
         argv.addAll(opt.sidecarJavaOpts());
-        argv.addAll(List.of("-jar", opt.sidecarJar().toString(), command, file.toString()));
+        argv.addAll(List.of("-jar", opt.sidecarJar().toString()));
+        argv.addAll(args);
         try {
+            double cpuBefore = childCpuMillis();
             long start = System.nanoTime();
             var p = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.PIPE).start();
             String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             int exit = p.waitFor();
             double ms = (System.nanoTime() - start) / 1_000_000.0;
-            if (exit != 0) throw new IllegalStateException("fwpolicy " + command + " " + file + " exited " + exit + ": " + err);
-            return ms;
+            p.onExit().join(); // reaped, so its CPU time is in our children's
+            double cpu = childCpuMillis() - cpuBefore;
+            if (exit != 0) throw new IllegalStateException("fwpolicy " + command + " exited " + exit + ": " + err);
+            return new double[] {ms, cpu};
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -56,7 +56,7 @@ public final class SideBySide {
         }
     }
 
-    static final java.util.Set<String> PHASES = java.util.Set.of("kernel", "naive", "service", "jmh", "sets", "shapes");
+    static final java.util.Set<String> PHASES = java.util.Set.of("kernel", "naive", "service", "jmh", "sets", "shapes", "compare");
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
@@ -125,7 +125,7 @@ public final class SideBySide {
                                               [--naive-measured-max 1000] [--naive-sampled-max 10000] [--naive-sample 200]
                                               [--no-jmh] [--quick] [--out DIR] [--netns-prefix fwp-bench-XXXX] [--naive-script PATH]
                                               [--sidecar-jar PATH] [--sidecar-cds ARCHIVE] [--pid-file PATH] [--service-max 10000]
-                                              [--sidecar-java-opts "-XX:MaxRAM=256m" (default: @sidecar/jvm.options; "" = JVM defaults)] [--phases kernel,naive,service,jmh,sets,shapes]
+                                              [--sidecar-java-opts "-XX:MaxRAM=256m" (default: @sidecar/jvm.options; "" = JVM defaults)] [--phases kernel,naive,service,jmh,sets,shapes,compare]
                                               [--warmup-size N] [--warmup-rounds 3]""");
                     System.exit(0);
                 }
@@ -167,6 +167,7 @@ public final class SideBySide {
             }
         }
         if (opt.runs("shapes")) PolicyShapes.figures(report, opt);
+        if (opt.runs("compare")) PolicyCompare.figures(report, opt);
         if (opt.jmh() && opt.runs("jmh")) {
             InProcess.compile(report, opt);
             InProcess.readBack(report, opt);

@@ -156,6 +156,13 @@ public final class IpsetSaveParser {
      */
     private static final class Members {
         static final Members SKIPPED = new Members(Optional.empty());
+        /** {@link Cidr#compareTo} for members of one family. */
+        private static final java.util.Comparator<Cidr> SAME_FAMILY = (a, b) -> {
+            int c = Long.compareUnsigned(a.hi(), b.hi());
+            if (c != 0) return c;
+            c = Long.compareUnsigned(a.lo(), b.lo());
+            return c != 0 ? c : Integer.compare(a.prefix(), b.prefix());
+        };
 
         private final Optional<Family> family;
         private long[] v4 = new long[0];
@@ -193,7 +200,14 @@ public final class IpsetSaveParser {
         }
 
         List<Cidr> sorted() {
-            if (v4Count == 0) return v6;
+            if (v4Count == 0) {
+                // One family: order by the address halves and prefix directly, without Cidr's
+                // family comparison, and drop duplicates, so KernelSet finds the list sorted.
+                v6.sort(SAME_FAMILY);
+                var out = new ArrayList<Cidr>(v6.size());
+                for (Cidr c : v6) if (out.isEmpty() || SAME_FAMILY.compare(out.get(out.size() - 1), c) != 0) out.add(c);
+                return out;
+            }
             Arrays.sort(v4, 0, v4Count);
             var out = new ArrayList<Cidr>(v4Count);
             for (int i = 0; i < v4Count; i++) {

@@ -53,7 +53,7 @@ public record Address(Family family, long hi, long lo) {
      * only, no substrings: it runs for every address of a policy and every IPv6 member of a
      * 50,000-member set read back from {@code ipset save}.
      */
-    static Address parse(CharSequence text, int from, int to) {
+    static Address parse(String text, int from, int to) {
         for (int i = from; i < to; i++) {
             if (text.charAt(i) == ':') return parseV6(text, from, to);
         }
@@ -62,7 +62,7 @@ public record Address(Family family, long hi, long lo) {
     }
 
     /** {@code a.b.c.d}, each 1–3 decimal digits up to 255; -1 when malformed. */
-    private static long parseV4(CharSequence text, int from, int to) {
+    private static long parseV4(String text, int from, int to) {
         long v = 0;
         int i = from;
         for (int part = 0; part < 4; part++) {
@@ -88,7 +88,7 @@ public record Address(Family family, long hi, long lo) {
      * Up to eight hex groups of 1–4 digits, at most one {@code ::} standing for one or more zero
      * groups, and optionally a dotted quad as the last two groups; null when malformed.
      */
-    private static Address parseV6(CharSequence text, int from, int to) {
+    private static Address parseV6(String text, int from, int to) {
         int[] g = new int[8];
         int n = 0;
         int gap = -1; // index in g where "::" stands

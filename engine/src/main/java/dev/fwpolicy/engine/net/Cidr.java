@@ -165,7 +165,7 @@ public record Cidr(Family family, long hi, long lo, int prefix) implements Compa
     }
 
     /** {@link #parseStrict(String)} of {@code text[from, to)} without copying it; null when malformed. */
-    public static Cidr parseStrict(CharSequence text, int from, int to) {
+    public static Cidr parseStrict(String text, int from, int to) {
         int slash = -1;
         for (int i = from; i < to && slash < 0; i++) if (text.charAt(i) == '/') slash = i;
         var addr = Address.parse(text, from, slash < 0 ? to : slash);

@@ -48,6 +48,20 @@ class IpsetSaveParserTest {
     }
 
     @Test
+    void ipv6MembersInHashOrderComeOutSortedAndDistinct() {
+        var random = new Random(3);
+        var expected = new java.util.TreeSet<Cidr>();
+        var text = new StringBuilder("create fwp-v6 hash:net family inet6 hashsize 1024 maxelem 65536 bucketsize 12 initval 0x1\n");
+        for (int i = 0; i < 3_000; i++) {
+            var member = c("2001:db8:" + Integer.toHexString(random.nextInt(4)) + "::" + Integer.toHexString(1 + random.nextInt(500)));
+            expected.add(member);
+            text.append("add fwp-v6 ").append(member.address().text()).append('\n');
+        }
+        assertThat(expected).as("the input has duplicates").hasSizeLessThan(3_000);
+        assertThat(IpsetSaveParser.parse(text.toString()).get("fwp-v6").orElseThrow().members()).containsExactlyElementsOf(expected);
+    }
+
+    @Test
     void ownedSetOfAnotherShapeIsKeptWithoutMembersToBeReplaced() {
         var cset = IpsetSaveParser.parse(SAVE).get("fwp-c").orElseThrow();
         assertThat(cset.shape().otherOptions()).containsExactly("comment");

@@ -5,9 +5,14 @@ import dev.fwpolicy.engine.compare.ChangeText;
 import dev.fwpolicy.engine.compare.PolicyComparison;
 import dev.fwpolicy.sidecar.json.CompareJson;
 import dev.fwpolicy.sidecar.source.PolicyInputs;
+import dev.fwpolicy.engine.compile.CompileResult;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,8 +61,22 @@ public final class CompareCommand implements Callable<Integer> {
     public Integer call() {
         var err = spec.commandLine().getErr();
         var compiler = compileOptions.compiler();
-        var old = PolicyInputs.compile(compiler, List.of(before), err, PolicyInputs.Report.ERRORS_ONLY);
-        var now = PolicyInputs.compile(compiler, List.of(after), err, PolicyInputs.Report.ERRORS_ONLY);
+        // The two policies compile side by side (two compiles are most of what compare costs);
+        // each one's diagnostics are printed afterwards, OLD's first.
+        var oldErr = new StringWriter();
+        var compilingOld = CompletableFuture.supplyAsync(
+                () -> PolicyInputs.compile(compiler, List.of(before), new PrintWriter(oldErr), PolicyInputs.Report.ERRORS_ONLY));
+        var newErr = new StringWriter();
+        CompileResult now;
+        CompileResult old;
+        try {
+            now = PolicyInputs.compile(compiler, List.of(after), new PrintWriter(newErr), PolicyInputs.Report.ERRORS_ONLY);
+            old = join(compilingOld);
+        } finally {
+            err.print(oldErr);
+            err.print(newErr);
+            err.flush();
+        }
         if (old.ruleSet().isEmpty() || now.ruleSet().isEmpty()) {
             err.println("compare: " + (old.ruleSet().isEmpty() ? before : after) + " does not compile; nothing to compare");
             err.flush();
@@ -74,5 +93,15 @@ public final class CompareCommand implements Callable<Integer> {
         out.flush();
         boolean failed = failOn != null && changes.stream().anyMatch(failOn.matches);
         return failed ? ExitCodes.FAILED : ExitCodes.OK;
+    }
+
+    /** The result, or the exception the compile threw (a missing file is a usage error, as in every command). */
+    private static CompileResult join(CompletableFuture<CompileResult> compiling) {
+        try {
+            return compiling.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
+        }
     }
 }
