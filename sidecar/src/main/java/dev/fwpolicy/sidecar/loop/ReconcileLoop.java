@@ -253,13 +253,19 @@ public final class ReconcileLoop extends VerticleBase {
                     ? "the compiler ran out of memory (max heap " + (Runtime.getRuntime().maxMemory() >> 20)
                             + " MB; sidecar/jvm.options sets it to half the container's memory): raise the memory limit"
                     : "compiler failed: " + ar.cause();
-            if (isNew) pendingLoad = Optional.empty();
+            if (isNew) {
+                pendingLoad = Optional.empty();
+                followPolicyInForce();
+            }
             reject(new PolicyProblem(time.now(), "PolicyInvalid", why, List.of()));
             return;
         }
         CompileResult result = ar.result();
         if (result.hasErrors() || result.ruleSet().isEmpty()) {
-            if (isNew) pendingLoad = Optional.empty();
+            if (isNew) {
+                pendingLoad = Optional.empty();
+                followPolicyInForce();
+            }
             long lockouts = result.diagnostics().stream().filter(d -> d.code().equals(LockoutGuard.CODE)).count();
             reject(lockouts > 0
                     ? new PolicyProblem(time.now(), "PolicyLockout", loaded.description() + " would cut off " + lockouts
@@ -308,6 +314,15 @@ public final class ReconcileLoop extends VerticleBase {
         LOG.log(Level.INFO, "policy revision {0} loaded from {1}: {2} rule(s), {3} warning(s)", ruleSet.revision(),
                 loaded.description(), ruleSet.ruleCount(), result.warningCount());
         want(sameRevision ? SyncTrigger.MEMBERS : SyncTrigger.POLICY, Optional.empty());
+    }
+
+    /**
+     * A newer input was refused: watch what the policy in force follows again (an input that
+     * waited for new informers may have replaced them). If that needs a list, the feed says
+     * so when it is done and the policy in force is compiled again with its members.
+     */
+    private void followPolicyInForce() {
+        desired.ifPresent(p -> cluster.follow(ClusterFeed.followedBy(p.ruleSet())));
     }
 
     private void reject(PolicyProblem problem) {
