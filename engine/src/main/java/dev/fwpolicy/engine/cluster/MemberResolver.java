@@ -13,7 +13,7 @@ import java.util.Optional;
  * The addresses a dynamic set holds in one snapshot, both families, sorted, each once and
  * with the pod behind it. A pod counts only while {@link Pod#isMember()}. An address two
  * objects claim keeps the first pod in snapshot order; an endpoint's address keeps the
- * pod it names.
+ * pod it names. A Service's members are its ClusterIPs and its EndpointSlices' endpoints.
  */
 public final class MemberResolver {
     private static final Comparator<Address> ADDRESS_ORDER = Comparator.comparing(Address::family)
@@ -36,6 +36,10 @@ public final class MemberResolver {
             }
         } else {
             var service = ((MemberSource.ServiceEndpoints) source).service();
+            for (var svc : snapshot.services()) {
+                if (!svc.ref().equals(service)) continue;
+                for (var ip : svc.clusterIPs()) byAddress.putIfAbsent(ip, Member.clusterIP(ip, service));
+            }
             for (var slice : snapshot.endpointSlices()) {
                 if (!slice.ref().namespace().equals(service.namespace())
                         || !slice.service().equals(Optional.of(service.name()))) continue;

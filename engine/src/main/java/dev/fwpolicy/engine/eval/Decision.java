@@ -100,10 +100,10 @@ public record Decision(Flow flow, Verdict verdict, Optional<CompiledRule> rule, 
         var set = match.get().set().get();
         var a = address.get();
         var member = set.memberContaining(a.hi(), a.lo());
-        String where = Evaluator.describe(set);
         // A member that came from the cluster says which dynamic set, selector and pod put it there.
-        String from = set.provenance(a).map(p -> ", from " + p).orElse("");
-        return Optional.of(member.map(c -> field + " " + a + " is in " + where + " as member " + c.source() + from)
+        var from = set.provenance(a);
+        String where = from.isPresent() ? "$" + set.set() + " (kernel set " + set.name() + ")" : Evaluator.describe(set);
+        return Optional.of(member.map(c -> field + " " + a + " is in " + where + " as member " + c.source() + from.map(p -> ", from " + p).orElse(""))
                 .orElse(field + " " + a + " is not in " + where));
     }
 

@@ -445,6 +445,15 @@ public final class Evaluator {
      * path checks them. Only called for traces; the fast path must agree with it (tested).
      */
     static Mismatch explainMismatch(Match m, Flow f) {
+        return firstMismatch(m, f).orElseThrow(() -> new IllegalStateException("fast path and explanation disagree on " + m + " for " + f));
+    }
+
+    /** The first field that keeps {@code m} from matching {@code f}, if any. */
+    static Optional<Mismatch> firstMismatch(Match m, Flow f) {
+        return Optional.ofNullable(firstMismatchOrNull(m, f));
+    }
+
+    private static Mismatch firstMismatchOrNull(Match m, Flow f) {
         if (m.protocol().isPresent() && !m.protocol().equals(f.protocol())) {
             return new Mismatch(Mismatch.Field.PROTOCOL, "rule needs " + m.protocol().get().keyword() + ", flow is "
                     + f.protocol().map(Protocol::keyword).orElse("unspecified"));
@@ -471,7 +480,7 @@ public final class Evaluator {
         if (m.established() && f.state() != ConnState.ESTABLISHED) {
             return new Mismatch(Mismatch.Field.STATE, "rule needs an established connection, flow is new");
         }
-        throw new IllegalStateException("fast path and explanation disagree on " + m + " for " + f);
+        return null;
     }
 
     private static Mismatch address(Mismatch.Field field, Optional<AddressMatch> want, Optional<Address> have) {

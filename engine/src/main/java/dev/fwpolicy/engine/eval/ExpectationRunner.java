@@ -54,6 +54,8 @@ public final class ExpectationRunner {
             sb.append("  decided by ").append(decision.location()).append(": ").append(decision.text());
             decision.rule().flatMap(r -> r.origin().policy()).ifPresent(p -> sb.append("  [policy ").append(p).append(']'));
             sb.append('\n');
+            // Which kernel set and member decided, and for a dynamic set the pod behind the address.
+            for (var line : decision.setMatches()) sb.append("  ").append(line).append('\n');
             sb.append("  flow: ").append(flow().text()).append('\n');
             return sb.toString();
         }
@@ -87,10 +89,14 @@ public final class ExpectationRunner {
 
         /** Failures as diagnostics, for {@code fwpolicy check} to print with the source line. */
         public List<Diagnostic> diagnostics() {
-            return failures().stream().map(f -> Diagnostic.error("expectation-failed", f.expectation().span(),
+            return failures().stream().map(Report::failure).toList();
+        }
+
+        /** One failed expectation as an {@code expectation-failed} error at its line. */
+        public static Diagnostic failure(Result f) {
+            return Diagnostic.error("expectation-failed", f.expectation().span(),
                     "expected " + f.expectation().verdict().keyword() + ", got " + f.decision().verdict().keyword() + " ("
-                            + f.flow().family().label() + "), decided by " + f.decision().location() + ": " + f.decision().text()))
-                    .toList();
+                            + f.flow().family().label() + "), decided by " + f.decision().location() + ": " + f.decision().text());
         }
     }
 

@@ -50,7 +50,7 @@ public record NetworkSet(String name, String policy, String set, Family family, 
     public Optional<String> provenance(Address address) {
         for (var d : dynamic) {
             var m = d.member(address);
-            if (m.isPresent()) return Optional.of(d.describe() + m.get().pod().map(p -> ", pod " + p.text()).orElse(", no pod named"));
+            if (m.isPresent()) return Optional.of(d.describe() + ", " + m.get().behind());
         }
         return Optional.empty();
     }

@@ -10,6 +10,7 @@ import dev.fwpolicy.engine.cluster.Namespace;
 import dev.fwpolicy.engine.cluster.ObjectRef;
 import dev.fwpolicy.engine.cluster.Pod;
 import dev.fwpolicy.engine.cluster.PodPhase;
+import dev.fwpolicy.engine.cluster.Service;
 import dev.fwpolicy.engine.diag.Severity;
 import dev.fwpolicy.engine.eval.Evaluator;
 import dev.fwpolicy.engine.eval.Flow;
@@ -63,7 +64,8 @@ class DynamicSetCompileTest {
     static ClusterSnapshot snapshot(List<Pod> pods, String... endpoints) {
         var slice = new EndpointSlice(new ObjectRef("shop", "api-x1"), Optional.of("api"),
                 List.of(endpoints).stream().map(e -> new Endpoint(List.of(ip(e)), Optional.empty())).toList());
-        return new ClusterSnapshot(pods, List.of(new Namespace("shop", Map.of()), new Namespace("team", Map.of())), List.of(),
+        var api = new Service(new ObjectRef("shop", "api"), Map.of("app", "api"), List.of(ip("10.96.0.10"), ip("fd00:96::10")));
+        return new ClusterSnapshot(pods, List.of(new Namespace("shop", Map.of()), new Namespace("team", Map.of())), List.of(api),
                 List.of(slice));
     }
 
@@ -110,8 +112,8 @@ class DynamicSetCompileTest {
                 .containsExactly("10.1.0.8/32", "10.1.0.20/32", "192.168.10.0/24");
         assertThat(set(one, "office", Family.V6).members()).isEmpty();
         assertThat(set(two, "office", Family.V6).members()).extracting(Cidr::toString).containsExactly("fd00:1::8/128");
-        assertThat(set(one, "api", Family.V6).members()).isEmpty();
-        assertThat(set(two, "api", Family.V4).members()).extracting(Cidr::toString).containsExactly("10.3.0.2/32");
+        assertThat(set(one, "api", Family.V6).members()).as("the ClusterIP only").extracting(Cidr::toString).containsExactly("fd00:96::10/128");
+        assertThat(set(two, "api", Family.V4).members()).extracting(Cidr::toString).containsExactly("10.3.0.2/32", "10.96.0.10/32");
     }
 
     @Test
@@ -208,5 +210,48 @@ class DynamicSetCompileTest {
         var r = compile(text, ClusterInput.of(ONE, "shop"));
         assertThat(r.diagnostics()).isEmpty();
         assertThat(r.ruleSet()).isPresent();
+    }
+
+    @Test
+    void checkWithoutMembersJudgesOnlyTheExpectationsMembersCannotChange() {
+        var text = POLICY + """
+                test db {
+                  expect allow inbound tcp from 192.168.10.7 to port 5432
+                  expect allow inbound tcp from 10.1.0.7 to port 5432
+                  expect deny inbound tcp from 10.1.0.7 to port 9999
+                  expect allow inbound tcp from 192.168.10.7 to port 22
+                }
+                """;
+        var sources = List.of(new SourceFile("db.fwpolicy", text));
+        var unknown = new dev.fwpolicy.engine.eval.PolicyCheck(new Compiler(), dev.fwpolicy.engine.eval.LockoutGuard.NONE,
+                () -> ClusterInput.unknownMembers("team")).check(sources);
+        // 192.168.10.7 is written in $office: judged, passes. 10.1.0.7 to 5432 might be a frontend pod: not
+        // judged. Port 9999 matches no rule whoever the pods are: judged. Port 22 needs 10.0.0.0/8: fails.
+        // (Lines: the policy has 17, the test block starts at 18.)
+        assertThat(unknown.diagnostics()).filteredOn(d -> d.code().equals("expectation-unknown")).singleElement()
+                .satisfies(d -> {
+                    assertThat(d.span().line()).isEqualTo(20);
+                    assertThat(d.severity()).isEqualTo(Severity.NOTE);
+                    assertThat(d.message()).contains("$office");
+                });
+        assertThat(unknown.diagnostics()).filteredOn(d -> d.isError()).singleElement()
+                .satisfies(d -> assertThat(d.span().line()).isEqualTo(22));
+
+        var known = new dev.fwpolicy.engine.eval.PolicyCheck(new Compiler(), dev.fwpolicy.engine.eval.LockoutGuard.NONE,
+                () -> ClusterInput.of(ONE, "team")).check(sources);
+        assertThat(known.diagnostics()).extracting(d -> d.code()).containsExactly("expectation-failed");
+        var rolledOut = new dev.fwpolicy.engine.eval.PolicyCheck(new Compiler(), dev.fwpolicy.engine.eval.LockoutGuard.NONE,
+                () -> ClusterInput.of(TWO, "team")).check(sources);
+        assertThat(rolledOut.diagnostics()).extracting(d -> d.span().line()).containsExactly(20, 22);
+    }
+
+    @Test
+    void outboundToAServiceMatchesItsClusterIpAsThePodSeesIt() {
+        var evaluator = new Evaluator(ruleSet(ONE));
+        var toClusterIp = evaluator.evaluate(Flow.ports(Direction.OUTBOUND, Protocol.TCP, ip("10.2.0.1"), 40000, ip("10.96.0.10"), 443));
+        assertThat(toClusterIp.verdict()).isEqualTo(Verdict.ALLOW);
+        assertThat(toClusterIp.setMatches()).singleElement().asString().contains("$api (service shop/api), ClusterIP of service shop/api");
+        var toEndpoint = evaluator.evaluate(Flow.ports(Direction.OUTBOUND, Protocol.TCP, ip("10.2.0.1"), 40000, ip("10.3.0.1"), 443));
+        assertThat(toEndpoint.setMatches()).singleElement().asString().contains("an endpoint that names no pod");
     }
 }

@@ -32,7 +32,9 @@ public final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         var guard = mustPass.guard(spec);
         var sources = PolicyInputs.read(policy.paths());
-        var result = new PolicyCheck(policy.compiler(), guard).check(sources);
+        // Without --cluster-state, check still checks: dynamic sets' members are noted as unknown.
+        var cluster = policy.cluster(true);
+        var result = new PolicyCheck(policy.compiler(), guard, () -> cluster).check(sources);
         boolean failed = result.hasErrors() || warningsAreErrors && result.warningCount() > 0;
         var out = spec.commandLine().getOut();
         if (format == OutputFormat.json) {
@@ -41,6 +43,9 @@ public final class CheckCommand implements Callable<Integer> {
         } else {
             var err = spec.commandLine().getErr();
             err.print(new DiagnosticPrinter(sources).printAll(result.diagnostics()));
+            // print() does not flush an auto-flushing writer: without this, the warnings and notes
+            // of a check that passes were never shown on a real terminal (printf on failure flushed).
+            err.flush();
             if (failed) {
                 err.printf("check failed: %s in %d file(s)%n", result.errorsText() + ", " + result.warningsText(), sources.size());
             } else {

@@ -61,16 +61,18 @@ public final class CompareCommand implements Callable<Integer> {
     public Integer call() {
         var err = spec.commandLine().getErr();
         var compiler = compileOptions.compiler();
+        // Both with the same members (--cluster-state), so a change is the policy's, not the cluster's.
+        var cluster = compileOptions.cluster(false);
         // The two policies compile side by side (two compiles are most of what compare costs);
         // each one's diagnostics are printed afterwards, OLD's first.
         var oldErr = new StringWriter();
         var compilingOld = CompletableFuture.supplyAsync(
-                () -> PolicyInputs.compile(compiler, List.of(before), new PrintWriter(oldErr), PolicyInputs.Report.ERRORS_ONLY));
+                () -> PolicyInputs.compile(compiler, cluster, List.of(before), new PrintWriter(oldErr), PolicyInputs.Report.ERRORS_ONLY));
         var newErr = new StringWriter();
         CompileResult now;
         CompileResult old;
         try {
-            now = PolicyInputs.compile(compiler, List.of(after), new PrintWriter(newErr), PolicyInputs.Report.ERRORS_ONLY);
+            now = PolicyInputs.compile(compiler, cluster, List.of(after), new PrintWriter(newErr), PolicyInputs.Report.ERRORS_ONLY);
             old = join(compilingOld);
         } finally {
             err.print(oldErr);

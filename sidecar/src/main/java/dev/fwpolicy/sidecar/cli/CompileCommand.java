@@ -48,7 +48,8 @@ public final class CompileCommand implements Callable<Integer> {
             var sets = new io.vertx.core.json.JsonArray();
             ruleSet.sets().stream().filter(s -> families.contains(s.family())).forEach(s -> sets.add(new io.vertx.core.json.JsonObject()
                     .put("setName", s.name()).put("family", s.family().label()).put("policyName", s.policy()).put("declaredAs", s.set())
-                    .put("members", new io.vertx.core.json.JsonArray(s.members().stream().map(c -> (Object) c.source()).toList()))));
+                    .put("members", new io.vertx.core.json.JsonArray(s.members().stream().map(c -> (Object) c.source()).toList()))
+                    .put("follows", s.isDynamic() ? follows(s) : null)));
             var payloads = new io.vertx.core.json.JsonObject();
             if (!setPayload.isEmpty()) payloads.put("ipset", setPayload);
             for (var f : families) payloads.put(f.label(), RestoreRenderer.render(ruleSet, f));
@@ -66,5 +67,17 @@ public final class CompileCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** The dynamic sets a kernel set holds, each with its members of this family and the pod behind each. */
+    private static io.vertx.core.json.JsonArray follows(dev.fwpolicy.engine.ir.NetworkSet set) {
+        var out = new io.vertx.core.json.JsonArray();
+        for (var d : set.dynamic()) {
+            var pods = new io.vertx.core.json.JsonArray();
+            d.members().stream().filter(m -> m.address().family() == set.family()).forEach(m -> pods.add(new io.vertx.core.json.JsonObject()
+                    .put("address", m.address().text()).put("pod", m.pod().map(p -> p.text()).orElse(null))));
+            out.add(new io.vertx.core.json.JsonObject().put("declaredAs", d.set()).put("selector", d.source()).put("pods", pods));
+        }
+        return out;
     }
 }

@@ -28,6 +28,14 @@ public final class CompileOptions {
         }
     }
 
+    @picocli.CommandLine.Mixin
+    ClusterOptions cluster;
+
+    /** The cluster the members of dynamic sets come from (see {@link ClusterOptions#input}). */
+    public dev.fwpolicy.engine.cluster.ClusterInput cluster(boolean membersOptional) {
+        return cluster.input(membersOptional);
+    }
+
     public Compiler compiler() {
         return new Compiler(Limits.DEFAULT.withKernelSetThreshold(kernelSetsAbove));
     }

@@ -1,5 +1,6 @@
 package dev.fwpolicy.sidecar.cli;
 
+import dev.fwpolicy.engine.cluster.ClusterInput;
 import dev.fwpolicy.engine.compile.CompileResult;
 import dev.fwpolicy.engine.compile.Compiler;
 import dev.fwpolicy.sidecar.source.PolicyInputs;
@@ -29,8 +30,16 @@ public final class PolicyArgs {
         return compileOptions.compiler();
     }
 
-    /** Reads and compiles the named policy, reporting its diagnostics on {@code err} as {@code report} says. */
+    /** The members of dynamic sets: {@code --cluster-state}, {@code --namespace}. */
+    public ClusterInput cluster(boolean membersOptional) {
+        return compileOptions.cluster(membersOptional);
+    }
+
+    /**
+     * Reads and compiles the named policy with the cluster of {@code --cluster-state}, reporting
+     * its diagnostics on {@code err} as {@code report} says.
+     */
     public CompileResult compile(PrintWriter err, PolicyInputs.Report report) {
-        return PolicyInputs.compile(compiler(), paths, err, report);
+        return PolicyInputs.compile(compiler(), cluster(false), paths, err, report);
     }
 }

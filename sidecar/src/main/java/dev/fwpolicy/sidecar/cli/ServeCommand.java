@@ -28,6 +28,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
+import dev.fwpolicy.engine.cluster.ClusterInput;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -161,14 +163,17 @@ public final class ServeCommand implements Callable<Integer> {
         // The first compile of a big policy is most of the time to ready in a cold JVM: start it
         // now, on its own thread, while the backend is detected and Vert.x starts on the other core.
         var policyCompiler = compileOptions.compiler(); // the loop's and POST /v1/check's alike
-        // Members of dynamic sets: followed through the API server where serve has a Kubernetes
-        // client (ConfigMap mode, or running in a pod, or KUBECONFIG set); until the watches have
-        // listed, compiles see members as unknown and nothing with empty dynamic sets is applied.
-        boolean watchCluster = source.configMap != null || System.getenv("KUBERNETES_SERVICE_HOST") != null
-                || System.getenv("KUBECONFIG") != null;
-        var ownNamespace = OwnNamespace.resolve(Optional.empty()).name();
-        var clusterInput = new java.util.concurrent.atomic.AtomicReference<java.util.function.Supplier<ClusterInput>>(
-                watchCluster ? () -> ClusterInput.unknownMembers(ownNamespace) : () -> ClusterInput.NONE);
+        // Members of dynamic sets: --cluster-state files (read once, no watch); else followed
+        // through the API server where serve has a Kubernetes client (ConfigMap mode, running in
+        // a pod, or KUBECONFIG set): until the watches have listed, compiles see members as
+        // unknown and nothing with empty dynamic sets is applied; else none (a rule using a
+        // dynamic set is an error).
+        var fromFiles = compileOptions.cluster(false);
+        boolean watchCluster = !fromFiles.membersKnown() && (source.configMap != null
+                || System.getenv("KUBERNETES_SERVICE_HOST") != null || System.getenv("KUBECONFIG") != null);
+        var ownNamespace = fromFiles.ownNamespace();
+        var clusterInput = new java.util.concurrent.atomic.AtomicReference<Supplier<ClusterInput>>(
+                watchCluster ? () -> ClusterInput.unknownMembers(ownNamespace) : () -> fromFiles);
         var compiler = new PrimedCompile(sources -> policyCompiler.compile(sources, clusterInput.get().get()));
         if (source.policyDir != null) compiler.start(() -> PolicyInputs.read(List.of(source.policyDir)));
         // Detects the backend (runs *-save): before Vert.x starts, so a kernel we cannot talk to stops us here.
@@ -178,9 +183,10 @@ public final class ServeCommand implements Callable<Integer> {
         Vertx vertx = SidecarService.newVertx(registry);
         var apiServerHealth = new ApiServerHealth();
         // fabric8 talks to the API server through our Vert.x instance, not a second event-loop pool.
-        Optional<KubernetesClient> kube = watchCluster ? Optional.of(KubernetesClients.create(vertx, apiServerHealth)) : Optional.empty();
-        ClusterFeed cluster = kube.<ClusterFeed>map(c -> new WatchedCluster(new ClusterWatch(c, apiServerHealth), ownNamespace))
-                .orElse(ClusterFeed.fixed(ClusterInput.NONE));
+        Optional<KubernetesClient> kube = watchCluster || source.configMap != null ? Optional.of(KubernetesClients.create(vertx, apiServerHealth)) : Optional.empty();
+        ClusterFeed cluster = watchCluster
+                ? new WatchedCluster(new ClusterWatch(kube.orElseThrow(), apiServerHealth), ownNamespace)
+                : ClusterFeed.fixed(fromFiles);
         clusterInput.set(cluster::input);
         PolicySource policySource;
         if (source.policyDir != null) {

@@ -5,6 +5,7 @@ import dev.fwpolicy.engine.eval.Flow;
 import dev.fwpolicy.engine.ir.CompiledRule;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /** An evaluator answer as JSON: for {@code fwpolicy eval --format json} and the HTTP API. */
 public final class DecisionJson {
@@ -17,6 +18,8 @@ public final class DecisionJson {
                 .put("location", d.location())
                 .put("text", d.text());
         d.rule().ifPresent(r -> json.put("rule", rule(r)));
+        // Which kernel set and member decided, and for a set that follows the cluster the pod behind the address.
+        if (!d.setMatches().isEmpty()) json.put("setMatches", new JsonArray(List.copyOf(d.setMatches())));
         var trace = new JsonArray();
         for (var s : d.trace()) {
             var step = new JsonObject().put("depth", s.depth()).put("rule", rule(s.rule())).put("matched", s.matched());

@@ -13,24 +13,25 @@ import dev.fwpolicy.sidecar.source.ClusterFeed;
  * How {@code fwpolicy serve} runs, apart from what it syncs (the firewall) and where the policy
  * comes from (the source).
  *
- * @param loop         when the loop syncs
- * @param api          where and how the HTTP API listens
- * @param removeOnExit take fwpolicy's rules out on stop instead of leaving them in force
- * @param compiler     the first policy's compile, possibly already under way
- * @param time         the loop's clock and timers (virtual in tests)
- * @param checker      what {@code POST /v1/check} compiles with: the same limits and kernel-set
- *                     threshold as the loop's compiler, so a check answers for what a reload would do
- * @param guard        the must-pass flows: a policy that would cut one off is refused by reloads and
- *                     {@code POST /v1/check} alike
+ * @param loop           when the loop syncs
+ * @param api            where and how the HTTP API listens
+ * @param removeOnExit   take fwpolicy's rules out on stop instead of leaving them in force
+ * @param compiler       the first policy's compile, possibly already under way
+ * @param time           the loop's clock and timers (virtual in tests)
+ * @param checker        what {@code POST /v1/check} compiles with: the same limits and kernel-set
+ *                       threshold as the loop's compiler, so a check answers for what a reload would do
+ * @param guard          the must-pass flows: a policy that would cut one off is refused by reloads and
+ *                       {@code POST /v1/check} alike
  * @param ruleMetricsMax the most per-rule hit series in /metrics ({@code --rule-metrics-max})
- * @param cluster      where dynamic sets' members come from (the loop's {@code compiler} compiles with
- *                     its input): none, {@code --cluster-state} files, or the cluster watches
+ * @param cluster        where dynamic sets' members come from: none, {@code --cluster-state} files, or
+ *                       the cluster watches; the loop's {@code compiler} and {@code POST /v1/check}
+ *                       compile with its {@link ClusterFeed#input()}
  */
 public record SidecarOptions(LoopSettings loop, ApiSettings api, boolean removeOnExit, PrimedCompile compiler,
                              LoopTime time, Compiler checker, LockoutGuard guard, int ruleMetricsMax,
                              ClusterFeed cluster) {
 
-    /** Real time, a compiler that starts when the first policy arrives, rules left in force on stop. */
+    /** Real time, a compiler that starts when the first policy arrives, rules left in force on stop, no cluster. */
     public static SidecarOptions of(LoopSettings loop, ApiSettings api) {
         return new SidecarOptions(loop, api, false, new PrimedCompile(), LoopTime.system(), new Compiler(), LockoutGuard.NONE, 2000,
                 ClusterFeed.fixed(ClusterInput.NONE));

@@ -86,7 +86,7 @@ public final class SidecarService {
         var metrics = new ServiceMetrics(registry, options.ruleMetricsMax());
         var loop = new ReconcileLoop(firewall, source, options.loop(), metrics, firewall.backend(), options.compiler(),
                 options.guard(), options.time(), options.cluster());
-        var api = new ApiVerticle(loop, options.api(), registry, new PolicyCheck(options.checker(), options.guard()));
+        var api = new ApiVerticle(loop, options.api(), registry, new PolicyCheck(options.checker(), options.guard(), options.cluster()::input));
         var service = new SidecarService(vertx, firewall, loop, api, options.removeOnExit());
         // The API first, so /healthz and /v1/status answer while the first policy loads.
         return vertx.deployVerticle(api)

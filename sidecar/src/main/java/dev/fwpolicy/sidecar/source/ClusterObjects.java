@@ -73,7 +73,13 @@ final class ClusterObjects {
 
     static Service service(io.fabric8.kubernetes.api.model.Service s) {
         var selector = s.getSpec() == null || s.getSpec().getSelector() == null ? Map.<String, String>of() : s.getSpec().getSelector();
-        return new Service(ref(s), selector);
+        // spec.clusterIPs lists both families of a dual-stack Service; "None" marks a headless one.
+        var ips = new ArrayList<Address>();
+        var spec = s.getSpec();
+        var written = spec == null ? List.<String>of() : spec.getClusterIPs() != null && !spec.getClusterIPs().isEmpty() ? spec.getClusterIPs()
+                : spec.getClusterIP() == null ? List.<String>of() : List.of(spec.getClusterIP());
+        for (var ip : written) if (!ip.isEmpty() && !ip.equals("None")) ips.add(address(ip, "spec.clusterIPs"));
+        return new Service(ref(s), selector, ips);
     }
 
     /** An FQDN slice names hosts, not addresses: it contributes nothing a set can hold. */

@@ -1,5 +1,6 @@
 package dev.fwpolicy.sidecar.source;
 
+import dev.fwpolicy.engine.cluster.ClusterInput;
 import dev.fwpolicy.engine.compile.CompileResult;
 import dev.fwpolicy.engine.compile.Compiler;
 import dev.fwpolicy.engine.diag.Diagnostic;
@@ -46,9 +47,9 @@ public final class PolicyInputs {
      * Reads and compiles FILES|DIRS as one rule set and prints the diagnostics on {@code err}:
      * every command that works on a compiled policy starts this way.
      */
-    public static CompileResult compile(Compiler compiler, List<Path> paths, PrintWriter err, Report report) {
+    public static CompileResult compile(Compiler compiler, ClusterInput cluster, List<Path> paths, PrintWriter err, Report report) {
         var sources = read(paths);
-        var result = compiler.compile(sources);
+        var result = compiler.compile(sources, cluster);
         var shown = report == Report.ALL ? result.diagnostics()
                 : result.diagnostics().stream().filter(Diagnostic::isError).toList();
         err.print(new DiagnosticPrinter(sources).printAll(shown));

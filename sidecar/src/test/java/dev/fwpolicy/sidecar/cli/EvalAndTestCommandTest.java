@@ -122,7 +122,10 @@ class EvalAndTestCommandTest {
         var examples = Path.of("..", "examples", "policies");
         try (var dirs = Files.list(examples)) {
             for (var d : dirs.filter(Files::isDirectory).sorted().toList()) {
-                var r = run("test", d.toString(), "--threshold", "100");
+                // An example with dynamic sets takes their members from examples/cluster-state/<example>.json.
+                var state = Path.of("..", "examples", "cluster-state", d.getFileName() + ".json");
+                var r = Files.exists(state) ? run("test", "--cluster-state", state.toString(), d.toString(), "--threshold", "100")
+                        : run("test", d.toString(), "--threshold", "100");
                 assertThat(r.exitCode()).as(d + "\n" + r.out() + r.err()).isZero();
             }
         } catch (java.io.IOException e) {

@@ -25,7 +25,7 @@ class ImportNetworkPolicyCommandTest {
     }
 
     @Test
-    void theImportedPolicyIsFmtCleanAndChecksButForTheWaitForKernelSets() throws IOException {
+    void theImportedPolicyIsFmtCleanAndChecksCleanWithTheClusterItCameFrom() throws IOException {
         var file = tmp.resolve("imported.fwpolicy");
         Files.copy(EXPECTED, file);
         assertThat(CliRun.of("fmt", "--check", file.toString()).exitCode()).isZero();
@@ -33,7 +33,10 @@ class ImportNetworkPolicyCommandTest {
         var diagnostics = new io.vertx.core.json.JsonObject(check.out()).getJsonArray("diagnostics");
         assertThat(diagnostics).isNotEmpty();
         assertThat(diagnostics.stream().map(d -> ((io.vertx.core.json.JsonObject) d).getString("code")))
-                .containsOnly("no-cluster-state");
+                .as("without the cluster, only what cannot be known").containsOnly("members-unknown");
+        var withCluster = CliRun.of("check", "--format", "json", "--cluster-state", CLUSTER.toString(), file.toString());
+        assertThat(withCluster.exitCode()).isZero();
+        assertThat(new io.vertx.core.json.JsonObject(withCluster.out()).getJsonArray("diagnostics")).isEmpty();
     }
 
     @Test

@@ -36,8 +36,9 @@ class ClusterStateFilesTest {
 
         var resolver = new MemberResolver(snapshot);
         assertThat(resolver.members(new MemberSource.ServiceEndpoints(new ObjectRef("shop", "api"))))
-                .extracting(Member::describe)
-                .containsExactly("10.244.1.31 (shop/frontend-7d9f-abcde)", "10.244.2.17 (shop/frontend-7d9f-fghij)");
+                .extracting(m -> m.address().text() + " " + m.behind())
+                .containsExactly("10.96.14.2 ClusterIP of service shop/api", "10.244.1.31 pod shop/frontend-7d9f-abcde",
+                        "10.244.2.17 pod shop/frontend-7d9f-fghij");
         // The finished migration pod is no member, though it matches "every pod of shop".
         assertThat(resolver.members(new MemberSource.Pods(SelectorParser.parseValid("").orElseThrow(), new NamespaceScope.Named("shop"))))
                 .extracting(Member::describe).noneMatch(s -> s.contains("migrate"));
