@@ -39,6 +39,7 @@ NAMESPACES  : 'namespaces';
 IN          : 'in';
 KERNEL_SETS : 'kernel-sets';
 ABOVE       : 'above';
+AUDIT       : 'audit';
 
 LBRACE      : '{';
 RBRACE      : '}';

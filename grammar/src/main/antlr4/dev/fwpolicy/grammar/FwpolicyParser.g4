@@ -11,12 +11,12 @@ policyFile
     ;
 
 declaration
-    : POLICY name=NAME (PRIORITY priority=INT)? LBRACE policyItem* RBRACE    # PolicyDecl
+    : POLICY name=NAME (PRIORITY priority=INT)? audit=AUDIT? LBRACE policyItem* RBRACE    # PolicyDecl
     | TEST name=NAME LBRACE expectation* RBRACE                              # TestDecl
     ;
 
 policyItem
-    : DEFAULT direction verdict                                              # DefaultDecl
+    : DEFAULT direction verdict audit=AUDIT?                                 # DefaultDecl
     | SET name=NAME ASSIGN addressSet                                        # AddressSetDecl
     | SET name=NAME ASSIGN memberSource                                      # DynamicSetDecl
     | PORTS name=NAME ASSIGN portSet                                         # PortSetDecl

@@ -12,7 +12,7 @@ public final class Main {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
         }
-        if (args.length == 0 || !args[0].equals("serve")) OneShotHeap.grow();
+        if (OneShotHeap.appliesTo(args)) OneShotHeap.grow();
         System.exit(FwpolicyCommand.commandLine().execute(args));
     }
 }

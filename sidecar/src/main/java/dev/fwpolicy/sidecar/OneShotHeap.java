@@ -18,13 +18,19 @@ import java.lang.management.ManagementFactory;
 final class OneShotHeap {
     private OneShotHeap() {}
 
+    /** Every command but {@code serve}, which keeps the options file's heap for its whole life. */
+    static boolean appliesTo(String[] args) {
+        return args.length == 0 || !args[0].equals("serve");
+    }
+
     static void grow() {
         try {
             var vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
             var most = vm.getVMOption("MaxHeapFreeRatio").getValue();
             vm.setVMOption("MinHeapFreeRatio", most);
-        } catch (RuntimeException notThisJvm) {
-            // Another JVM or a flag that is not manageable there: the command runs as it would have.
+        } catch (RuntimeException | LinkageError notThisJvm) {
+            // Another JVM, a runtime without java.management, or a flag that is not manageable
+            // there: the command runs as it would have.
         }
     }
 }

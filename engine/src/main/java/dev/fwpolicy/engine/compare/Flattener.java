@@ -19,7 +19,10 @@ import java.util.Optional;
  * Turns the chains one (direction, family) walks into a flat first-match list, the way the
  * evaluator walks them: from the built-in chain, into a chain on a matching jump (its rules get
  * the jump's match added), back on falling off its end, past LOG rules; the built-in chain's
- * policy last, matching everything.
+ * policy last, matching everything. A RETURN (an audited policy's rule) sends the packets it
+ * matches on after the jump that entered its chain: there the walk goes on with the callers'
+ * remaining rules for those packets, then the built-in policy, all emitted before the rest of
+ * the returning chain, so first match gives them exactly the evaluator's answer.
  */
 final class Flattener {
     /** As the evaluator: netfilter refuses deeper nesting; this only guards a malformed read-back. */
@@ -27,40 +30,56 @@ final class Flattener {
 
     private final RuleSet ruleSet;
     private final Family family;
+    private final Verdict builtinPolicy;
     private final List<FlatRule> out = new ArrayList<>();
 
-    private Flattener(RuleSet ruleSet, Family family) {
+    /** Where a jump came from: the rest of the calling chain, and its own caller. */
+    private record Frame(List<CompiledRule> rules, int next, Frame outer) {}
+
+    private Flattener(RuleSet ruleSet, Family family, Verdict builtinPolicy) {
         this.ruleSet = ruleSet;
         this.family = family;
+        this.builtinPolicy = builtinPolicy;
     }
 
     static List<FlatRule> flatten(RuleSet ruleSet, Family family, Direction direction, Verdict builtinPolicy) {
-        var f = new Flattener(ruleSet, family);
+        var f = new Flattener(ruleSet, family, builtinPolicy);
         String builtin = ChainNames.builtin(direction);
-        f.walk(ruleSet.jumps(family).stream().filter(j -> j.chain().equals(builtin)).toList(),
-                new ValueRange[Dim.COUNT][], 0);
+        f.walk(ruleSet.jumps(family).stream().filter(j -> j.chain().equals(builtin)).toList(), 0,
+                new ValueRange[Dim.COUNT][], 0, null);
         f.out.add(new FlatRule(new ValueRange[Dim.COUNT][], new Outcome(builtinPolicy, Optional.empty())));
         return List.copyOf(f.out);
     }
 
-    private void walk(List<CompiledRule> rules, ValueRange[][] path, int depth) {
+    private void walk(List<CompiledRule> rules, int from, ValueRange[][] path, int depth, Frame callers) {
         if (depth > MAX_DEPTH) throw new IllegalStateException("chains nest deeper than " + MAX_DEPTH);
-        for (var rule : rules) {
+        for (int i = from; i < rules.size(); i++) {
+            var rule = rules.get(i);
             var dims = constraints(rule.match());
             if (dims == null) continue;
             dims = intersect(path, dims);
             if (dims == null) continue;
             var t = rule.target();
-            if (t instanceof Target.Log) continue;
+            if (t instanceof Target.Log || t instanceof Target.AuditLog) continue;
+            if (t instanceof Target.Return) {
+                afterReturn(dims, depth, callers);
+                continue;
+            }
             if (t instanceof Target.Jump j) {
                 var chain = ruleSet.chain(family, j.chain()).orElseThrow(() -> new IllegalArgumentException(
                         "rule " + rule.id() + " in " + rule.chain() + " jumps to " + j.chain() + ", which is not a chain of this rule set"));
-                walk(chain.rules(), dims, depth + 1);
+                walk(chain.rules(), 0, dims, depth + 1, new Frame(rules, i + 1, callers));
                 continue;
             }
             Verdict v = t instanceof Target.Accept ? Verdict.ALLOW : t instanceof Target.Drop ? Verdict.DENY : Verdict.REJECT;
             out.add(new FlatRule(dims, new Outcome(v, Optional.of(rule))));
         }
+    }
+
+    /** The packets of {@code dims} leave their chain: the callers' remaining rules decide them, else the built-in policy. */
+    private void afterReturn(ValueRange[][] dims, int depth, Frame callers) {
+        for (Frame f = callers; f != null; f = f.outer()) walk(f.rules(), f.next(), dims, depth + 1, f.outer());
+        out.add(new FlatRule(dims, new Outcome(builtinPolicy, Optional.empty())));
     }
 
     /** Null when no packet of both can match (a dimension's intersection is empty). */

@@ -22,6 +22,14 @@ public final class Compiler {
     }
 
     /**
+     * The revision a compile of {@code sources} would carry (a hash of their names and text),
+     * also for sources that do not compile: {@code fwpolicy fleet} compares it with what pods enforce.
+     */
+    public static String revision(List<SourceFile> sources) {
+        return PolicyCompiler.revision(sources);
+    }
+
+    /**
      * Compiles without a cluster ({@link ClusterInput#NONE}): a rule that uses a dynamic set
      * ({@code pods "…"}, {@code service …}) is a {@code no-cluster-state} error.
      */

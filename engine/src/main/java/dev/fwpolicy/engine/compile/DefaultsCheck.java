@@ -23,6 +23,11 @@ final class DefaultsCheck {
             var seenHere = new EnumMap<Direction, DefaultDecl>(Direction.class);
             for (var item : policy.items()) {
                 if (!(item instanceof DefaultDecl d)) continue;
+                if (d.audit() && d.verdict() == dev.fwpolicy.engine.vocabulary.Verdict.ALLOW) {
+                    diagnostics.add(Diagnostic.error("audit-allow", d.span(), "'default " + d.direction().keyword()
+                            + " allow audit' records nothing: audit is for deny and reject (it accepts and counts what they would refuse)"));
+                    continue;
+                }
                 var dup = seenHere.putIfAbsent(d.direction(), d);
                 if (dup != null) {
                     diagnostics.add(Diagnostic.error("duplicate-default", d.span(), "policy '" + policy.name().text()
@@ -33,10 +38,11 @@ final class DefaultsCheck {
                 var existing = out.get(d.direction());
                 if (existing == null) {
                     out.put(d.direction(), new EffectiveDefault(d.direction(), d.verdict(), Optional.of(policy), Optional.of(d)));
-                } else if (existing.verdict() != d.verdict()) {
+                } else if (existing.verdict() != d.verdict() || existing.audit() != d.audit()) {
                     diagnostics.add(Diagnostic.error("conflicting-default", d.span(), "default " + d.direction().keyword() + " "
-                                    + d.verdict().keyword() + " conflicts with default " + d.direction().keyword() + " "
-                                    + existing.verdict().keyword() + " of policy '" + existing.policy().orElseThrow().name().text() + "'")
+                                    + d.verdict().keyword() + (d.audit() ? " audit" : "") + " conflicts with default "
+                                    + d.direction().keyword() + " " + existing.verdict().keyword() + (existing.audit() ? " audit" : "")
+                                    + " of policy '" + existing.policy().orElseThrow().name().text() + "'")
                             .withRelated(existing.decl().orElseThrow().span(), "the other default is declared here"));
                 }
             }

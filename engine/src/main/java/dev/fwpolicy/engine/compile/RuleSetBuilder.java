@@ -64,7 +64,8 @@ final class RuleSetBuilder {
                 // Policy name and note only: no line number, so inserting a line at the top of a
                 // file rewrites no kernel comment. file:line:col is looked up by identity.
                 String human = policy.name().text() + r.decl().note().map(n -> " " + n.text()).orElse("");
-                rules.add(r.match(), r.target(), origin, human);
+                if (policy.audit()) addAudited(rules, r, origin, human, policy.name().text());
+                else rules.add(r.match(), r.target(), origin, human);
             }
             if (rules.isEmpty()) continue;
             policyChains.add(rules.chain());
@@ -74,11 +75,18 @@ final class RuleSetBuilder {
         }
 
         var target = Targets.of(dflt.verdict(), family);
-        String text = "default " + direction.keyword() + " " + dflt.verdict().keyword();
+        String text = "default " + direction.keyword() + " " + dflt.verdict().keyword() + (dflt.audit() ? " audit" : "");
+        Optional<dev.fwpolicy.engine.vocabulary.Verdict> audited = dflt.audit() ? Optional.of(dflt.verdict()) : Optional.empty();
         RuleOrigin origin = dflt.decl()
-                .map(d -> new RuleOrigin(RuleOrigin.Kind.DEFAULT, dflt.policy().map(p -> p.name().text()), d.span(), text, Optional.<String>empty()))
+                .map(d -> new RuleOrigin(RuleOrigin.Kind.DEFAULT, dflt.policy().map(p -> p.name().text()), d.span(), text,
+                        Optional.<String>empty(), audited))
                 .orElseGet(() -> RuleOrigin.implicit(RuleOrigin.Kind.DEFAULT, text + " (implicit: no default declared)"));
         String human = text + dflt.decl().map(d -> " " + dflt.policy().orElseThrow().name().text()).orElse("");
+        if (dflt.audit()) {
+            // Every packet that reaches the default is a would-deny: log a few, count all (the accept's counters).
+            entryRules.add(Match.any(), new Target.AuditLog(Targets.auditPrefix("default")), origin, human + " log");
+            target = new Target.Accept();
+        }
         entryRules.add(Match.any(), target, origin, human);
 
         chains.add(entryRules.chain());
@@ -88,6 +96,28 @@ final class RuleSetBuilder {
         builtin.add(Match.any(), new Target.Jump(entry), RuleOrigin.implicit(RuleOrigin.Kind.DISPATCH,
                 "fwpolicy entry: " + ChainNames.builtin(direction) + " -> " + entry), "fwpolicy");
         jumps.addAll(builtin.rules);
+    }
+
+    /**
+     * A rule of an audited policy records what it would decide and lets the packet go on to the
+     * next policy: an allow returns (its counters count the would-allows), a deny or reject logs
+     * (rate-limited) and returns (that return's counters count every would-deny), a log logs.
+     * Returning rather than going on in the same chain keeps "first match decides": the rules
+     * after the one that would have decided are not consulted, as they would not be if enforced.
+     */
+    private static void addAudited(ChainRules rules, LoweredRule r, RuleOrigin origin, String human, String policy) {
+        var t = r.target();
+        if (t instanceof Target.Log) {
+            rules.add(r.match(), t, origin, human);
+            return;
+        }
+        var verdict = t instanceof Target.Accept ? dev.fwpolicy.engine.vocabulary.Verdict.ALLOW
+                : t instanceof Target.Drop ? dev.fwpolicy.engine.vocabulary.Verdict.DENY : dev.fwpolicy.engine.vocabulary.Verdict.REJECT;
+        var audited = new RuleOrigin(origin.kind(), origin.policy(), origin.span(), origin.text(), origin.note(), Optional.of(verdict));
+        if (verdict != dev.fwpolicy.engine.vocabulary.Verdict.ALLOW) {
+            rules.add(r.match(), new Target.AuditLog(Targets.auditPrefix(policy)), audited, human);
+        }
+        rules.add(r.match(), new Target.Return(), audited, human);
     }
 
     /** Collects a chain's rules, numbering identical bodies so each still gets its own identity. */

@@ -68,7 +68,8 @@ final class ShadowAnalysis {
                                 + " already " + verb(s) + " every packet it matches")
                         .withRelated(s.span(), "shadowed by this rule"));
             }
-            if (decl.action().isTerminal()) {
+            // An audited policy's rules decide nothing (the packet goes on to the next policy): they shadow nothing.
+            if (decl.action().isTerminal() && !rules.get(0).policy().audit()) {
                 for (var r : rules) {
                     int k = key(r.family(), r.direction());
                     if (earlier[k] == null) earlier[k] = new CoverIndex();

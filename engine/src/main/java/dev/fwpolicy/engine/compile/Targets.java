@@ -33,6 +33,13 @@ final class Targets {
         return new Target.Reject(family == Family.V4 ? "icmp-port-unreachable" : "icmp6-port-unreachable");
     }
 
+    /** {@code "fwp audit <policy> "}: what an audited policy (or {@code default}) would have refused. */
+    static String auditPrefix(String policy) {
+        String prefix = "fwp audit " + policy;
+        if (prefix.length() > LOG_PREFIX_MAX - 1) prefix = prefix.substring(0, LOG_PREFIX_MAX - 1);
+        return prefix + " ";
+    }
+
     /** {@code "fwp <policy> "}: names the policy in the kernel log without tying the rule's hash to a line number. */
     static String logPrefix(String policy) {
         String prefix = "fwp " + policy;

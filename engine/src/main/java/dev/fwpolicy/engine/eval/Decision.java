@@ -14,8 +14,26 @@ import java.util.Optional;
  *              chain and its own policy decided, which a compiled rule set never
  *              allows (FWP-INPUT/OUTPUT end with the default rule) but a read-back kernel can
  * @param trace every rule consulted, in order; empty when asked for the verdict only
+ * @param audit the rules of audited policies (or an audited default) that would have denied or
+ *              rejected the flow, in walk order: recorded, not enforced, so they did not decide
  */
-public record Decision(Flow flow, Verdict verdict, Optional<CompiledRule> rule, List<Step> trace) {
+public record Decision(Flow flow, Verdict verdict, Optional<CompiledRule> rule, List<Step> trace, List<CompiledRule> audit) {
+
+    /** A decision no audited rule saw. */
+    public Decision(Flow flow, Verdict verdict, Optional<CompiledRule> rule, List<Step> trace) {
+        this(flow, verdict, rule, trace, List.of());
+    }
+
+    /**
+     * {@code audit: would deny by web.fwpolicy:5:5}: what audited rules would have done, one clause
+     * each; empty when none would have refused the flow.
+     */
+    public Optional<String> auditText() {
+        if (audit.isEmpty()) return Optional.empty();
+        var parts = audit.stream().map(r -> "would " + r.origin().audited().orElseThrow().keyword() + " by "
+                + (r.origin().span().line() > 0 ? r.origin().span().location() : "<implicit>")).toList();
+        return Optional.of("audit: " + String.join("; ", parts));
+    }
 
     /** What decides when no rule did: the built-in chain's own policy. */
     public String builtinPolicy() {
@@ -28,6 +46,7 @@ public record Decision(Flow flow, Verdict verdict, Optional<CompiledRule> rule, 
 
     public Decision {
         trace = List.copyOf(trace);
+        audit = List.copyOf(audit);
     }
 
     public Optional<String> ruleId() {
@@ -56,6 +75,7 @@ public record Decision(Flow flow, Verdict verdict, Optional<CompiledRule> rule, 
         sb.append(flow.text()).append('\n');
         sb.append("  => ").append(verdict.keyword().toUpperCase(java.util.Locale.ROOT))
                 .append(" by ").append(location()).append(": ").append(text());
+        auditText().ifPresent(a -> sb.append("  (").append(a).append(')'));
         rule.ifPresent(r -> {
             r.origin().policy().ifPresent(p -> sb.append("  [policy ").append(p).append(']'));
             // The statement as written usually carries its note already.
@@ -71,7 +91,9 @@ public record Decision(Flow flow, Verdict verdict, Optional<CompiledRule> rule, 
             sb.append(r.chain()).append(' ');
             if (s.matched()) {
                 if (r.target() instanceof Target.Jump j) sb.append("matched, jump ").append(j.chain());
-                else if (r.target() instanceof Target.Log) sb.append("matched, log");
+                else if (r.target() instanceof Target.Log || r.target() instanceof Target.AuditLog) sb.append("matched, log");
+                else if (r.target() instanceof Target.Return) sb.append("matched, return (audit: would ")
+                        .append(r.origin().audited().map(v -> v.keyword()).orElse("decide")).append(')');
                 else sb.append("matched, ").append(r.target().label());
             } else {
                 sb.append("no match (").append(s.mismatch().get()).append(')');

@@ -34,7 +34,7 @@ import java.util.Optional;
  * protocol are skipped through per-chain candidate lists. Immutable and thread-safe.
  */
 public final class Evaluator {
-    private static final int ACCEPT = 0, DROP = 1, REJECT = 2, LOG = 3, JUMP = 4;
+    private static final int ACCEPT = 0, DROP = 1, REJECT = 2, LOG = 3, JUMP = 4, RETURN = 5;
     /** Netfilter itself refuses deeper nesting loops; this only guards a malformed read-back. */
     private static final int MAX_DEPTH = 64;
     /** Protocol codes: ordinal of {@link Protocol}, or UNKNOWN for a flow that did not say. */
@@ -74,16 +74,18 @@ public final class Evaluator {
     /** Verdict and deciding rule only: the fast path for query APIs and batches. */
     public Decision decide(Flow flow) {
         var p = program(flow);
-        int i = p.walk(new Probe(flow), null);
-        return p.decision(flow, i, List.of());
+        var audit = new ArrayList<CompiledRule>(0);
+        int i = p.walk(new Probe(flow), null, audit);
+        return p.decision(flow, i, List.of(), audit);
     }
 
     /** Verdict, deciding rule and the trace of every rule consulted, with why each did not match. */
     public Decision evaluate(Flow flow) {
         var p = program(flow);
         var trace = new ArrayList<Step>();
-        int i = p.walk(new Probe(flow), trace);
-        return p.decision(flow, i, trace);
+        var audit = new ArrayList<CompiledRule>(0);
+        int i = p.walk(new Probe(flow), trace, audit);
+        return p.decision(flow, i, trace, audit);
     }
 
     private Program program(Flow flow) {
@@ -215,7 +217,8 @@ public final class Evaluator {
                 if (t instanceof Target.Accept) action[r] = ACCEPT;
                 else if (t instanceof Target.Drop) action[r] = DROP;
                 else if (t instanceof Target.Reject) action[r] = REJECT;
-                else if (t instanceof Target.Log) action[r] = LOG;
+                else if (t instanceof Target.Log || t instanceof Target.AuditLog) action[r] = LOG;
+                else if (t instanceof Target.Return) action[r] = RETURN;
                 else if (t instanceof Target.Jump j) {
                     action[r] = JUMP;
                     Integer target = chainIndex.get(j.chain());
@@ -353,7 +356,7 @@ public final class Evaluator {
          * With a trace list, records every rule consulted (protocol-skipped rules included,
          * so the trace shows the whole walk).
          */
-        int walk(Probe p, List<Step> trace) {
+        int walk(Probe p, List<Step> trace, List<CompiledRule> audit) {
             int[][] stackList = new int[MAX_DEPTH][];
             int[] stackPos = new int[MAX_DEPTH];
             int depth = 0;
@@ -377,6 +380,15 @@ public final class Evaluator {
                 if (!hit) continue;
                 int a = action[r];
                 if (a == LOG) continue;
+                if (a == RETURN) {
+                    // An audited policy's decision: recorded (a would-deny), then back to the caller.
+                    if (rules[r].origin().countsWouldDeny(rules[r].target())) audit.add(rules[r]);
+                    if (depth == 0) return -1;
+                    depth--;
+                    list = stackList[depth];
+                    pos = stackPos[depth];
+                    continue;
+                }
                 if (a != JUMP) return r;
                 if (depth == MAX_DEPTH) throw new IllegalStateException("chains nest deeper than " + MAX_DEPTH);
                 stackList[depth] = list;
@@ -428,15 +440,17 @@ public final class Evaluator {
             return false;
         }
 
-        Decision decision(Flow flow, int r, List<Step> trace) {
-            if (r < 0) return new Decision(flow, policy[flow.direction().ordinal()], Optional.empty(), trace);
+        Decision decision(Flow flow, int r, List<Step> trace, List<CompiledRule> audit) {
+            if (r < 0) return new Decision(flow, policy[flow.direction().ordinal()], Optional.empty(), trace, audit);
+            // An audited default accepts what it would refuse.
+            if (rules[r].origin().countsWouldDeny(rules[r].target())) audit.add(rules[r]);
             Verdict v = switch (action[r]) {
                 case ACCEPT -> Verdict.ALLOW;
                 case DROP -> Verdict.DENY;
                 case REJECT -> Verdict.REJECT;
                 default -> throw new IllegalStateException("non-terminal rule decided");
             };
-            return new Decision(flow, v, Optional.of(rules[r]), trace);
+            return new Decision(flow, v, Optional.of(rules[r]), trace, audit);
         }
     }
 

@@ -56,7 +56,7 @@ public final class Formatter {
     private boolean forceBlank;
 
     private void policy(PolicyDecl p) {
-        String header = "policy " + p.name().text() + p.priority().map(pr -> " priority " + pr.value()).orElse("") + " {";
+        String header = "policy " + p.name().text() + p.priority().map(pr -> " priority " + pr.value()).orElse("") + (p.audit() ? " audit" : "") + " {";
         open(0, header, p.span());
         for (var item : p.items()) item(item);
         close(0, p.span());
@@ -64,7 +64,7 @@ public final class Formatter {
 
     private void item(PolicyItem item) {
         if (item instanceof DefaultDecl d) {
-            leaf(1, "", "default " + d.direction().keyword() + " " + d.verdict().keyword(), null, d.span());
+            leaf(1, "", "default " + d.direction().keyword() + " " + d.verdict().keyword() + (d.audit() ? " audit" : ""), null, d.span());
         } else if (item instanceof AddressSetDecl s) {
             leaf(1, "set " + s.name().text(), "= " + addressSet(s.set()), null, s.span());
         } else if (item instanceof DynamicSetDecl d) {

@@ -48,6 +48,8 @@ public final class IptablesText {
         if (t instanceof Target.Drop) return "DROP";
         if (t instanceof Target.Reject r) return "REJECT --reject-with " + r.with();
         if (t instanceof Target.Log l) return "LOG --log-prefix \"" + l.prefix() + "\"";
+        if (t instanceof Target.AuditLog l) return "LOG --log-prefix \"" + l.prefix() + "\"";
+        if (t instanceof Target.Return) return "RETURN";
         if (t instanceof Target.Jump j) return j.chain();
         throw new IllegalArgumentException("unknown target " + t);
     }

@@ -51,6 +51,8 @@ public final class RuleParser {
         private List<PortRange> sports = List.of(), dports = List.of();
         private Optional<Integer> icmpType = Optional.empty();
         private boolean established, loopback;
+        /** {@code -m limit --limit 10/min}: only the audit log rule carries it, and only right before {@code -j LOG}. */
+        private boolean auditLimit;
         private Optional<String> id;
         private Target target;
         private final java.util.Set<String> seen = new java.util.HashSet<>();
@@ -105,6 +107,7 @@ public final class RuleParser {
                 }
             }
             if (target == null) throw fail("a rule without a target is not a form fwpolicy writes");
+            if (auditLimit && !(target instanceof Target.AuditLog)) throw fail("a rate limit on a rule that does not log");
             var match = new Match(protocol, source, destination, sports, dports, icmpType, established, loopback);
             return new ParsedRule(match, target, id);
         }
@@ -122,6 +125,15 @@ public final class RuleParser {
         /** One {@code -m NAME} and the options that belong to it, up to the next match or target. */
         private void module(String name) {
             switch (name) {
+                case "limit" -> {
+                    once("-m limit");
+                    // The one rate fwpolicy writes; any other limit would count and log another set of packets.
+                    if (!peek("--limit")) throw fail("-m limit without --limit");
+                    i++;
+                    String rate = next("a rate");
+                    if (!rate.equals("10/min") || !peek("-j")) throw fail("limit " + rate + " is not a form fwpolicy writes");
+                    auditLimit = true;
+                }
                 case "comment" -> {
                     // Comments do not change what a rule matches; several may appear (the identity is the first fwp1 one).
                     if (!peek("--comment")) throw fail("-m comment without --comment");
@@ -228,9 +240,10 @@ public final class RuleParser {
                         i++;
                         prefix = next("a log prefix");
                     }
-                    target = new Target.Log(prefix);
+                    target = auditLimit ? new Target.AuditLog(prefix) : new Target.Log(prefix);
                 }
-                case "RETURN", "QUEUE", "NFQUEUE", "MARK", "CONNMARK", "CT", "TRACE" ->
+                case "RETURN" -> target = new Target.Return();
+                case "QUEUE", "NFQUEUE", "MARK", "CONNMARK", "CT", "TRACE" ->
                         throw fail("target " + j + " is not a form fwpolicy writes");
                 default -> {
                     if (j.startsWith("-")) throw fail("target " + j + " is not modelled");

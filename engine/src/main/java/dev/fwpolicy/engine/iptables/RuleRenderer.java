@@ -18,6 +18,9 @@ import java.util.stream.Collectors;
  * rule set and adopt them without a write. {@link RuleParser} reads it back.
  */
 public final class RuleRenderer {
+    /** The rate of an audit log rule, as iptables-save prints it (the default burst of 5 is not printed). */
+    static final String AUDIT_LOG_LIMIT = "-m limit --limit 10/min";
+
     private RuleRenderer() {}
 
     /**
@@ -39,6 +42,7 @@ public final class RuleRenderer {
             else sb.append(" -m icmp --icmp-type ").append(t);
         });
         if (m.established()) sb.append(" -m conntrack --ctstate RELATED,ESTABLISHED");
+        if (target instanceof Target.AuditLog) sb.append(' ').append(AUDIT_LOG_LIMIT);
         sb.append(" -j ").append(IptablesText.target(target));
         return sb.substring(1);
     }

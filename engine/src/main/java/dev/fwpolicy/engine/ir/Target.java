@@ -32,6 +32,20 @@ public sealed interface Target {
         public String label() { return "LOG"; }
     }
 
+    /**
+     * Log at most 10 packets a minute (bursts of 5) with this rule: every packet still passes the
+     * rule's counters only when logged, so audit counts on the {@link Return} or accept that follows,
+     * which every packet reaches. Then the packet goes on to the next rule.
+     */
+    record AuditLog(String prefix) implements Target {
+        public String label() { return "LOG"; }
+    }
+
+    /** Leave this chain: the packet goes on after the jump that brought it here (an audited policy's decision). */
+    record Return() implements Target {
+        public String label() { return "RETURN"; }
+    }
+
     /** Jump to another owned chain; falling off its end returns here. */
     record Jump(String chain) implements Target {
         public String label() { return chain; }

@@ -83,7 +83,7 @@ final class AstBuilder extends AbstractParseTreeVisitor<Object> implements Fwpol
             if (item instanceof KernelSetsDeclContext k) visitKernelSetsDecl(k).ifPresent(items::add);
             else items.add(build(item, PolicyItem.class));
         }
-        return new PolicyDecl(name(ctx.name), priority, items, span(ctx));
+        return new PolicyDecl(name(ctx.name), priority, ctx.audit != null, items, span(ctx));
     }
 
     @Override
@@ -96,7 +96,7 @@ final class AstBuilder extends AbstractParseTreeVisitor<Object> implements Fwpol
 
     @Override
     public DefaultDecl visitDefaultDecl(DefaultDeclContext ctx) {
-        return new DefaultDecl(build(ctx.direction(), Direction.class), build(ctx.verdict(), Verdict.class), span(ctx));
+        return new DefaultDecl(build(ctx.direction(), Direction.class), build(ctx.verdict(), Verdict.class), ctx.audit != null, span(ctx));
     }
 
     @Override

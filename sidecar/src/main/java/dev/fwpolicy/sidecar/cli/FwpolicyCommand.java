@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             DiffCommand.class,
             ApplyCommand.class,
             ServeCommand.class,
+            FleetCommand.class,
             ImportCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 policy errors or failed check, 2 usage or I/O error."})

@@ -8,7 +8,9 @@ import dev.fwpolicy.sidecar.loop.PrimedCompile;
 import dev.fwpolicy.sidecar.loop.ReconcilerFirewall;
 import dev.fwpolicy.sidecar.serve.SidecarOptions;
 import dev.fwpolicy.sidecar.serve.SidecarService;
+import dev.fwpolicy.sidecar.fleet.LeaseKeeper;
 import dev.fwpolicy.sidecar.source.ApiServerFlow;
+import dev.fwpolicy.sidecar.source.OwnNamespace;
 import dev.fwpolicy.sidecar.source.ConfigMapSource;
 import dev.fwpolicy.sidecar.source.DirectorySource;
 import dev.fwpolicy.sidecar.source.PolicyInputs;
@@ -131,6 +133,15 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Largest request body of POST /v1/check and /v1/evaluate (default: ${DEFAULT-VALUE}); other endpoints take at most 4096 bytes.")
     long maxBody;
 
+    @Option(names = "--lease-period", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+            description = {"ConfigMap mode: renew this pod's Lease fwpolicy-<pod> (what it enforces, for 'fwpolicy fleet') this often,",
+                "besides after every sync; it counts as stale after three periods. 0 turns the Lease off (default: ${DEFAULT-VALUE})."})
+    Duration leasePeriod;
+
+    @Option(names = "--pod-name", paramLabel = "NAME",
+            description = "The pod's name for its Lease (default: $POD_NAME from the downward API, else $HOSTNAME).")
+    String podName;
+
     @Option(names = "--rule-metrics-max", paramLabel = "N", defaultValue = "2000",
             description = "At most N per-rule series of fwpolicy_rule_packets_total and fwpolicy_rule_bytes_total in /metrics"
                     + " (default: ${DEFAULT-VALUE}); rules beyond are summed per policy as rule=\"other\".")
@@ -205,12 +216,16 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
 
+        Optional<LeaseKeeper> lease = Optional.empty();
+        if (kube.isPresent() && !leasePeriod.isZero()) lease = leaseKeeper(kube.get(), source.configMap);
+
         SidecarService service;
         try {
             service = SidecarService.start(vertx, registry, firewall, policySource,
                             SidecarOptions.of(loopSettings, apiSettings).withRemoveOnExit(removeOnExit).withCompiler(policyCompiler, compiler)
-                                    .withGuard(guard)
-                                    .withRuleMetricsMax(ruleMetricsMax).withCluster(cluster))
+                                    .withGuard(guard).withLease(lease)
+                                    .withRuleMetricsMax(ruleMetricsMax)
+                                    .withCluster(cluster))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             kube.ifPresent(KubernetesClient::close);
@@ -238,6 +253,20 @@ public final class ServeCommand implements Callable<Integer> {
         }, "fwpolicy-shutdown"));
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /** This pod's Lease keeper, or none (with a warning) when the pod's name is unknown. */
+    private Optional<LeaseKeeper> leaseKeeper(KubernetesClient client, String configMap) {
+        var env = System.getenv();
+        String pod = podName != null ? podName : env.getOrDefault("POD_NAME", env.getOrDefault("HOSTNAME", "")).strip();
+        if (pod.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "no Lease: the pod's name is unknown (set --pod-name or POD_NAME)");
+            return Optional.empty();
+        }
+        // The own namespace (--namespace, POD_NAMESPACE, the service account's); outside a pod, the ConfigMap's.
+        var own = OwnNamespace.resolve(Optional.ofNullable(compileOptions.cluster.namespace));
+        String namespace = own.from().equals("default") ? ConfigMapSource.parseReference(configMap)[0] : own.name();
+        return Optional.of(new LeaseKeeper(client, namespace, pod, configMap, leasePeriod));
     }
 
     private Optional<BearerToken> readToken() {

@@ -102,6 +102,7 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/v1/rules").handler(this::rules);
         router.get("/v1/state").handler(this::state);
         router.get("/v1/coverage").handler(this::coverage);
+        router.get("/v1/audit").handler(this::audit);
         router.get("/v1/diff").handler(this::diff);
         router.post("/v1/check").handler(this::check);
         router.post("/v1/sync").handler(this::sync);
@@ -179,6 +180,13 @@ public final class ApiVerticle extends VerticleBase {
     private void rules(RoutingContext ctx) {
         var s = loop.snapshot();
         s.policy().ifPresentOrElse(p -> send(ctx, 200, ApiJson.rules(p, s.hits())), () -> noPolicy(ctx));
+    }
+
+    /** Would-denies of audited policies and defaults, from the last sync's counters. */
+    private void audit(RoutingContext ctx) {
+        var s = loop.snapshot();
+        s.policy().ifPresentOrElse(p -> send(ctx, 200, dev.fwpolicy.sidecar.json.HitsJson.audit(p.revision(), s.hits())),
+                () -> noPolicy(ctx));
     }
 
     /** From the last sync's read-back: no kernel read of its own. */

@@ -20,6 +20,16 @@ public final class DecisionJson {
         d.rule().ifPresent(r -> json.put("rule", rule(r)));
         // Which kernel set and member decided, and for a set that follows the cluster the pod behind the address.
         if (!d.setMatches().isEmpty()) json.put("setMatches", new JsonArray(List.copyOf(d.setMatches())));
+        if (!d.audit().isEmpty()) {
+            // What audited policies (or an audited default) would have done: recorded, not enforced.
+            var audit = new JsonArray();
+            for (var r : d.audit()) {
+                audit.add(new JsonObject().put("verdict", r.origin().audited().orElseThrow().keyword())
+                        .put("location", r.origin().span().line() > 0 ? r.origin().span().location() : "<implicit>")
+                        .put("text", r.origin().text()).put("rule", rule(r)));
+            }
+            json.put("audit", audit);
+        }
         var trace = new JsonArray();
         for (var s : d.trace()) {
             var step = new JsonObject().put("depth", s.depth()).put("rule", rule(s.rule())).put("matched", s.matched());

@@ -38,6 +38,29 @@ public final class HitsJson {
                 .put("ruleCount", counted.size()).put("unhitCount", unhit.size()).put("unhit", unhit);
     }
 
+    /**
+     * {@code GET /v1/audit}: {@code {revision, since, countersAt, wouldDenyPackets, policies, rules}} —
+     * per policy ({@code {policyName, packets}}) and per rule (a rule with {@code packets},
+     * {@code bytes}, {@code packetsSinceStart}) the packets audited rules would have denied or
+     * rejected, from the counters of the rules every such packet passes.
+     */
+    public static JsonObject audit(String revision, HitTotals totals) {
+        var rules = new JsonArray();
+        var byPolicy = new java.util.TreeMap<String, Long>();
+        long all = 0;
+        for (var r : totals.rules()) {
+            if (!r.rule().origin().countsWouldDeny(r.rule().target())) continue;
+            rules.add(rule(r.rule(), r.total()).put("packetsSinceStart", r.sinceStart().packets()));
+            byPolicy.merge(r.policy().orElse("-"), r.total().packets(), Long::sum);
+            all += r.total().packets();
+        }
+        var policies = new JsonArray();
+        byPolicy.forEach((p, n) -> policies.add(new JsonObject().put("policyName", p).put("packets", n)));
+        return new JsonObject().put("revision", revision).put("since", totals.since().toString())
+                .put("countersAt", totals.readAt().map(Object::toString).orElse(null))
+                .put("wouldDenyPackets", all).put("policies", policies).put("rules", rules);
+    }
+
     /** {@code fwpolicy state --coverage --format json}: the same shape, from the kernel's own counters. */
     public static JsonObject coverage(String revision, List<CompiledRule> rules, List<CompiledRule> unhitRules,
                                       java.util.function.Function<CompiledRule, Counters> counters) {

@@ -290,7 +290,7 @@ public final class ReconcileLoop extends VerticleBase {
             return;
         }
         var policy = new ActivePolicy(ruleSet, loaded.files().stream().map(SourceFile::name).toList(),
-                loaded.description(), time.now(), result.diagnostics());
+                loaded.description(), time.now(), result.diagnostics(), loaded.version(), loaded.observedAt());
         boolean sameRevision = desired.map(p -> p.revision().equals(ruleSet.revision())).orElse(false);
         boolean sameMembers = desired.map(p -> p.ruleSet().sets().equals(ruleSet.sets())).orElse(false);
         if (isNew) {
@@ -331,6 +331,7 @@ public final class ReconcileLoop extends VerticleBase {
                 first.isEmpty() ? "" : "\n  " + String.join("\n  ", first));
         snapshot = snapshot.withProblem(problem);
         metrics.reloadFailed(problem.reason());
+        metrics.policyRejected(problem);
         source.rejected(problem);
     }
 

@@ -28,6 +28,9 @@ final class RuleHitMetrics {
     private final MeterRegistry registry;
     private final int max;
     private final Map<List<String>, Series> series = new HashMap<>();
+    /** {@code fwpolicy_audit_would_deny_packets_total{policy}}: one per policy with audited rules (as many as policies). */
+    private final Map<String, AtomicLong> wouldDeny = new HashMap<>();
+    private final Map<String, Meter> wouldDenyMeters = new HashMap<>();
 
     private record Series(AtomicLong packets, AtomicLong bytes, List<Meter> meters) {}
 
@@ -62,6 +65,23 @@ final class RuleHitMetrics {
             s.packets().set(v[0]);
             s.bytes().set(v[1]);
         });
+        var audit = new HashMap<String, Long>();
+        for (var r : rules) {
+            if (r.rule().origin().countsWouldDeny(r.rule().target())) audit.merge(r.policy().orElse(NO_POLICY), r.total().packets(), Long::sum);
+        }
+        for (var p : new ArrayList<>(wouldDeny.keySet())) {
+            if (!audit.containsKey(p)) {
+                wouldDeny.remove(p);
+                registry.remove(wouldDenyMeters.remove(p));
+            }
+        }
+        audit.forEach((p, n) -> wouldDeny.computeIfAbsent(p, k -> {
+            var value = new AtomicLong();
+            wouldDenyMeters.put(k, FunctionCounter.builder("fwpolicy.audit.would.deny.packets", value, AtomicLong::get)
+                    .description("Packets an audited policy or default would have denied or rejected (recorded, then let through)")
+                    .tag("policy", k).register(registry));
+            return value;
+        }).set(n));
     }
 
     private Series register(List<String> key) {

@@ -2,6 +2,7 @@ package dev.fwpolicy.sidecar.metrics;
 
 import dev.fwpolicy.sidecar.loop.ActivePolicy;
 import dev.fwpolicy.engine.reconcile.DriftStatus;
+import dev.fwpolicy.sidecar.fleet.LeaseWrites;
 import dev.fwpolicy.sidecar.loop.LoopEvents;
 import dev.fwpolicy.sidecar.loop.SyncRecord;
 import io.micrometer.core.instrument.Counter;
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * registry). Names follow kube-proxy's lead ({@code sync_proxy_rules_duration_seconds}) so
  * the usual dashboards translate.
  */
-public final class ServiceMetrics implements LoopEvents {
+public final class ServiceMetrics implements LoopEvents, LeaseWrites {
     private final MeterRegistry registry;
     private final Timer syncDuration;
     private final Timer memberUpdates;
@@ -26,6 +27,8 @@ public final class ServiceMetrics implements LoopEvents {
     private final AtomicLong rulesDesired = new AtomicLong();
     private final AtomicLong rulesApplied = new AtomicLong();
     private final AtomicLong lastSuccessEpochMillis = new AtomicLong();
+    private final Counter leaseWritesOk;
+    private final Counter leaseWritesFailed;
 
     private final RuleHitMetrics ruleHits;
 
@@ -59,8 +62,10 @@ public final class ServiceMetrics implements LoopEvents {
                 .description("Rules the kernel held in fwpolicy's chains after the last successful sync").register(registry);
         Gauge.builder("fwpolicy.last.successful.sync.timestamp", lastSuccessEpochMillis, v -> v.get() / 1000.0)
                 .baseUnit("seconds").description("Unix time of the last successful sync (0: none yet)").register(registry);
+        this.leaseWritesOk = leaseWrites("ok");
+        this.leaseWritesFailed = leaseWrites("failed");
         for (var status : DriftStatus.values()) if (status.isDrift()) drift(status.label());
-        for (var reason : new String[] {"PolicyInvalid", "SourceUnreadable"}) reloadFailures(reason);
+        for (var reason : new String[] {"PolicyInvalid", "PolicyLockout", "SourceUnreadable"}) reloadFailures(reason);
     }
 
     private static Duration ms(long millis) {
@@ -69,6 +74,22 @@ public final class ServiceMetrics implements LoopEvents {
 
     private Counter syncs(String result) {
         return Counter.builder("fwpolicy.syncs").description("Syncs by result").tag("result", result).register(registry);
+    }
+
+    private Counter leaseWrites(String result) {
+        return Counter.builder("fwpolicy.lease.writes")
+                .description("Writes of this sidecar's enforcement Lease by result (ConfigMap mode; a failure never holds back a sync)")
+                .tag("result", result).register(registry);
+    }
+
+    @Override
+    public void leaseWritten() {
+        leaseWritesOk.increment();
+    }
+
+    @Override
+    public void leaseWriteFailed() {
+        leaseWritesFailed.increment();
     }
 
     private Counter drift(String kind) {

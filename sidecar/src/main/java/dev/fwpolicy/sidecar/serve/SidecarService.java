@@ -3,7 +3,9 @@ package dev.fwpolicy.sidecar.serve;
 import dev.fwpolicy.engine.eval.PolicyCheck;
 import dev.fwpolicy.sidecar.http.ApiSettings;
 import dev.fwpolicy.sidecar.http.ApiVerticle;
+import dev.fwpolicy.sidecar.fleet.LeaseKeeper;
 import dev.fwpolicy.sidecar.loop.FirewallSync;
+import dev.fwpolicy.sidecar.loop.LoopEvents;
 import dev.fwpolicy.sidecar.loop.ReconcileLoop;
 import dev.fwpolicy.sidecar.metrics.ServiceMetrics;
 import dev.fwpolicy.sidecar.source.PolicySource;
@@ -22,6 +24,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.EnumSet;
 import java.lang.System.Logger.Level;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -37,10 +40,13 @@ public final class SidecarService {
     private final ReconcileLoop loop;
     private final ApiVerticle api;
     private final boolean removeOnExit;
+    private final Optional<LeaseKeeper> lease;
     private String loopId;
     private String apiId;
 
-    private SidecarService(Vertx vertx, FirewallSync firewall, ReconcileLoop loop, ApiVerticle api, boolean removeOnExit) {
+    private SidecarService(Vertx vertx, FirewallSync firewall, ReconcileLoop loop, ApiVerticle api, boolean removeOnExit,
+                           Optional<LeaseKeeper> lease) {
+        this.lease = lease;
         this.vertx = vertx;
         this.firewall = firewall;
         this.loop = loop;
@@ -84,10 +90,11 @@ public final class SidecarService {
     public static Future<SidecarService> start(Vertx vertx, PrometheusMeterRegistry registry, FirewallSync firewall,
                                                PolicySource source, SidecarOptions options) {
         var metrics = new ServiceMetrics(registry, options.ruleMetricsMax());
-        var loop = new ReconcileLoop(firewall, source, options.loop(), metrics, firewall.backend(), options.compiler(),
+        var events = options.lease().<LoopEvents>map(l -> LoopEvents.both(metrics, l)).orElse(metrics);
+        var loop = new ReconcileLoop(firewall, source, options.loop(), events, firewall.backend(), options.compiler(),
                 options.guard(), options.time(), options.cluster());
         var api = new ApiVerticle(loop, options.api(), registry, new PolicyCheck(options.checker(), options.guard(), options.cluster()::input));
-        var service = new SidecarService(vertx, firewall, loop, api, options.removeOnExit());
+        var service = new SidecarService(vertx, firewall, loop, api, options.removeOnExit(), options.lease());
         // The API first, so /healthz and /v1/status answer while the first policy loads.
         return vertx.deployVerticle(api)
                 .compose(id -> {
@@ -96,6 +103,7 @@ public final class SidecarService {
                 })
                 .map(id -> {
                     service.loopId = id;
+                    options.lease().ifPresent(l -> l.start(vertx, metrics));
                     return service;
                 });
     }
@@ -109,6 +117,8 @@ public final class SidecarService {
     }
 
     public Future<Void> stop() {
+        // The Lease is left to go stale: a Lease renewed no more is how the fleet sees a sidecar gone.
+        lease.ifPresent(LeaseKeeper::stop);
         Future<Void> loopDown = loopId == null ? Future.succeededFuture() : vertx.undeploy(loopId);
         return loopDown.compose(v -> {
             if (!removeOnExit) {

@@ -77,12 +77,14 @@ public final class ConfigMapSource implements PolicySource {
         informer.addEventHandler(new ResourceEventHandler<ConfigMap>() {
             @Override
             public void onAdd(ConfigMap cm) {
-                context.runOnContext(v -> seen(cm));
+                var at = Instant.now();
+                context.runOnContext(v -> seen(cm, at));
             }
 
             @Override
             public void onUpdate(ConfigMap before, ConfigMap after) {
-                context.runOnContext(v -> seen(after));
+                var at = Instant.now();
+                context.runOnContext(v -> seen(after, at));
             }
 
             @Override
@@ -129,14 +131,15 @@ public final class ConfigMapSource implements PolicySource {
         return false;
     }
 
-    private void seen(ConfigMap cm) {
+    private void seen(ConfigMap cm, Instant at) {
         current = Optional.of(cm);
         var files = policyFiles(cm);
         if (files.isEmpty()) {
             updates.accept(new SourceUpdate.Unreadable("ConfigMap " + namespace + "/" + name + " has no key ending in "
                     + PolicyInputs.EXTENSION));
         } else {
-            updates.accept(new SourceUpdate.Loaded(files, description() + "@" + cm.getMetadata().getResourceVersion()));
+            var version = cm.getMetadata().getResourceVersion();
+            updates.accept(new SourceUpdate.Loaded(files, description() + "@" + version, Optional.ofNullable(version), at));
         }
     }
 
@@ -145,7 +148,7 @@ public final class ConfigMapSource implements PolicySource {
      * file that is not UTF-8 into binaryData: read there, it is reported with its location
      * like the same file on disk, instead of vanishing from the rule set.
      */
-    static List<SourceFile> policyFiles(ConfigMap cm) {
+    public static List<SourceFile> policyFiles(ConfigMap cm) {
         var files = new TreeMap<String, SourceFile>();
         if (cm.getData() != null) {
             cm.getData().forEach((key, text) -> {

@@ -144,10 +144,18 @@ class K8sExamplesTest {
         for (var rule : role.getRules()) {
             for (var res : rule.getResources()) verbs.computeIfAbsent(res, k -> new ArrayList<>()).addAll(rule.getVerbs());
             if (rule.getResources().contains("configmaps")) assertThat(rule.getResourceNames()).containsExactly(cm.getMetadata().getName());
+            if (rule.getResources().contains("leases")) assertThat(rule.getApiGroups()).containsExactly("coordination.k8s.io");
         }
-        assertThat(verbs).containsOnlyKeys("configmaps", "events");
+        assertThat(verbs).containsOnlyKeys("configmaps", "events", "leases");
         assertThat(verbs.get("configmaps")).containsExactlyInAnyOrder("get", "list", "watch");
         assertThat(verbs.get("events")).containsExactly("create");
+        // The Lease keeper writes with create-or-update: create, then get + update; never list, watch, patch or delete.
+        assertThat(verbs.get("leases")).containsExactlyInAnyOrder("get", "create", "update");
+        // Its Lease is named after the pod: the sidecar gets the pod's name from the downward API.
+        assertThat(sidecar(d).getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("POD_NAME");
+            assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
+        });
         assertThat(objects).filteredOn(o -> !(o instanceof ClusterRole) && !(o instanceof ClusterRoleBinding))
                 .allMatch(o -> "shop".equals(o.getMetadata().getNamespace()));
     }
@@ -183,6 +191,23 @@ class K8sExamplesTest {
             expected.put(group + "/" + kind.resource(), List.of("list", "watch"));
         }
         assertThat(verbs).isEqualTo(expected);
+    }
+
+    /** In ConfigMap mode the API server is a must-pass flow: the example's own policy must let it through, both ways. */
+    @Test
+    void theExamplePolicyKeepsTheApiServerReachable() {
+        var cm = one(ConfigMap.class, "web-policy");
+        var files = dev.fwpolicy.sidecar.source.ConfigMapSource.policyFiles(cm);
+        var ruleSet = new dev.fwpolicy.engine.compile.Compiler().compile(files).ruleSet().orElseThrow();
+        var apiServer = dev.fwpolicy.sidecar.source.ApiServerFlow.of(
+                Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1", "KUBERNETES_SERVICE_PORT", "443"), "");
+        assertThat(apiServer.flows()).hasSize(1);
+        assertThat(new dev.fwpolicy.engine.eval.LockoutGuard(apiServer.flows()).check(ruleSet)).isEmpty();
+        // and the guard would notice if it did not
+        var closed = files.get(0).text().replace("default outbound allow", "default outbound deny");
+        var closedSet = new dev.fwpolicy.engine.compile.Compiler()
+                .compile(List.of(new dev.fwpolicy.engine.source.SourceFile("web.fwpolicy", closed))).ruleSet().orElseThrow();
+        assertThat(new dev.fwpolicy.engine.eval.LockoutGuard(apiServer.flows()).check(closedSet)).isNotEmpty();
     }
 
     @Test

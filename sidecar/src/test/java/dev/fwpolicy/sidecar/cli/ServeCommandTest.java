@@ -17,7 +17,8 @@ class ServeCommandTest {
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("--policy-dir=DIR", "--configmap=NAMESPACE/NAME", "--netns=NAME", "--backend=auto|nft|legacy",
                 "--listen=HOST:PORT", "default: 127.0.0.1:9464", "--resync=DURATION", "default: 60s", "--min-sync-interval",
-                "--token-file=FILE", "--remove-on-exit", "/v1/status", "POST /v1/sync");
+                "--token-file=FILE", "--remove-on-exit", "/v1/status", "POST /v1/sync", "--must-pass=FLOW",
+                "--lease-period=DURATION", "default: 30s", "--pod-name=NAME");
     }
 
     @Test
@@ -37,6 +38,9 @@ class ServeCommandTest {
         var resync = CliRun.of("serve", "--policy-dir", "/tmp", "--resync", "soon");
         assertThat(resync.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(resync.err()).contains("not a duration: 'soon'");
+        var lease = CliRun.of("serve", "--configmap", "shop/web", "--lease-period", "often");
+        assertThat(lease.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(lease.err()).contains("not a duration: 'often'");
     }
 
     @Test
