@@ -1,5 +1,6 @@
 package dev.fwpolicy.benchmarks;
 
+import dev.fwpolicy.engine.iptables.RuleSpecs;
 import dev.fwpolicy.engine.iptables.SpecTokens;
 import dev.fwpolicy.engine.dataplane.Backend;
 import dev.fwpolicy.engine.dataplane.Command;
@@ -90,7 +91,7 @@ final class Naive {
     }
 
     private static String rule(CompiledRule r) {
-        return "rule\t" + fam(r.family()) + "\t" + r.chain() + "\t" + String.join("\t", argv(r.spec()));
+        return "rule\t" + fam(r.family()) + "\t" + r.chain() + "\t" + String.join("\t", argv(RuleSpecs.spec(r)));
     }
     static List<String> argv(String spec) {
         return SpecTokens.split(spec);

@@ -1,5 +1,6 @@
 package dev.fwpolicy.benchmarks;
 
+import dev.fwpolicy.engine.iptables.RuleSpecs;
 import dev.fwpolicy.benchmarks.Report.Goal;
 import dev.fwpolicy.benchmarks.Report.Row;
 import dev.fwpolicy.benchmarks.Report.Stat;
@@ -483,7 +484,7 @@ public final class SideBySide {
                 }
             }
             require(found > 0, "rule to change not found in the raw namespace");
-            restore(runner, backend, Family.V4, "*filter\n-R " + chain + " " + found + " " + to.spec() + "\nCOMMIT\n");
+            restore(runner, backend, Family.V4, "*filter\n-R " + chain + " " + found + " " + RuleSpecs.spec(to) + "\nCOMMIT\n");
         }
     }
 
@@ -505,7 +506,7 @@ public final class SideBySide {
                 int idx = (int) ((long) i * size / dupRules);
                 while (deletedSet.contains(idx + 1)) idx = (idx + 1) % size;
                 for (int c = 0; c < 100; c++) {
-                    sb.append(chain.rules().get(idx).saveLine()).append('\n');
+                    sb.append(RuleSpecs.saveLine(chain.rules().get(idx))).append('\n');
                     dups++;
                 }
             }
@@ -518,10 +519,10 @@ public final class SideBySide {
     private static String partialPayload(RuleSet base, OwnedChain big, int fill) {
         var sb = new StringBuilder("*filter\n");
         for (var c : base.chains(Family.V4)) sb.append(':').append(c.name()).append(" - [0:0]\n");
-        for (var j : base.jumps(Family.V4)) sb.append(j.saveLine()).append('\n');
+        for (var j : base.jumps(Family.V4)) sb.append(RuleSpecs.saveLine(j)).append('\n');
         for (var c : base.chains(Family.V4)) {
             var rules = c.name().equals(big.name()) ? c.rules().subList(0, fill) : c.rules();
-            for (var r : rules) sb.append(r.saveLine()).append('\n');
+            for (var r : rules) sb.append(RuleSpecs.saveLine(r)).append('\n');
         }
         return sb.append("COMMIT\n").toString();
     }

@@ -30,6 +30,13 @@ class ArchitectureTest {
             .because("dependencies point one way: sidecar -> engine -> grammar");
 
     @ArchTest
+    static final ArchRule theIrIsVendorNeutral = noClasses().that().resideInAPackage("dev.fwpolicy.engine.ir..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.fwpolicy.engine.iptables..", "dev.fwpolicy.engine.ipset..",
+                    "dev.fwpolicy.engine.dataplane..", "dev.fwpolicy.engine.reconcile..", "dev.fwpolicy.engine.compile..")
+            .because("the IR holds rules as values; rendering them for a backend (and fwp1's hash of iptables' spelling)"
+                    + " is the backend layer's, so a second backend adds a layer beside iptables instead of forking the IR");
+
+    @ArchTest
     static final ArchRule theAstBuilderHandlesEveryAlternative = noClasses().should().dependOnClassesThat()
             .haveFullyQualifiedName("dev.fwpolicy.grammar.FwpolicyParserBaseVisitor")
             .because("AstBuilder implements the generated visitor without defaults, so a new grammar alternative"

@@ -24,7 +24,8 @@ class FormatterTest {
                   # own line inside block
                   deny udp to port { 53 } }
                 }
-                test web { expect allow inbound tcp from 10.1.1.1 to port 80 }
+                test web { expect allow inbound tcp from 10.1.1.1 to port 80
+                  expect allow inbound udp from 192.168.1.1 to port 53   via   lo }
                 """;
         String expected = """
                 # header comment
@@ -42,6 +43,7 @@ class FormatterTest {
 
                 test web {
                   expect allow inbound tcp from 10.1.1.1 to port 80
+                  expect allow inbound udp from 192.168.1.1 to port 53 via lo
                 }
                 """;
         assertThat(format(messy)).isEqualTo(expected);

@@ -1,5 +1,6 @@
 package dev.fwpolicy.engine;
 
+import dev.fwpolicy.engine.iptables.RuleSpecs;
 import dev.fwpolicy.engine.compile.Compiler;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -89,7 +90,7 @@ class InjectionTest {
         var src = "policy p { inbound { allow tcp to port 1 \"" + longNote + "\" } }";
         var rules = new Compiler().compile(List.of(new SourceFile("long.fwpolicy", src))).ruleSet().orElseThrow();
         rules.allRules().forEach(r -> {
-            var m = Pattern.compile("--comment \"([^\"]*)\"").matcher(r.spec());
+            var m = Pattern.compile("--comment \"([^\"]*)\"").matcher(RuleSpecs.spec(r));
             assertThat(m.find()).isTrue();
             assertThat(m.group(1).length()).isLessThanOrEqualTo(255);
             assertThat(m.group(1)).startsWith("fwp1:" + r.id());

@@ -40,6 +40,7 @@ IN          : 'in';
 KERNEL_SETS : 'kernel-sets';
 ABOVE       : 'above';
 AUDIT       : 'audit';
+VIA         : 'via';
 
 LBRACE      : '{';
 RBRACE      : '}';

@@ -106,14 +106,20 @@ portMember
     | VARIABLE                                                               # PortReference
     ;
 
-// `expect VERDICT DIRECTION [PROTO] [from ADDR [port N]] [to [ADDR] [port N]] [type T] [established|new]`
+// `expect VERDICT DIRECTION [PROTO] [from ADDR [port N]] [to [ADDR] [port N]] [type T] [established|new] [via lo]`
 expectation
     : EXPECT verdict flow note=STRING?
     ;
 
 // One packet, the same words in `expect` lines, `eval --flow` and the HTTP API (one meaning).
 flow
-    : direction protocol? flowSource? flowDestination? icmpType? state?
+    : direction protocol? flowSource? flowDestination? icmpType? state? flowInterface?
+    ;
+
+// `via lo`: the packet crosses the loopback interface. Any other name is a located error
+// from the builder (only loopback is modelled), so the grammar takes a name here.
+flowInterface
+    : VIA iface=NAME
     ;
 
 // A flow given on its own (command line, HTTP request): the whole text is the flow.

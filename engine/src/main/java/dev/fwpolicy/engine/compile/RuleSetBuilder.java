@@ -1,15 +1,15 @@
 package dev.fwpolicy.engine.compile;
-import dev.fwpolicy.engine.iptables.IdentityComment;
-import dev.fwpolicy.engine.iptables.RuleRenderer;
-import dev.fwpolicy.engine.iptables.ChainNames;
 
-import dev.fwpolicy.engine.vocabulary.Direction;
 import dev.fwpolicy.engine.ast.PolicyDecl;
 import dev.fwpolicy.engine.ir.*;
-import dev.fwpolicy.engine.net.Family;
+import dev.fwpolicy.engine.iptables.ChainNames;
+import dev.fwpolicy.engine.iptables.FilterTable;
+import dev.fwpolicy.engine.iptables.RuleIdentity;
 import dev.fwpolicy.engine.iptables.RuleRenderer;
+import dev.fwpolicy.engine.net.Family;
 import dev.fwpolicy.engine.source.SourceFile;
 import dev.fwpolicy.engine.source.SourceText;
+import dev.fwpolicy.engine.vocabulary.Direction;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,14 +48,14 @@ final class RuleSetBuilder {
     private void buildDirection(Family family, Direction direction, List<PolicyDecl> policies,
                                 Map<PolicyDecl, List<LoweredRule>> byPolicy, EffectiveDefault dflt) {
         String entry = ChainNames.entry(direction);
-        var entryRules = new ChainRules(family, entry, direction);
+        var entryRules = new ChainRules(family, entry);
         entryRules.add(Match.loopback(), new Target.Accept(), RuleOrigin.implicit(RuleOrigin.Kind.LOOPBACK,
                 "implicit: loopback traffic is always allowed"), "loopback");
 
         var policyChains = new ArrayList<OwnedChain>();
         for (var policy : policies) {
             String name = ChainNames.policy(direction, policy.name().text());
-            var rules = new ChainRules(family, name, direction);
+            var rules = new ChainRules(family, name);
             for (var r : byPolicy.getOrDefault(policy, List.of())) {
                 if (r.family() != family || r.direction() != direction) continue;
                 var span = r.decl().span();
@@ -92,7 +92,7 @@ final class RuleSetBuilder {
         chains.add(entryRules.chain());
         chains.addAll(policyChains);
 
-        var builtin = new ChainRules(family, ChainNames.builtin(direction), direction);
+        var builtin = new ChainRules(family, ChainNames.builtin(direction));
         builtin.add(Match.any(), new Target.Jump(entry), RuleOrigin.implicit(RuleOrigin.Kind.DISPATCH,
                 "fwpolicy entry: " + ChainNames.builtin(direction) + " -> " + entry), "fwpolicy");
         jumps.addAll(builtin.rules);
@@ -124,24 +124,23 @@ final class RuleSetBuilder {
     private static final class ChainRules {
         private final Family family;
         private final String chain;
-        private final Direction direction;
         private final List<CompiledRule> rules = new ArrayList<>();
         private final Map<String, Integer> occurrences = new HashMap<>();
 
-        ChainRules(Family family, String chain, Direction direction) {
+        ChainRules(Family family, String chain) {
             this.family = family;
             this.chain = chain;
-            this.direction = direction;
         }
 
+        /**
+         * The identity is fwp1's: a hash of the rule's iptables spelling (frozen bytes), so the
+         * iptables layer computes it; the rule itself stays values.
+         */
         void add(Match match, Target target, RuleOrigin origin, String human) {
-            String flag = ChainNames.interfaceFlag(direction);
-            String body = RuleRenderer.render(match, target, Optional.empty(), flag);
+            String body = RuleRenderer.body(family, match, target, chain);
             int occurrence = occurrences.merge(body, 1, Integer::sum) - 1;
-            String id = RuleIdentity.hash(family, RuleSet.TABLE, chain, body, occurrence);
-            String comment = IdentityComment.text(id, human, IdentityComment.MAX_BYTES);
-            String spec = RuleRenderer.render(match, target, Optional.of(comment), flag);
-            rules.add(new CompiledRule(id, family, chain, match, target, spec, origin));
+            String id = RuleIdentity.hash(family, FilterTable.NAME, chain, body, occurrence);
+            rules.add(new CompiledRule(id, family, chain, match, target, human, origin));
         }
 
         boolean isEmpty() {

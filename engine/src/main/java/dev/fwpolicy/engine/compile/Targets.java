@@ -7,7 +7,7 @@ import dev.fwpolicy.engine.net.Family;
 import dev.fwpolicy.engine.net.Protocol;
 import java.util.Optional;
 
-/** Actions and verdicts → iptables targets. */
+/** Actions and verdicts → rule targets. */
 final class Targets {
     /** LOG prefixes are capped at 29 characters by the kernel. */
     static final int LOG_PREFIX_MAX = 29;
@@ -29,8 +29,7 @@ final class Targets {
 
     /** TCP gets a reset (the client sees "connection refused" at once); the rest an ICMP port unreachable. */
     private static Target reject(Optional<Protocol> protocol, Family family) {
-        if (protocol.orElse(null) == Protocol.TCP) return new Target.Reject("tcp-reset");
-        return new Target.Reject(family == Family.V4 ? "icmp-port-unreachable" : "icmp6-port-unreachable");
+        return new Target.Reject(protocol.orElse(null) == Protocol.TCP ? Target.Reject.How.TCP_RESET : Target.Reject.How.PORT_UNREACHABLE);
     }
 
     /** {@code "fwp audit <policy> "}: what an audited policy (or {@code default}) would have refused. */

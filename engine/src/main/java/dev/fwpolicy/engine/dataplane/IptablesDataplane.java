@@ -1,4 +1,5 @@
 package dev.fwpolicy.engine.dataplane;
+import dev.fwpolicy.engine.iptables.FilterTable;
 import dev.fwpolicy.engine.iptables.KernelTable;
 import dev.fwpolicy.engine.iptables.SaveParser;
 
@@ -75,8 +76,8 @@ public final class IptablesDataplane {
      * without counters, and a caller can tell "same rules" with {@link KernelTable#sameRules}.
      */
     public KernelTable read(Family family, boolean withCounters, java.util.Optional<KernelTable> previous) {
-        previous = previous.filter(t -> t.family() == family && t.table().equals(RuleSet.TABLE));
-        var argv = new ArrayList<>(List.of(backend.backend().save(family), "-t", RuleSet.TABLE));
+        previous = previous.filter(t -> t.family() == family && t.table().equals(FilterTable.NAME));
+        var argv = new ArrayList<>(List.of(backend.backend().save(family), "-t", FilterTable.NAME));
         if (withCounters) argv.add("-c");
         var result = runner.run(new Command(argv, java.util.Optional.empty(), timeout)).requireOk();
         var warnings = new ArrayList<String>();
@@ -92,7 +93,7 @@ public final class IptablesDataplane {
             var same = previous.get().reread(result.stdout(), warnings, withCounters);
             if (same.isPresent()) return same.get();
         }
-        var table = SaveParser.parse(family, RuleSet.TABLE, result.stdout(), withCounters);
+        var table = SaveParser.parse(family, FilterTable.NAME, result.stdout(), withCounters);
         return new KernelTable(table.family(), table.table(), table.chains(), table.raw(), warnings, table.counters());
     }
 

@@ -137,18 +137,6 @@ public final class ExpectationRunner {
     }
 
     static String text(Expectation e) {
-        var sb = new StringBuilder("expect ").append(e.verdict().keyword()).append(' ').append(e.direction().keyword());
-        e.protocol().ifPresent(p -> sb.append(' ').append(p.protocol().keyword()));
-        e.source().ifPresent(s -> endpoint(sb, "from", s));
-        e.destination().ifPresent(d -> endpoint(sb, "to", d));
-        e.icmpType().ifPresent(t -> sb.append(" type ").append(t.text()));
-        e.state().ifPresent(s -> sb.append(' ').append(s.name().toLowerCase(java.util.Locale.ROOT)));
-        return sb.toString();
-    }
-
-    private static void endpoint(StringBuilder sb, String word, FlowEndpoint ep) {
-        sb.append(' ').append(word);
-        ep.address().ifPresent(a -> sb.append(' ').append(ep.addressText().orElse(a.text())));
-        ep.port().ifPresent(p -> sb.append(" port ").append(p));
+        return "expect " + e.verdict().keyword() + " " + e.flow().words();
     }
 }

@@ -141,8 +141,7 @@ public record Flow(
         List<Family> families = family.map(List::of).orElse(List.of(Family.V4, Family.V6));
         OptionalInt type = d.icmpType().flatMap(t -> protocol.flatMap(pr -> IcmpTypes.lookup(pr, t.text())))
                 .map(OptionalInt::of).orElse(OptionalInt.empty());
-        var state = d.state().map(x -> x == Expectation.ConnState.ESTABLISHED ? ConnState.ESTABLISHED : ConnState.NEW)
-                .orElse(ConnState.NEW);
+        var state = d.state().orElse(ConnState.NEW);
         boolean loopback = d.viaLo() || src.map(Flow::isLoopback).orElse(false) || dst.map(Flow::isLoopback).orElse(false);
         var out = new ArrayList<Flow>();
         for (var f : families) {

@@ -4,6 +4,7 @@ import dev.fwpolicy.engine.iptables.ChainNames;
 import dev.fwpolicy.engine.iptables.KernelChain;
 import dev.fwpolicy.engine.iptables.ReadBackException;
 import dev.fwpolicy.engine.iptables.RuleParser;
+import dev.fwpolicy.engine.iptables.RuleSpecs;
 import dev.fwpolicy.engine.ipset.SetChange;
 import dev.fwpolicy.engine.ipset.SetShape;
 import dev.fwpolicy.engine.ir.CompiledRule;
@@ -77,7 +78,7 @@ public record KernelModel(RuleSet ruleSet, Evaluator.BuiltinPolicy policies, Lis
             policies.put(family, perDirection);
             var owned = new LinkedHashMap<String, List<CompiledRule>>();
             for (var chain : table.chains().values()) {
-                if (RuleSet.isOwnedChain(chain.name())) owned.put(chain.name(), new ArrayList<>());
+                if (ChainNames.isOwned(chain.name())) owned.put(chain.name(), new ArrayList<>());
             }
             int anonymous = 0;
             for (Drift d : plan.get().drift()) {
@@ -90,7 +91,10 @@ public record KernelModel(RuleSet ruleSet, Evaluator.BuiltinPolicy policies, Lis
                     if (parsed.target() instanceof Target.Jump j && !owned.containsKey(j.chain())) {
                         throw new ReadBackException("jump to " + j.chain() + ", not one of fwpolicy's chains: " + k.saveLine());
                     }
-                    var rule = new CompiledRule(id, family, k.chain(), parsed.match(), parsed.target(), k.spec(), origin(d));
+                    var rule = new CompiledRule(id, family, k.chain(), parsed.match(), parsed.target(),
+                            d.desired().map(CompiledRule::label).orElse(""), origin(d));
+                    // Answers about this rule quote the line the kernel holds, not a re-rendering.
+                    RuleSpecs.printed(rule, k.spec());
                     if (owned.containsKey(k.chain())) owned.get(k.chain()).add(rule);
                     else jumps.add(rule);
                 } catch (ReadBackException e) {

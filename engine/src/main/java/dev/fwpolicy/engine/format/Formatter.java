@@ -112,22 +112,7 @@ public final class Formatter {
     }
 
     private static String expectation(Expectation e) {
-        var parts = new ArrayList<String>();
-        parts.add(e.direction().keyword());
-        e.protocol().ifPresent(p -> parts.add(p.protocol().keyword()));
-        e.source().ifPresent(s -> {
-            parts.add("from");
-            s.addressText().ifPresent(parts::add);
-            s.port().ifPresent(p -> parts.add("port " + p));
-        });
-        e.destination().ifPresent(d -> {
-            parts.add("to");
-            d.addressText().ifPresent(parts::add);
-            d.port().ifPresent(p -> parts.add("port " + p));
-        });
-        e.icmpType().ifPresent(t -> parts.add("type " + t.text()));
-        e.state().ifPresent(s -> parts.add(s == Expectation.ConnState.ESTABLISHED ? "established" : "new"));
-        return String.join(" ", parts);
+        return e.flow().words();
     }
 
     static String addresses(Addresses a) {

@@ -1,8 +1,6 @@
 package dev.fwpolicy.engine.iptables;
 
 import dev.fwpolicy.engine.vocabulary.Direction;
-import dev.fwpolicy.engine.ir.RuleIdentity;
-import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.net.Family;
 
 /**
@@ -11,6 +9,8 @@ import dev.fwpolicy.engine.net.Family;
  */
 public final class ChainNames {
     public static final int MAX = 28;
+    /** Every chain fwpolicy owns starts with this; nothing else does. */
+    public static final String PREFIX = "FWP-";
 
     private ChainNames() {}
 
@@ -41,16 +41,21 @@ public final class ChainNames {
      */
     public static java.util.Optional<Direction> directionOf(String chain) {
         for (var d : Direction.values()) {
-            if (chain.equals(builtin(d)) || chain.equals(entry(d)) || chain.startsWith(RuleSet.CHAIN_PREFIX + letter(d) + "-")) {
+            if (chain.equals(builtin(d)) || chain.equals(entry(d)) || chain.startsWith(PREFIX + letter(d) + "-")) {
                 return java.util.Optional.of(d);
             }
         }
         return java.util.Optional.empty();
     }
 
+    /** Whether fwpolicy owns {@code chain} outright (and may flush, rewrite or delete it). */
+    public static boolean isOwned(String chain) {
+        return chain.startsWith(PREFIX);
+    }
+
     /** FWP-INPUT / FWP-OUTPUT: where the built-in chain's jump lands. */
     public static String entry(Direction direction) {
-        return RuleSet.CHAIN_PREFIX + builtin(direction);
+        return PREFIX + builtin(direction);
     }
 
     /**
@@ -62,7 +67,7 @@ public final class ChainNames {
      * compiler reports ({@code chain-name-collision}).
      */
     public static String policy(Direction direction, String policy) {
-        String name = RuleSet.CHAIN_PREFIX + letter(direction) + "-" + policy;
+        String name = PREFIX + letter(direction) + "-" + policy;
         if (name.length() < MAX) return name;
         String hash = RuleIdentity.hash(Family.V4, "chain", "", policy, 0).substring(0, 8);
         return name.substring(0, MAX - 9) + "-" + hash;

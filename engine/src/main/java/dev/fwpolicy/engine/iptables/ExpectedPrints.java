@@ -27,18 +27,24 @@ public final class ExpectedPrints {
 
     /** The spec a correct copy of {@code rule} shows in a read-back. */
     public String expected(CompiledRule rule) {
-        if (byId.isEmpty()) return rule.spec();
+        return expected(rule, RuleSpecs.spec(rule));
+    }
+
+    /** As {@link #expected(CompiledRule)}, given the rule's rendering ({@link RuleSpecs}). */
+    public String expected(CompiledRule rule, String rendered) {
+        if (byId.isEmpty()) return rendered;
         Learned l = byId.get(rule.id());
-        return l != null && l.rendered().equals(rule.spec()) ? l.printed() : rule.spec();
+        return l != null && l.rendered().equals(rendered) ? l.printed() : rendered;
     }
 
     public void record(CompiledRule rule, String printedSpec) {
-        if (printedSpec.equals(rule.spec())) {
+        String rendered = RuleSpecs.spec(rule);
+        if (printedSpec.equals(rendered)) {
             // Printed as rendered: the default answer; forget any other print learned before.
             if (byId.remove(rule.id()) != null) version.incrementAndGet();
             return;
         }
-        var learned = new Learned(rule.spec(), printedSpec);
+        var learned = new Learned(rendered, printedSpec);
         if (!learned.equals(byId.put(rule.id(), learned))) version.incrementAndGet();
     }
 

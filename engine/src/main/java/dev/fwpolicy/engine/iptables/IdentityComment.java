@@ -1,6 +1,5 @@
 package dev.fwpolicy.engine.iptables;
 
-import dev.fwpolicy.engine.ir.RuleIdentity;
 import java.util.Optional;
 
 /**

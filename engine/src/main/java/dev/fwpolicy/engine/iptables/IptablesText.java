@@ -42,16 +42,24 @@ public final class IptablesText {
         return (a.negated() ? "! " : "") + flag + " " + cidr(a.cidr());
     }
 
-    /** The text after {@code -j}. */
-    public static String target(Target t) {
+    /** The text after {@code -j} in a rule of {@code family}. */
+    public static String target(Target t, Family family) {
         if (t instanceof Target.Accept) return "ACCEPT";
         if (t instanceof Target.Drop) return "DROP";
-        if (t instanceof Target.Reject r) return "REJECT --reject-with " + r.with();
+        if (t instanceof Target.Reject r) return "REJECT --reject-with " + rejectWith(r.how(), family);
         if (t instanceof Target.Log l) return "LOG --log-prefix \"" + l.prefix() + "\"";
         if (t instanceof Target.AuditLog l) return "LOG --log-prefix \"" + l.prefix() + "\"";
         if (t instanceof Target.Return) return "RETURN";
         if (t instanceof Target.Jump j) return j.chain();
         throw new IllegalArgumentException("unknown target " + t);
+    }
+
+    /** iptables' name for a reject: {@code tcp-reset}, {@code icmp-port-unreachable}, {@code icmp6-port-unreachable}. */
+    public static String rejectWith(Target.Reject.How how, Family family) {
+        return switch (how) {
+            case TCP_RESET -> "tcp-reset";
+            case PORT_UNREACHABLE -> family == Family.V4 ? "icmp-port-unreachable" : "icmp6-port-unreachable";
+        };
     }
 
     /**

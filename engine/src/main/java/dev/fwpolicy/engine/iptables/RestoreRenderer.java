@@ -15,11 +15,11 @@ public final class RestoreRenderer {
     public static String render(RuleSet ruleSet, Family family) {
         var sb = new StringBuilder();
         sb.append("# fwpolicy ").append(family.label()).append(" rule set, revision ").append(ruleSet.revision()).append('\n');
-        sb.append("*").append(RuleSet.TABLE).append('\n');
+        sb.append("*").append(FilterTable.NAME).append('\n');
         for (var chain : ruleSet.chains(family)) sb.append(':').append(chain.name()).append(" - [0:0]\n");
-        for (var jump : ruleSet.jumps(family)) sb.append(jump.saveLine()).append('\n');
+        for (var jump : ruleSet.jumps(family)) sb.append(RuleSpecs.saveLine(jump)).append('\n');
         for (var chain : ruleSet.chains(family)) {
-            for (var rule : chain.rules()) sb.append(rule.saveLine()).append('\n');
+            for (var rule : chain.rules()) sb.append(RuleSpecs.saveLine(rule)).append('\n');
         }
         sb.append("COMMIT\n");
         return sb.toString();

@@ -227,12 +227,14 @@ public final class RuleParser {
                 case "ACCEPT" -> target = new Target.Accept();
                 case "DROP" -> target = new Target.Drop();
                 case "REJECT" -> {
-                    String with = "icmp-port-unreachable";
-                    if (peek("--reject-with")) {
-                        i++;
-                        with = next("a reject type");
-                    }
-                    target = new Target.Reject(with);
+                    // iptables-save always prints the type; fwpolicy writes only these two.
+                    if (!peek("--reject-with")) throw fail("REJECT without --reject-with is not a form iptables-save prints");
+                    i++;
+                    String with = next("a reject type");
+                    Target.Reject.How how = null;
+                    for (var h : Target.Reject.How.values()) if (IptablesText.rejectWith(h, family).equals(with)) how = h;
+                    if (how == null) throw fail("reject type " + with + " is not one fwpolicy writes in " + family.label());
+                    target = new Target.Reject(how);
                 }
                 case "LOG" -> {
                     String prefix = "";

@@ -1,8 +1,11 @@
 package dev.fwpolicy.engine.iptables;
 
 import dev.fwpolicy.engine.ir.AddressMatch;
+import dev.fwpolicy.engine.ir.CompiledRule;
+import dev.fwpolicy.engine.ir.CompiledRule;
 import dev.fwpolicy.engine.ir.Match;
 import dev.fwpolicy.engine.ir.Target;
+import dev.fwpolicy.engine.net.Family;
 import dev.fwpolicy.engine.net.PortRange;
 import dev.fwpolicy.engine.net.Protocol;
 import java.util.List;
@@ -15,7 +18,8 @@ import java.util.stream.Collectors;
  * they were given — the comment first, so the identity is the rule's first comment, then
  * kernel set matches (source, destination), ports, ICMP, conntrack — then the target.
  * Rendering the kernel's own form lets a restarted fwpolicy compare read-back lines with its
- * rule set and adopt them without a write. {@link RuleParser} reads it back.
+ * rule set and adopt them without a write. {@link RuleParser} reads it back. Callers on a hot
+ * path use {@link RuleSpecs}, which keeps each rule's rendering.
  */
 public final class RuleRenderer {
     /** The rate of an audit log rule, as iptables-save prints it (the default burst of 5 is not printed). */
@@ -23,11 +27,32 @@ public final class RuleRenderer {
 
     private RuleRenderer() {}
 
+    /** The rule's spec with its identity comment: everything after {@code -A CHAIN }. */
+    public static String spec(CompiledRule r) {
+        String comment = IdentityComment.text(r.id(), r.label(), IdentityComment.MAX_BYTES);
+        return render(r.family(), r.match(), r.target(), Optional.of(comment), interfaceFlag(r.chain(), r.match()));
+    }
+
+    /**
+     * The spec without any comment: the bytes {@link RuleIdentity} hashes for a rule of
+     * {@code family} in {@code chain} (frozen for fwp1).
+     */
+    public static String body(Family family, Match m, Target target, String chain) {
+        return render(family, m, target, Optional.empty(), interfaceFlag(chain, m));
+    }
+
+    /** {@code -i} in inbound chains, {@code -o} in outbound ones: only asked of a loopback match. */
+    private static String interfaceFlag(String chain, Match m) {
+        if (!m.loopbackInterface()) return "";
+        return ChainNames.directionOf(chain).map(ChainNames::interfaceFlag)
+                .orElseThrow(() -> new IllegalArgumentException("a loopback match in " + chain + ", a chain of no direction"));
+    }
+
     /**
      * @param comment the full comment text (already sanitised), or empty for the hashed body
      * @param interfaceFlag {@code -i} or {@code -o}, used when the match is on loopback
      */
-    public static String render(Match m, Target target, Optional<String> comment, String interfaceFlag) {
+    private static String render(Family family, Match m, Target target, Optional<String> comment, String interfaceFlag) {
         var sb = new StringBuilder();
         m.source().filter(a -> a.set().isEmpty()).ifPresent(a -> sb.append(' ').append(IptablesText.addressMatch("-s", a)));
         m.destination().filter(a -> a.set().isEmpty()).ifPresent(a -> sb.append(' ').append(IptablesText.addressMatch("-d", a)));
@@ -43,7 +68,7 @@ public final class RuleRenderer {
         });
         if (m.established()) sb.append(" -m conntrack --ctstate RELATED,ESTABLISHED");
         if (target instanceof Target.AuditLog) sb.append(' ').append(AUDIT_LOG_LIMIT);
-        sb.append(" -j ").append(IptablesText.target(target));
+        sb.append(" -j ").append(IptablesText.target(target, family));
         return sb.substring(1);
     }
 

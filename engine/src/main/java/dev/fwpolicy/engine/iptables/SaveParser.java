@@ -107,7 +107,7 @@ public final class SaveParser {
             }
             var list = rules.get(chain);
             if (list == null) throw fail(family, lineNo, line, "rule in a chain with no header");
-            if (RuleSet.isOwnedChain(chain)) checkOwnedSpec(family, lineNo, line, spec);
+            if (ChainNames.isOwned(chain)) checkOwnedSpec(family, lineNo, line, spec);
             list.add(new KernelRule(chain, list.size() + 1, spec, IdentityComment.idIn(spec)));
             counters.add(chain, packets, bytes);
             lastChain = chain;

@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What one compiled rule matches. Every field is a single iptables match (no sets): the
- * compiler has already expanded sets into one rule per CIDR and per multiport group.
- * Empty port lists mean any port; {@code loopbackInterface} is {@code -i lo} / {@code -o lo}.
+ * What one compiled rule matches. Every field is one condition on the packet: the compiler has
+ * already expanded inline lists into one rule per network and per port group (a long declared
+ * set is one {@link NetworkSet} match instead). Empty port lists mean any port;
+ * {@code loopbackInterface}: the packet enters (inbound) or leaves (outbound) on loopback.
  */
 public record Match(
         Optional<Protocol> protocol,

@@ -7,7 +7,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The canonical rule set: what the kernel's filter table must hold for fwpolicy's part.
+ * The canonical rule set: what the kernel must hold for fwpolicy's part (for iptables, in the
+ * filter table: {@code iptables.FilterTable}).
  * {@code chains} are owned outright; {@code jumps} are fwpolicy's only rules inside the
  * built-in chains (one per direction and family), each hashed like any other rule.
  * {@code revision} is a hash of the sources, to tell which policy version is in force.
@@ -15,10 +16,6 @@ import java.util.stream.Stream;
  * names them is written, and go only after no rule names them.
  */
 public record RuleSet(List<OwnedChain> chains, List<CompiledRule> jumps, String revision, List<NetworkSet> sets) {
-
-    public static final String TABLE = "filter";
-    /** Every chain fwpolicy owns starts with this; nothing else does. */
-    public static final String CHAIN_PREFIX = "FWP-";
 
     public RuleSet {
         chains = List.copyOf(chains);
@@ -60,9 +57,5 @@ public record RuleSet(List<OwnedChain> chains, List<CompiledRule> jumps, String 
         var map = new java.util.LinkedHashMap<String, CompiledRule>();
         allRules().forEach(r -> map.put(r.id(), r));
         return map;
-    }
-
-    public static boolean isOwnedChain(String chain) {
-        return chain.startsWith(CHAIN_PREFIX);
     }
 }

@@ -21,8 +21,13 @@ public sealed interface Target {
         public String label() { return "DROP"; }
     }
 
-    /** Reject with an ICMP error of the given kind (e.g. {@code icmp-port-unreachable}). */
-    record Reject(String with) implements Target {
+    /**
+     * Drop and tell the sender at once: with a TCP reset, or with an ICMP (ICMPv6) port
+     * unreachable of the packet's family. The backend names it (iptables: {@code --reject-with}).
+     */
+    record Reject(How how) implements Target {
+        public enum How { TCP_RESET, PORT_UNREACHABLE }
+
         public boolean isTerminal() { return true; }
         public String label() { return "REJECT"; }
     }

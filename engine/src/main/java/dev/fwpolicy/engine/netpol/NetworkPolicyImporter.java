@@ -278,9 +278,18 @@ public final class NetworkPolicyImporter {
         return bare ? namespace : "\"" + namespace + "\"";
     }
 
-    private static final java.util.Set<String> KEYWORDS = java.util.Set.of("policy", "priority", "default", "inbound",
-            "outbound", "allow", "deny", "reject", "log", "set", "ports", "from", "to", "port", "icmp", "icmpv6", "tcp",
-            "udp", "sctp", "type", "established", "new", "not", "any", "test", "expect", "pods", "service", "namespaces", "in", "kernel-sets", "above");
+    private static final java.util.Set<String> KEYWORDS = keywords();
+
+    /** The language's reserved words, read from the lexer: a copied list missed each new keyword. */
+    private static java.util.Set<String> keywords() {
+        var vocabulary = dev.fwpolicy.grammar.FwpolicyLexer.VOCABULARY;
+        var out = new java.util.HashSet<String>();
+        for (int t = 1; t <= vocabulary.getMaxTokenType(); t++) {
+            String literal = vocabulary.getLiteralName(t);
+            if (literal != null && literal.matches("'[a-z][a-z0-9-]*'")) out.add(literal.substring(1, literal.length() - 1));
+        }
+        return java.util.Set.copyOf(out);
+    }
 
     private String policyName(List<NetworkPolicy> selecting, Optional<Pod> pod) {
         if (options.name().isPresent()) return options.name().get();

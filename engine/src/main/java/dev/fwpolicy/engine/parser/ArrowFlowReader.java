@@ -1,6 +1,5 @@
 package dev.fwpolicy.engine.parser;
 
-import dev.fwpolicy.engine.ast.Expectation;
 import dev.fwpolicy.engine.ast.FlowDescription;
 import dev.fwpolicy.engine.ast.FlowEndpoint;
 import dev.fwpolicy.engine.ast.IcmpTypeRef;
@@ -9,6 +8,7 @@ import dev.fwpolicy.engine.diag.Diagnostics;
 import dev.fwpolicy.engine.net.Address;
 import dev.fwpolicy.engine.net.Protocol;
 import dev.fwpolicy.engine.source.Span;
+import dev.fwpolicy.engine.vocabulary.ConnState;
 import dev.fwpolicy.engine.vocabulary.Direction;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +70,7 @@ final class ArrowFlowReader {
         if (!arrow.equals("->")) throw stop("syntax", "expected '->' between source and destination, found '" + arrow + "'");
         FlowEndpoint dst = endpoint("a destination address");
         Optional<IcmpTypeRef> type = Optional.empty();
-        Optional<Expectation.ConnState> state = Optional.empty();
+        Optional<ConnState> state = Optional.empty();
         boolean viaLo = false;
         while (index < spans.size()) {
             switch (next("")) {
@@ -78,8 +78,8 @@ final class ArrowFlowReader {
                     String t = next("an icmp type");
                     type = Optional.of(new IcmpTypeRef(t, wordSpan()));
                 }
-                case "established" -> state = Optional.of(Expectation.ConnState.ESTABLISHED);
-                case "new" -> state = Optional.of(Expectation.ConnState.NEW);
+                case "established" -> state = Optional.of(ConnState.ESTABLISHED);
+                case "new" -> state = Optional.of(ConnState.NEW);
                 case "via" -> {
                     String dev = next("an interface");
                     if (!dev.equals("lo")) throw stop("syntax", "only 'via lo' is modelled, found '" + dev + "'");

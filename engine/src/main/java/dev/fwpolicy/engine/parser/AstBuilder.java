@@ -339,17 +339,26 @@ final class AstBuilder extends AbstractParseTreeVisitor<Object> implements Fwpol
 
     @Override
     public Expectation visitExpectation(ExpectationContext ctx) {
-        return Expectation.of(build(ctx.verdict(), Verdict.class), visitFlow(ctx.flow()), note(ctx.note), span(ctx));
+        return new Expectation(build(ctx.verdict(), Verdict.class), visitFlow(ctx.flow()), note(ctx.note), span(ctx));
     }
 
     @Override
     public FlowDescription visitFlow(FlowContext ctx) {
         Optional<FlowEndpoint> source = optional(ctx.flowSource(), this::visitFlowSource);
         Optional<FlowEndpoint> destination = optional(ctx.flowDestination(), d -> build(d, FlowEndpoint.class));
-        Optional<Expectation.ConnState> state = optional(ctx.state(), s -> build(s, Expectation.ConnState.class));
+        Optional<ConnState> state = optional(ctx.state(), s -> build(s, ConnState.class));
+        boolean viaLo = ctx.flowInterface() != null && visitFlowInterface(ctx.flowInterface());
         return new FlowDescription(build(ctx.direction(), Direction.class),
                 optional(ctx.protocol(), p -> build(p, ProtocolRef.class)), source, destination,
-                optional(ctx.icmpType(), this::visitIcmpType), state, false, span(ctx));
+                optional(ctx.icmpType(), this::visitIcmpType), state, viaLo, span(ctx));
+    }
+
+    /** True for {@code via lo}; any other interface is an error here (only loopback is modelled). */
+    @Override
+    public Boolean visitFlowInterface(FlowInterfaceContext ctx) {
+        if (ctx.iface.getText().equals("lo")) return true;
+        diagnostics.error("syntax", span(ctx.iface), "only 'via lo' is modelled, found '" + ctx.iface.getText() + "'");
+        return false;
     }
 
     @Override
@@ -384,13 +393,13 @@ final class AstBuilder extends AbstractParseTreeVisitor<Object> implements Fwpol
     }
 
     @Override
-    public Expectation.ConnState visitEstablishedState(EstablishedStateContext ctx) {
-        return Expectation.ConnState.ESTABLISHED;
+    public ConnState visitEstablishedState(EstablishedStateContext ctx) {
+        return ConnState.ESTABLISHED;
     }
 
     @Override
-    public Expectation.ConnState visitNewState(NewStateContext ctx) {
-        return Expectation.ConnState.NEW;
+    public ConnState visitNewState(NewStateContext ctx) {
+        return ConnState.NEW;
     }
 
     // ---- literals ----

@@ -1,6 +1,7 @@
 package dev.fwpolicy.engine.reconcile;
 
 import dev.fwpolicy.engine.iptables.KernelRule;
+import dev.fwpolicy.engine.iptables.RuleSpecs;
 import dev.fwpolicy.engine.ir.CompiledRule;
 import dev.fwpolicy.engine.net.Family;
 import java.util.Optional;
@@ -19,9 +20,9 @@ public record Drift(DriftStatus status, Family family, String chain, Optional<St
     public String line() {
         return switch (status) {
             case MISSING_CHAIN -> ":" + chain;
-            case MISSING, MISSING_JUMP, MOVED, TAMPERED -> desired.map(CompiledRule::saveLine)
+            case MISSING, MISSING_JUMP, MOVED, TAMPERED -> desired.map(RuleSpecs::saveLine)
                     .orElseGet(() -> kernel.map(KernelRule::saveLine).orElse(""));
-            default -> kernel.map(KernelRule::saveLine).orElseGet(() -> desired.map(CompiledRule::saveLine).orElse(""));
+            default -> kernel.map(KernelRule::saveLine).orElseGet(() -> desired.map(RuleSpecs::saveLine).orElse(""));
         };
     }
 

@@ -1,5 +1,6 @@
 package dev.fwpolicy.engine.reconcile;
 
+import dev.fwpolicy.engine.iptables.FilterTable;
 import dev.fwpolicy.engine.ir.CompiledRule;
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.net.Family;
@@ -57,7 +58,7 @@ public record FamilyPlan(Family family, List<PlanOp> ops, DriftLog log, Map<Stri
 
     /** The exact stdin for {@code iptables-restore --noflush}: one table, one COMMIT. */
     public String payload() {
-        var sb = new StringBuilder("*").append(RuleSet.TABLE).append('\n');
+        var sb = new StringBuilder("*").append(FilterTable.NAME).append('\n');
         for (PlanOp op : ops) sb.append(op.restoreLine()).append('\n');
         return sb.append("COMMIT\n").toString();
     }

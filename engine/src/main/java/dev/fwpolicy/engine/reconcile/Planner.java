@@ -1,12 +1,11 @@
 package dev.fwpolicy.engine.reconcile;
 
-import dev.fwpolicy.engine.iptables.KernelChain;
-import dev.fwpolicy.engine.iptables.KernelRule;
-import dev.fwpolicy.engine.iptables.KernelTable;
+import dev.fwpolicy.engine.iptables.ChainNames;
 import dev.fwpolicy.engine.iptables.ExpectedPrints;
 import dev.fwpolicy.engine.iptables.KernelChain;
 import dev.fwpolicy.engine.iptables.KernelRule;
 import dev.fwpolicy.engine.iptables.KernelTable;
+import dev.fwpolicy.engine.iptables.RuleSpecs;
 import dev.fwpolicy.engine.ir.CompiledRule;
 import dev.fwpolicy.engine.ir.OwnedChain;
 import dev.fwpolicy.engine.ir.RuleSet;
@@ -77,7 +76,7 @@ public final class Planner {
         builtins.addAll(jumpsByChain.keySet());
         for (String chain : builtins) planBuiltinChain(chain, jumpsByChain.getOrDefault(chain, List.of()));
         for (KernelChain chain : actual.chains().values()) {
-            if (!chain.builtin() && RuleSet.isOwnedChain(chain.name()) && !desiredChains.contains(chain.name())) {
+            if (!chain.builtin() && ChainNames.isOwned(chain.name()) && !desiredChains.contains(chain.name())) {
                 planStaleChain(chain);
             }
         }
@@ -97,13 +96,14 @@ public final class Planner {
             declares.add(new PlanOp.DeclareChain(name));
             drift.add(new Drift(DriftStatus.MISSING_CHAIN, family, name, Optional.empty(), Optional.empty(), Optional.empty()));
             for (CompiledRule r : want) {
-                ownedOps.add(new PlanOp.AppendRule(name, r.spec()));
+                ownedOps.add(new PlanOp.AppendRule(name, RuleSpecs.spec(r)));
                 drift.add(missing(DriftStatus.MISSING, r));
                 written.put(r.id(), r);
             }
             return;
         }
         var index = new DesiredIndex(name, want);
+        List<String> wantSpecs = RuleSpecs.of(chain);
         List<KernelRule> have = kernel.get().rules();
         int[] desiredIndex = new int[have.size()];
         boolean[] good = new boolean[have.size()];
@@ -114,7 +114,7 @@ public final class Planner {
             int i = r.id().isPresent() ? index.of(r.id().get()) : -1;
             desiredIndex[k] = i;
             if (i >= 0) {
-                good[k] = r.spec().equals(prints.expected(want.get(i)));
+                good[k] = r.spec().equals(prints.expected(want.get(i), wantSpecs.get(i)));
                 anyCopy[i] = true;
                 anyGood[i] |= good[k];
             }
@@ -173,7 +173,7 @@ public final class Planner {
         if (cost > 1 + want.size()) {
             declares.add(new PlanOp.DeclareChain(name));
             for (CompiledRule r : want) {
-                ownedOps.add(new PlanOp.AppendRule(name, r.spec()));
+                ownedOps.add(new PlanOp.AppendRule(name, RuleSpecs.spec(r)));
                 written.put(r.id(), r);
             }
             return;
@@ -185,13 +185,13 @@ public final class Planner {
         for (int i = 0; i < want.size(); i++) {
             if (keptAt[i] >= 0) continue;
             CompiledRule r = want.get(i);
-            ownedOps.add(i + 1 > size ? new PlanOp.AppendRule(name, r.spec()) : new PlanOp.InsertRule(name, i + 1, r.spec()));
+            ownedOps.add(i + 1 > size ? new PlanOp.AppendRule(name, wantSpecs.get(i)) : new PlanOp.InsertRule(name, i + 1, wantSpecs.get(i)));
             size++;
             written.put(r.id(), r);
         }
         for (int i = 0; i < want.size(); i++) {
             if (keptAt[i] >= 0 && !good[keptAt[i]]) {
-                ownedOps.add(new PlanOp.ReplaceRule(name, i + 1, want.get(i).spec()));
+                ownedOps.add(new PlanOp.ReplaceRule(name, i + 1, wantSpecs.get(i)));
                 written.put(want.get(i).id(), want.get(i));
             }
         }
@@ -239,7 +239,7 @@ public final class Planner {
         List<CompiledRule> insert = want.stream().filter(j -> !kept.containsKey(j.id()) || topAgain.contains(j.id())).toList();
         for (int m = insert.size() - 1; m >= 0; m--) {
             CompiledRule j = insert.get(m);
-            builtinOps.add(new PlanOp.InsertRule(name, 1, j.spec()));
+            builtinOps.add(new PlanOp.InsertRule(name, 1, RuleSpecs.spec(j)));
             written.put(j.id(), j);
         }
         // Statuses, in kernel order: a kept copy is in sync (or moved, when it goes back to the
@@ -270,7 +270,7 @@ public final class Planner {
 
     private void planStaleChain(KernelChain chain) {
         boolean referencedByForeignRule = actual.chains().values().stream()
-                .filter(c -> !RuleSet.isOwnedChain(c.name()))
+                .filter(c -> !ChainNames.isOwned(c.name()))
                 .flatMap(c -> c.rules().stream())
                 .filter(r -> !(actual.chain(r.chain()).map(KernelChain::builtin).orElse(false) && r.id().isPresent()))
                 .anyMatch(r -> targets(r.spec(), chain.name()));

@@ -1,5 +1,6 @@
 package dev.fwpolicy.engine.reconcile;
 
+import dev.fwpolicy.engine.iptables.ChainNames;
 import dev.fwpolicy.engine.dataplane.BackendChoice;
 import dev.fwpolicy.engine.dataplane.CommandResult;
 import dev.fwpolicy.engine.dataplane.CommandRunner;
@@ -12,6 +13,7 @@ import dev.fwpolicy.engine.ipset.KernelSets;
 import dev.fwpolicy.engine.ipset.SetPlan;
 import dev.fwpolicy.engine.ipset.SetPlanner;
 import dev.fwpolicy.engine.ipset.SetReferences;
+import dev.fwpolicy.engine.iptables.RuleSpecs;
 import dev.fwpolicy.engine.iptables.ExpectedPrints;
 import dev.fwpolicy.engine.iptables.KernelTable;
 import dev.fwpolicy.engine.ir.AddressMatch;
@@ -355,7 +357,7 @@ public final class Reconciler {
         var othersSpecs = new ArrayList<String>();
         tables.values().forEach(t -> t.chains().values().forEach(c -> c.rules().forEach(r -> {
             specs.add(r.spec());
-            if (!RuleSet.isOwnedChain(c.name())) othersSpecs.add(r.spec());
+            if (!ChainNames.isOwned(c.name())) othersSpecs.add(r.spec());
         })));
         var managed = new java.util.LinkedHashMap<String, KernelSet>();
         // A set of a family this reconciler does not manage (IPv6 on an IPv4-only host) is not its to destroy.
@@ -414,7 +416,7 @@ public final class Reconciler {
             if (e.getValue().size() != 1) continue; // not ours alone to learn from; the verify plan will say so
             String spec = e.getValue().get(0);
             var rule = written.get(e.getKey());
-            if (!spec.equals(rule.spec())) mismatches++;
+            if (!spec.equals(RuleSpecs.spec(rule))) mismatches++;
             prints.record(rule, spec);
         }
         return mismatches;

@@ -1,5 +1,6 @@
 package dev.fwpolicy.engine.compile;
 
+import dev.fwpolicy.engine.iptables.RuleSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fwpolicy.engine.compare.PolicyComparison;
@@ -51,8 +52,8 @@ class AuditCompileTest {
         var rs = compile(POLICIES);
         var trial = chain(rs, "FWP-I-trial");
         assertThat(trial).extracting(r -> r.target().label()).containsExactly("RETURN", "LOG", "RETURN", "LOG", "RETURN");
-        assertThat(trial.get(1).spec()).contains("--dport 22").endsWith("-m limit --limit 10/min -j LOG --log-prefix \"fwp audit trial \"");
-        assertThat(trial.get(2).spec()).contains("--dport 22").endsWith("-j RETURN");
+        assertThat(RuleSpecs.spec(trial.get(1))).contains("--dport 22").endsWith("-m limit --limit 10/min -j LOG --log-prefix \"fwp audit trial \"");
+        assertThat(RuleSpecs.spec(trial.get(2))).contains("--dport 22").endsWith("-j RETURN");
         assertThat(trial.get(2).origin().audited()).contains(Verdict.DENY);
         assertThat(trial.get(2).origin().countsWouldDeny(trial.get(2).target())).isTrue();
         assertThat(trial.get(1).origin().countsWouldDeny(trial.get(1).target())).as("the log counts only what it logs").isFalse();
@@ -64,9 +65,9 @@ class AuditCompileTest {
         assertThat(entry.get(entry.size() - 2).target()).isInstanceOf(Target.AuditLog.class);
         // the renderer's inverse reads every one of them back as written
         for (var r : rs.allRules().toList()) {
-            var parsed = RuleParser.parse(r.family(), r.chain(), r.spec());
-            assertThat(parsed.target()).as(r.spec()).isEqualTo(r.target());
-            assertThat(parsed.match()).as(r.spec()).isEqualTo(r.match());
+            var parsed = RuleParser.parse(r.family(), r.chain(), RuleSpecs.spec(r));
+            assertThat(parsed.target()).as(RuleSpecs.spec(r)).isEqualTo(r.target());
+            assertThat(parsed.match()).as(RuleSpecs.spec(r)).isEqualTo(r.match());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.fwpolicy.engine.compile;
 
+import dev.fwpolicy.engine.iptables.RuleSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fwpolicy.engine.cluster.ClusterInput;
@@ -94,7 +95,7 @@ class DynamicSetCompileTest {
     }
 
     static List<String> lines(RuleSet rs) {
-        return rs.allRules().map(r -> r.family() + " " + r.saveLine()).toList();
+        return rs.allRules().map(r -> r.family() + " " + RuleSpecs.saveLine(r)).toList();
     }
 
     @Test
@@ -127,11 +128,11 @@ class DynamicSetCompileTest {
             }
         }
         assertThat(set(rs, "office", Family.V6).members()).isEmpty();
-        var v6 = rs.chain(Family.V6, "FWP-I-db").orElseThrow().rules().stream().map(CompiledRule::spec).toList();
+        var v6 = rs.chain(Family.V6, "FWP-I-db").orElseThrow().rules().stream().map(RuleSpecs::spec).toList();
         assertThat(v6).anySatisfy(s -> assertThat(s).contains("-m set --match-set " + SetNames.of("db", "office", Family.V6) + " src"))
                 .anySatisfy(s -> assertThat(s).contains("-m set ! --match-set " + SetNames.of("db", "frontend", Family.V6) + " src"));
         var out = rs.chain(Family.V4, "FWP-O-db").orElseThrow().rules();
-        assertThat(out).singleElement().satisfies(r -> assertThat(r.spec())
+        assertThat(out).singleElement().satisfies(r -> assertThat(RuleSpecs.spec(r))
                 .contains("-m set --match-set " + SetNames.of("db", "api", Family.V4) + " dst"));
     }
 

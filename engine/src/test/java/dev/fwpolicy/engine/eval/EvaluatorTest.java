@@ -39,7 +39,7 @@ class EvaluatorTest {
                 .rule("web", INBOUND, V4, new Match(Optional.of(Protocol.TCP),
                         Optional.of(new AddressMatch(Cidr.parseStrict("192.168.0.0/16").orElseThrow(), true)), Optional.empty(),
                         List.of(), List.of(PortRange.of(80), new PortRange(8000, 8100)), Optional.empty(), false, false),
-                        new Target.Reject("tcp-reset"))                                                // 5
+                        new Target.Reject(Target.Reject.How.TCP_RESET))                                                // 5
                 .rule("ops", INBOUND, V4, tcp("192.168.1.0/24", null), new Target.Accept())            // 6
                 .rule("web", INBOUND, V6, tcp("2001:db8::/32", 443), new Target.Drop())                // 7
                 .rule("web", INBOUND, V4, new Match(Optional.empty(), Optional.empty(), Optional.empty(), List.of(), List.of(),

@@ -86,6 +86,19 @@ class FlowTest {
     }
 
     @Test
+    void viaLoIsReadInEverySpelling() {
+        assertThat(Flow.parse("inbound tcp from 192.0.2.1 to 192.0.2.2 port 22 via lo").loopback()).isTrue();
+        assertThat(Flow.parse("inbound tcp from 192.0.2.1 to 192.0.2.2 port 22").loopback()).isFalse();
+        assertThat(Flow.parse("inbound tcp 192.0.2.1:1 -> 192.0.2.2:22 via lo").loopback()).isTrue();
+        assertThat(Flow.read("flow", "outbound udp to port 53 via lo", new dev.fwpolicy.engine.diag.Diagnostics()))
+                .hasSize(2).allMatch(Flow::loopback);
+        assertThatThrownBy(() -> Flow.parse("inbound tcp from 192.0.2.1 via eth0"))
+                .hasMessageContaining("only 'via lo'")
+                .extracting(e -> ((FlowSyntaxException) e).code(), e -> ((FlowSyntaxException) e).column())
+                .containsExactly("syntax", 32);
+    }
+
+    @Test
     void errorsSayWhereAndWhat() {
         assertThatThrownBy(() -> Flow.parse("sideways tcp 1.2.3.4:1 -> 1.2.3.5:2")).hasMessageContaining("inbound or outbound");
         assertThatThrownBy(() -> Flow.parse("inbound tcp example.com:1 -> 1.2.3.5:2"))

@@ -1,4 +1,6 @@
 package dev.fwpolicy.engine.eval;
+import dev.fwpolicy.engine.iptables.RuleSpecs;
+import dev.fwpolicy.engine.iptables.FilterTable;
 import dev.fwpolicy.engine.iptables.ChainNames;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -220,7 +222,7 @@ class KernelDifferentialTest {
         boolean out = flow.direction() == Direction.OUTBOUND;
         boolean tcp = flow.protocol().orElseThrow() == Protocol.TCP;
         boolean icmp6RejectOfTcp = tcp && flow.family() == Family.V6
-                && d.rule().map(r -> r.target() instanceof Target.Reject rj && !rj.with().equals("tcp-reset")).orElse(false);
+                && d.rule().map(r -> r.target() instanceof Target.Reject rj && rj.how() != Target.Reject.How.TCP_RESET).orElse(false);
         return switch (d.verdict()) {
             case ALLOW -> Set.of("ok");
             case REJECT -> icmp6RejectOfTcp ? Set.of("timeout") : out && !tcp ? Set.of("eperm") : Set.of("refused");
@@ -230,7 +232,7 @@ class KernelDifferentialTest {
 
     private static String describe(RuleSet rs, Set<String> ids) {
         var byId = rs.byId();
-        return ids.stream().map(id -> byId.containsKey(id) ? byId.get(id).saveLine() : id).sorted()
+        return ids.stream().map(id -> byId.containsKey(id) ? RuleSpecs.saveLine(byId.get(id)) : id).sorted()
                 .collect(Collectors.joining("\n    ", "\n    ", ""));
     }
 
@@ -262,7 +264,7 @@ class KernelDifferentialTest {
 
     private static Map<String, Long> counters(String dump) {
         var out = new HashMap<String, Long>();
-        var table = SaveParser.parse(Family.V4, RuleSet.TABLE, dump, true);
+        var table = SaveParser.parse(Family.V4, FilterTable.NAME, dump, true);
         for (var chain : table.chains().values()) {
             for (var r : chain.rules()) r.id().ifPresent(id -> out.merge(id, table.counters().of(r).orElseThrow().packets(), Long::sum));
         }
@@ -276,7 +278,7 @@ class KernelDifferentialTest {
 
     /** As above, with the kernel's sets ({@code ipset save}) so set-matched rules are modelled. */
     static KernelModel kernelModel(RuleSet desired, Family family, String dump, KernelSets sets) {
-        var table = SaveParser.parse(family, RuleSet.TABLE, dump);
+        var table = SaveParser.parse(family, FilterTable.NAME, dump);
         var plan = Planner.plan(desired, family, table, new ExpectedPrints());
         // The sets as the kernel holds them, classified by the reconciler's set planner.
         var desiredSets = desired.sets().stream().filter(x -> x.family() == family)

@@ -1,5 +1,6 @@
 package dev.fwpolicy.engine.eval;
 
+import dev.fwpolicy.engine.iptables.RuleSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fwpolicy.engine.ir.RuleSet;
@@ -41,7 +42,7 @@ class KernelModelTest {
         var rs = EvaluatorTest.web();
         var https = rs.allRules().filter(r -> r.origin().span().line() == 4).findFirst().orElseThrow();
         // Someone edits "allow tcp port 443" in place to port 8443, keeping the fwp1 comment.
-        String tampered = dump(rs, Family.V4).replace(https.saveLine(), https.saveLine().replace("--dport 443", "--dport 8443"));
+        String tampered = dump(rs, Family.V4).replace(RuleSpecs.saveLine(https), RuleSpecs.saveLine(https).replace("--dport 443", "--dport 8443"));
         assertThat(tampered).isNotEqualTo(dump(rs, Family.V4));
         var back = model(rs, tampered);
         var flow = Flow.parse("inbound tcp 172.16.0.9:40000 -> 10.0.0.2:443");
@@ -64,7 +65,7 @@ class KernelModelTest {
     void missingAndJunkRulesInOwnedChainsAreDrift() {
         var rs = EvaluatorTest.web();
         var https = rs.allRules().filter(r -> r.origin().span().line() == 4).findFirst().orElseThrow();
-        String edited = dump(rs, Family.V4).replace(https.saveLine() + "\n", "-A FWP-I-web -p tcp -j DROP\n");
+        String edited = dump(rs, Family.V4).replace(RuleSpecs.saveLine(https) + "\n", "-A FWP-I-web -p tcp -j DROP\n");
         var back = model(rs, edited);
         assertThat(back.drift()).extracting(Drift::status).containsExactlyInAnyOrder(DriftStatus.UNKNOWN, DriftStatus.MISSING);
         var d = back.evaluator().evaluate(Flow.parse("inbound tcp 172.16.0.9:40000 -> 10.0.0.2:443"));
@@ -78,11 +79,11 @@ class KernelModelTest {
         var https = rs.allRules().filter(r -> r.origin().span().line() == 4).findFirst().orElseThrow();
         var ssh = rs.allRules().filter(r -> r.origin().span().line() == 3).findFirst().orElseThrow();
         String d = dump(rs, Family.V4)
-                .replace("COMMIT\n", https.saveLine() + "\n" + https.saveLine() + "\nCOMMIT\n")
-                .replace(ssh.saveLine() + "\n", "");
+                .replace("COMMIT\n", RuleSpecs.saveLine(https) + "\n" + RuleSpecs.saveLine(https) + "\nCOMMIT\n")
+                .replace(RuleSpecs.saveLine(ssh) + "\n", "");
         // ssh moved to the top of its chain
         int first = d.indexOf("-A " + ssh.chain() + " ");
-        d = d.substring(0, first) + ssh.saveLine() + "\n" + d.substring(first);
+        d = d.substring(0, first) + RuleSpecs.saveLine(ssh) + "\n" + d.substring(first);
         var back = model(rs, d);
         assertThat(back.drift()).extracting(x -> x.status() + " " + x.id().orElse("-")).containsExactlyInAnyOrder(
                 "MOVED " + ssh.id(), "DUPLICATE " + https.id(), "DUPLICATE " + https.id());
@@ -95,8 +96,8 @@ class KernelModelTest {
         var icmp = rs.allRules().filter(r -> r.origin().span().line() == 9).findFirst().orElseThrow();
         var https = rs.allRules().filter(r -> r.origin().span().line() == 4).findFirst().orElseThrow();
         String d = dump(rs, Family.V4)
-                .replace(icmp.saveLine(), icmp.saveLine().replace("--icmp-type 8", "--icmp-type 8/5"))
-                .replace(https.saveLine(), https.saveLine().replace(" -m tcp --dport 443", " -m tcp --dport 443 -m multiport --dports 80,443"));
+                .replace(RuleSpecs.saveLine(icmp), RuleSpecs.saveLine(icmp).replace("--icmp-type 8", "--icmp-type 8/5"))
+                .replace(RuleSpecs.saveLine(https), RuleSpecs.saveLine(https).replace(" -m tcp --dport 443", " -m tcp --dport 443 -m multiport --dports 80,443"));
         var back = model(rs, d);
         assertThat(back.drift()).extracting(x -> x.status() + " " + x.id().orElse("-"))
                 .containsExactlyInAnyOrder("TAMPERED " + icmp.id(), "TAMPERED " + https.id());
@@ -116,7 +117,7 @@ class KernelModelTest {
     void theBuiltInChainsRealPolicyDecidesWhatFallsThrough() {
         var rs = EvaluatorTest.web();
         var jump = rs.jumps(Family.V4).stream().filter(j -> j.chain().equals("INPUT")).findFirst().orElseThrow();
-        String d = dump(rs, Family.V4).replace(":INPUT ACCEPT", ":INPUT DROP").replace(jump.saveLine() + "\n", "");
+        String d = dump(rs, Family.V4).replace(":INPUT ACCEPT", ":INPUT DROP").replace(RuleSpecs.saveLine(jump) + "\n", "");
         var back = model(rs, d);
         assertThat(back.drift()).extracting(Drift::status).containsExactly(DriftStatus.MISSING_JUMP);
         var decision = back.evaluator().evaluate(Flow.parse("inbound tcp 172.16.0.9:40000 -> 10.0.0.2:443"));

@@ -118,8 +118,8 @@ public final class PolicyGenerator {
                     for (int i = 0; i < n; i++) {
                         var m = match(d, f);
                         var t = target(f);
-                        if (t instanceof Target.Reject r && r.with().equals("tcp-reset") && !m.protocol().equals(Optional.of(Protocol.TCP)))
-                            t = new Target.Reject(f == Family.V4 ? "icmp-port-unreachable" : "icmp6-port-unreachable");
+                        if (t instanceof Target.Reject r && r.how() == Target.Reject.How.TCP_RESET && !m.protocol().equals(Optional.of(Protocol.TCP)))
+                            t = new Target.Reject(Target.Reject.How.PORT_UNREACHABLE);
                         b.rule(name, d, f, m, t);
                     }
                 }
@@ -171,7 +171,7 @@ public final class PolicyGenerator {
                 for (int i = 0; i < n; i++) {
                     var f = random.nextInt(3) == 0 ? Family.V6 : Family.V4;
                     var t = target(f);
-                    if (t instanceof Target.Reject) t = new Target.Reject("chosen by the compiler");
+                    // The compiler chooses how a reject answers (reset for TCP): the policy only says reject.
                     var m = match(d, f);
                     m.source().flatMap(AddressMatch::set).ifPresent(declared::add);
                     m.destination().flatMap(AddressMatch::set).ifPresent(declared::add);
@@ -192,9 +192,9 @@ public final class PolicyGenerator {
         int r = random.nextInt(10);
         if (r < 4) return new Target.Accept();
         if (r < 6) return new Target.Drop();
-        if (r < 8) return new Target.Reject(f == Family.V4 ? "icmp-port-unreachable" : "icmp6-port-unreachable");
+        if (r < 8) return new Target.Reject(Target.Reject.How.PORT_UNREACHABLE);
         if (r < 9) return new Target.Log("fwp ");
-        return new Target.Reject("tcp-reset"); // only valid with -p tcp: match() fixes the protocol
+        return new Target.Reject(Target.Reject.How.TCP_RESET); // only valid with -p tcp: match() fixes the protocol
     }
 
     private Match match(Direction d, Family f) {

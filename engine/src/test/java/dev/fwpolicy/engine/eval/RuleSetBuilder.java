@@ -1,9 +1,9 @@
 package dev.fwpolicy.engine.eval;
 
-import dev.fwpolicy.engine.iptables.IptablesText;
-
-import dev.fwpolicy.engine.iptables.IdentityComment;
 import dev.fwpolicy.engine.iptables.ChainNames;
+import dev.fwpolicy.engine.iptables.FilterTable;
+import dev.fwpolicy.engine.iptables.RuleRenderer;
+import dev.fwpolicy.engine.iptables.RuleSpecs;
 
 import dev.fwpolicy.engine.vocabulary.Direction;
 import dev.fwpolicy.engine.vocabulary.Verdict;
@@ -11,7 +11,7 @@ import dev.fwpolicy.engine.ir.AddressMatch;
 import dev.fwpolicy.engine.ir.CompiledRule;
 import dev.fwpolicy.engine.ir.Match;
 import dev.fwpolicy.engine.ir.OwnedChain;
-import dev.fwpolicy.engine.ir.RuleIdentity;
+import dev.fwpolicy.engine.iptables.RuleIdentity;
 import dev.fwpolicy.engine.ir.RuleOrigin;
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.ir.Target;
@@ -29,9 +29,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Builds rule sets in the compiler's chain layout straight from IR pieces, with specs in
- * the form iptables-save prints, so evaluator and kernel tests do not depend on the
- * compiler (and so generated policies can be any shape the IR allows):
+ * Builds rule sets in the compiler's chain layout straight from IR pieces (identities as the
+ * compiler gives them), so evaluator and kernel tests do not depend on the compiler (and so
+ * generated policies can be any shape the IR allows):
  * INPUT → FWP-INPUT = [lo ACCEPT, jumps to FWP-I-&lt;policy&gt; in order, default rule].
  */
 public final class RuleSetBuilder {
@@ -109,60 +109,17 @@ public final class RuleSetBuilder {
         return switch (v) {
             case ALLOW -> new Target.Accept();
             case DENY -> new Target.Drop();
-            case REJECT -> new Target.Reject(protocol.orElse(null) == Protocol.TCP ? "tcp-reset"
-                    : family == Family.V4 ? "icmp-port-unreachable" : "icmp6-port-unreachable");
+            case REJECT -> new Target.Reject(protocol.orElse(null) == Protocol.TCP ? Target.Reject.How.TCP_RESET
+                    : Target.Reject.How.PORT_UNREACHABLE);
         };
     }
 
     private static CompiledRule rule(Family family, String chain, Match m, Target t, Map<String, Integer> occurrences,
                                      RuleOrigin origin) {
-        String body = body(m, t, chain);
+        String body = RuleRenderer.body(family, m, t, chain);
         int occ = occurrences.merge(body, 1, Integer::sum) - 1;
-        String id = RuleIdentity.hash(family, RuleSet.TABLE, chain, body, occ);
-        String comment = IdentityComment.text(id, origin.policy().orElse("") + " " + origin.span().location(),
-                IdentityComment.MAX_BYTES);
-        String spec = withComment(m, t, chain, comment);
-        return new CompiledRule(id, family, chain, m, t, spec, origin);
-    }
-
-    static String body(Match m, Target t, String chain) {
-        return String.join(" ", matchParts(m, chain)) + (matchParts(m, chain).isEmpty() ? "" : " ") + "-j " + IptablesText.target(t);
-    }
-
-    static String withComment(Match m, Target t, String chain, String comment) {
-        var parts = matchParts(m, chain);
-        parts.add("-m comment --comment \"" + comment + "\"");
-        parts.add("-j " + IptablesText.target(t));
-        return String.join(" ", parts);
-    }
-
-    /** iptables-save's order: -s, -d, -i/-o, -p, then matches as given. */
-    static List<String> matchParts(Match m, String chain) {
-        var parts = new ArrayList<String>();
-        m.source().filter(a -> a.set().isEmpty()).ifPresent(a -> parts.add(IptablesText.addressMatch("-s", a)));
-        m.destination().filter(a -> a.set().isEmpty()).ifPresent(a -> parts.add(IptablesText.addressMatch("-d", a)));
-        if (m.loopbackInterface()) parts.add(chain.contains("OUTPUT") || chain.startsWith("FWP-O-") ? "-o lo" : "-i lo");
-        m.protocol().ifPresent(p -> parts.add("-p " + IptablesText.protocol(p)));
-        m.source().flatMap(a -> a.set().map(s -> "-m set " + (a.negated() ? "! " : "") + "--match-set " + s.name() + " src")).ifPresent(parts::add);
-        m.destination().flatMap(a -> a.set().map(s -> "-m set " + (a.negated() ? "! " : "") + "--match-set " + s.name() + " dst")).ifPresent(parts::add);
-        var proto = m.protocol().orElse(null);
-        if (proto != null && proto.hasPorts()) {
-            var single = new ArrayList<String>();
-            if (m.sourcePorts().size() == 1) single.add("--sport " + IptablesText.port(m.sourcePorts().get(0)));
-            if (m.destinationPorts().size() == 1) single.add("--dport " + IptablesText.port(m.destinationPorts().get(0)));
-            if (!single.isEmpty()) parts.add("-m " + IptablesText.protocol(proto) + " " + String.join(" ", single));
-            var multi = new ArrayList<String>();
-            if (m.sourcePorts().size() > 1) multi.add("--sports " + ports(m.sourcePorts()));
-            if (m.destinationPorts().size() > 1) multi.add("--dports " + ports(m.destinationPorts()));
-            if (!multi.isEmpty()) parts.add("-m multiport " + String.join(" ", multi));
-        }
-        m.icmpType().ifPresent(t -> parts.add(proto == Protocol.ICMPV6 ? "-m icmp6 --icmpv6-type " + t : "-m icmp --icmp-type " + t));
-        if (m.established()) parts.add("-m conntrack --ctstate RELATED,ESTABLISHED");
-        return parts;
-    }
-
-    private static String ports(List<PortRange> ranges) {
-        return ranges.stream().map(IptablesText::port).collect(Collectors.joining(","));
+        String id = RuleIdentity.hash(family, FilterTable.NAME, chain, body, occ);
+        return new CompiledRule(id, family, chain, m, t, origin.policy().orElse("") + " " + origin.span().location(), origin);
     }
 
     static String describe(Direction d, Match m, Target t) {
@@ -195,8 +152,8 @@ public final class RuleSetBuilder {
     public static String restorePayload(RuleSet rs, Family family) {
         var sb = new StringBuilder("*filter\n");
         for (var c : rs.chains(family)) sb.append(':').append(c.name()).append(" - [0:0]\n");
-        for (var c : rs.chains(family)) for (var r : c.rules()) sb.append(r.saveLine()).append('\n');
-        for (var j : rs.jumps(family)) sb.append(j.saveLine()).append('\n');
+        for (var c : rs.chains(family)) for (var r : c.rules()) sb.append(RuleSpecs.saveLine(r)).append('\n');
+        for (var j : rs.jumps(family)) sb.append(RuleSpecs.saveLine(j)).append('\n');
         return sb.append("COMMIT\n").toString();
     }
 }

@@ -1,5 +1,7 @@
 package dev.fwpolicy.engine.fuzz;
 
+import dev.fwpolicy.engine.iptables.ChainNames;
+import dev.fwpolicy.engine.iptables.FilterTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -31,14 +33,14 @@ class ReadBackFuzzTest {
         var family = data.consumeBoolean() ? Family.V4 : Family.V6;
         String text = data.consumeRemainingAsString();
         try {
-            var table = SaveParser.parse(family, RuleSet.TABLE, text);
+            var table = SaveParser.parse(family, FilterTable.NAME, text);
             // A table came back: the text had that table, committed, every rule line in it was kept,
             // and nothing outside a table was garbage the parser skipped.
-            assertThat(text.lines()).contains("*" + RuleSet.TABLE, "COMMIT");
+            assertThat(text.lines()).contains("*" + FilterTable.NAME, "COMMIT");
             assertThat(linesOutsideTables(text)).as("lines outside any table").allMatch(l -> l.isBlank() || l.startsWith("#"));
             assertThat(table.ruleCount()).isEqualTo(ruleLinesInFilterTable(text));
             for (var chain : table.chains().values()) {
-                if (!RuleSet.isOwnedChain(chain.name())) continue;
+                if (!ChainNames.isOwned(chain.name())) continue;
                 for (var rule : chain.rules()) {
                     try {
                         RuleParser.parse(family, chain.name(), rule.spec());
@@ -81,7 +83,7 @@ class ReadBackFuzzTest {
         int count = 0;
         boolean in = false;
         for (String line : text.split("\n", -1)) {
-            if (line.startsWith("*")) in = line.equals("*" + RuleSet.TABLE);
+            if (line.startsWith("*")) in = line.equals("*" + FilterTable.NAME);
             else if (line.equals("COMMIT")) in = false;
             else if (in && !line.isBlank() && !line.startsWith(":") && !line.startsWith("#")) count++;
         }

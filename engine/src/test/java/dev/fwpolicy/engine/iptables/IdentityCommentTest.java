@@ -2,7 +2,6 @@ package dev.fwpolicy.engine.iptables;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fwpolicy.engine.ir.RuleIdentity;
 import java.util.List;
 import java.util.Optional;
 import net.jqwik.api.Arbitraries;

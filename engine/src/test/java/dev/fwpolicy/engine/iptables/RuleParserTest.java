@@ -30,7 +30,7 @@ class RuleParserTest {
         var multi = parse("FWP-INPUT", "! -d 10.1.0.0/16 -p udp -m multiport --dports 53,1000:1010 -j REJECT --reject-with icmp-port-unreachable");
         assertThat(multi.match().destination().orElseThrow().negated()).isTrue();
         assertThat(multi.match().destinationPorts()).hasSize(2);
-        assertThat(multi.target()).isEqualTo(new Target.Reject("icmp-port-unreachable"));
+        assertThat(multi.target()).isEqualTo(new Target.Reject(Target.Reject.How.PORT_UNREACHABLE));
         assertThat(parse("FWP-INPUT", "-p icmp -m icmp --icmp-type 8 -j DROP").match().icmpType()).contains(8);
         assertThat(parse("FWP-INPUT", "-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT").match().established()).isTrue();
         assertThat(parse("FWP-INPUT", "-i lo -j ACCEPT").match().loopbackInterface()).isTrue();
@@ -51,6 +51,12 @@ class RuleParserTest {
         assertThatThrownBy(() -> parse("FWP-I-web", "-p tcp -m tcp ! --dport 22 -j ACCEPT")).hasMessageContaining("--dport");
         assertThatThrownBy(() -> parse("FWP-I-web", "-s 2001:db8::/32 -j ACCEPT")).hasMessageContaining("is not ipv4");
         assertThatThrownBy(() -> parse("FWP-I-web", "-p tcp")).hasMessageContaining("without a target");
+        assertThatThrownBy(() -> parse("FWP-I-web", "-j REJECT --reject-with icmp-host-prohibited"))
+                .as("a reject fwpolicy never writes").hasMessageContaining("icmp-host-prohibited");
+        assertThatThrownBy(() -> parse("FWP-I-web", "-j REJECT --reject-with icmp6-port-unreachable"))
+                .as("the other family's name").hasMessageContaining("icmp6-port-unreachable");
+        assertThat(RuleParser.parse(Family.V6, "FWP-I-web", "-j REJECT --reject-with icmp6-port-unreachable").target())
+                .isEqualTo(new Target.Reject(Target.Reject.How.PORT_UNREACHABLE));
     }
 
     @Test
@@ -85,9 +91,9 @@ class RuleParserTest {
     }
 
     private static void roundTrips(CompiledRule r) {
-        var parsed = RuleParser.parse(r.family(), r.chain(), r.spec());
-        assertThat(parsed.match()).as(r.saveLine()).isEqualTo(r.match());
-        assertThat(parsed.target()).as(r.saveLine()).isEqualTo(r.target());
+        var parsed = RuleParser.parse(r.family(), r.chain(), RuleSpecs.spec(r));
+        assertThat(parsed.match()).as(RuleSpecs.saveLine(r)).isEqualTo(r.match());
+        assertThat(parsed.target()).as(RuleSpecs.saveLine(r)).isEqualTo(r.target());
         assertThat(parsed.id()).contains(r.id());
     }
 }

@@ -1,5 +1,6 @@
 package dev.fwpolicy.engine.properties;
 
+import dev.fwpolicy.engine.iptables.RuleSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fwpolicy.engine.compile.CompileResult;
@@ -73,7 +74,7 @@ class PolicyProperties {
             boolean fromChangedRule = rule.origin().span().line() == changedLine
                     && rule.origin().kind() == dev.fwpolicy.engine.ir.RuleOrigin.Kind.RULE;
             assertThat(beforeIds.contains(rule.id()))
-                    .as("rule %s (%s) kept its identity", rule.saveLine(), fromChangedRule ? "the changed rule" : "an unchanged rule")
+                    .as("rule %s (%s) kept its identity", RuleSpecs.saveLine(rule), fromChangedRule ? "the changed rule" : "an unchanged rule")
                     .isEqualTo(!fromChangedRule);
         }
     }
@@ -105,7 +106,7 @@ class PolicyProperties {
     private static boolean bodiesUniquePerChain(CompileResult result) {
         var seen = new HashSet<String>();
         for (var r : all(result)) {
-            if (!seen.add(r.family() + " " + r.chain() + " " + stripHuman(r.spec()))) return false;
+            if (!seen.add(r.family() + " " + r.chain() + " " + stripHuman(RuleSpecs.spec(r)))) return false;
         }
         return true;
     }
@@ -134,7 +135,7 @@ class PolicyProperties {
     }
 
     private static List<String> bodies(CompileResult result) {
-        return all(result).stream().map(r -> r.chain() + " " + stripHuman(r.spec())).toList();
+        return all(result).stream().map(r -> r.chain() + " " + stripHuman(RuleSpecs.spec(r))).toList();
     }
 
     static String stripHuman(String spec) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fwpolicy.engine.ir.CompiledRule;
-import dev.fwpolicy.engine.ir.Target;
 import dev.fwpolicy.engine.net.Family;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +14,7 @@ class DesiredIndexTest {
     private static List<CompiledRule> chain(int n) {
         var rules = new ArrayList<CompiledRule>();
         for (int i = 0; i < n; i++) {
-            rules.add(TestRuleSets.make(Family.V4, "FWP-I-x", "-s 10.0.0." + i + "/32", "r" + i, "-j ACCEPT", 0, new Target.Accept()));
+            rules.add(TestRuleSets.make(Family.V4, "FWP-I-x", "-s 10.0.0." + i + "/32", "r" + i, "-j ACCEPT", 0));
         }
         return rules;
     }

@@ -1,5 +1,7 @@
 package dev.fwpolicy.engine.reconcile;
 
+import dev.fwpolicy.engine.iptables.RuleSpecs;
+import dev.fwpolicy.engine.iptables.ChainNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fwpolicy.engine.dataplane.Backend;
@@ -51,7 +53,7 @@ class DriftViewsProperties {
             d.kernel().ifPresent(k -> assertThat(byPosition.put(k.chain() + "#" + k.position(), d)).as("classified twice: " + d).isNull());
         }
         for (var chain : table.chains().values()) {
-            boolean owned = RuleSet.isOwnedChain(chain.name());
+            boolean owned = ChainNames.isOwned(chain.name());
             for (KernelRule r : chain.rules()) {
                 Drift d = byPosition.get(chain.name() + "#" + r.position());
                 if (!owned && !chain.builtin()) {
@@ -69,7 +71,7 @@ class DriftViewsProperties {
             if (desiredStatuses.contains(d.status()) && d.desired().isPresent()) perDesired.merge(key(d.desired().get()), 1, Integer::sum);
         }
         List<CompiledRule> wanted = desired.allRules().filter(r -> r.family() == f).toList();
-        for (CompiledRule r : wanted) assertThat(perDesired.get(key(r))).as("one status for " + r.saveLine()).isEqualTo(1);
+        for (CompiledRule r : wanted) assertThat(perDesired.get(key(r))).as("one status for " + RuleSpecs.saveLine(r)).isEqualTo(1);
 
         // Independent of the planner: copies of a desired rule in its chain beyond the first are duplicates,
         // rules of fwpolicy's part with no desired identity in their chain are unknown.
@@ -78,7 +80,7 @@ class DriftViewsProperties {
         Set<String> wantedKeys = new java.util.HashSet<>();
         wanted.forEach(r -> wantedKeys.add(r.chain() + "/" + r.id()));
         for (var chain : table.chains().values()) {
-            boolean owned = RuleSet.isOwnedChain(chain.name());
+            boolean owned = ChainNames.isOwned(chain.name());
             if (!owned && !chain.builtin()) continue;
             for (KernelRule r : chain.rules()) {
                 if (!owned && r.id().isEmpty()) continue;

@@ -1,5 +1,6 @@
 package dev.fwpolicy.engine.reconcile;
 
+import dev.fwpolicy.engine.iptables.RuleSpecs;
 import dev.fwpolicy.engine.iptables.ExpectedPrints;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -187,12 +188,12 @@ class ReconcilerTest {
         var rule = desired.allRules().filter(x -> x.family() == Family.V4 && x.chain().startsWith("FWP-I-")).findFirst().orElseThrow();
         var prints = new ExpectedPrints();
         long start = prints.version();
-        prints.record(rule, "-m normalised " + rule.spec());
+        prints.record(rule, "-m normalised " + RuleSpecs.spec(rule));
         long learned = prints.version();
         assertThat(learned).isGreaterThan(start);
-        prints.record(rule, "-m normalised " + rule.spec());
+        prints.record(rule, "-m normalised " + RuleSpecs.spec(rule));
         assertThat(prints.version()).isEqualTo(learned);
-        prints.record(rule, "-m other " + rule.spec());
+        prints.record(rule, "-m other " + RuleSpecs.spec(rule));
         assertThat(prints.version()).isGreaterThan(learned);
         long before = prints.version();
         prints.clear();

@@ -1,5 +1,7 @@
 package dev.fwpolicy.engine.reconcile;
 
+import dev.fwpolicy.engine.iptables.RuleSpecs;
+import dev.fwpolicy.engine.iptables.FilterTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fwpolicy.engine.dataplane.Backend;
@@ -28,7 +30,7 @@ class RuleHitTest {
     }
 
     private static List<RuleHit> hits(RuleSet desired, String text) {
-        var table = SaveParser.parse(Family.V4, RuleSet.TABLE, text, true);
+        var table = SaveParser.parse(Family.V4, FilterTable.NAME, text, true);
         var plan = Planner.plan(desired, Family.V4, table, new ExpectedPrints());
         return RuleHit.of(desired, new KernelView(Map.of(Family.V4, table), new Plan(NFT, List.of(plan))));
     }
@@ -62,17 +64,17 @@ class RuleHitTest {
         text = text.substring(0, last) + "[7:70] " + dupLine + text.substring(last + ("[1:10] " + dupLine).length());
         var byId = new java.util.HashMap<String, RuleHit>();
         hits(desired, text).forEach(h -> byId.put(h.rule().id(), h));
-        var dup = desired.allRules().filter(r -> r.spec().equals(first)).findFirst().orElseThrow();
+        var dup = desired.allRules().filter(r -> RuleSpecs.spec(r).equals(first)).findFirst().orElseThrow();
         assertThat(byId.get(dup.id()).counters()).isEqualTo(new Counters(8, 80));
         assertThat(byId.get(dup.id()).retired()).isEqualTo(new Counters(7, 70));
-        var gone = desired.allRules().filter(r -> r.spec().equals(missing)).findFirst().orElseThrow();
+        var gone = desired.allRules().filter(r -> RuleSpecs.spec(r).equals(missing)).findFirst().orElseThrow();
         assertThat(byId.get(gone.id()).counters()).isEqualTo(Counters.ZERO);
     }
 
     @Test
     void withoutCountersThereAreNoHits() {
         var desired = v4(TestRuleSets.small());
-        var table = SaveParser.parse(Family.V4, RuleSet.TABLE, TableModel.of(desired, Family.V4).saveText(), false);
+        var table = SaveParser.parse(Family.V4, FilterTable.NAME, TableModel.of(desired, Family.V4).saveText(), false);
         var plan = Planner.plan(desired, Family.V4, table, new ExpectedPrints());
         assertThat(RuleHit.of(desired, new KernelView(Map.of(Family.V4, table), new Plan(NFT, List.of(plan))))).isEmpty();
     }

@@ -1,5 +1,8 @@
 package dev.fwpolicy.engine.reconcile;
 
+import dev.fwpolicy.engine.iptables.RuleSpecs;
+import dev.fwpolicy.engine.iptables.ChainNames;
+import dev.fwpolicy.engine.iptables.FilterTable;
 import dev.fwpolicy.engine.iptables.KernelChain;
 import dev.fwpolicy.engine.iptables.KernelRule;
 import dev.fwpolicy.engine.iptables.KernelTable;
@@ -33,10 +36,10 @@ public final class TableModel {
 
     public static TableModel of(RuleSet set, Family family) {
         var m = new TableModel(family);
-        for (CompiledRule j : set.jumps(family)) m.rules.get(j.chain()).add(j.spec());
+        for (CompiledRule j : set.jumps(family)) m.rules.get(j.chain()).add(RuleSpecs.spec(j));
         for (OwnedChain c : set.chains(family)) {
             m.policies.put(c.name(), "-");
-            m.rules.put(c.name(), new ArrayList<>(c.rules().stream().map(CompiledRule::spec).toList()));
+            m.rules.put(c.name(), new ArrayList<>(c.rules().stream().map(RuleSpecs::spec).toList()));
         }
         return m;
     }
@@ -62,7 +65,7 @@ public final class TableModel {
     }
 
     public List<String> ownedChains() {
-        return policies.entrySet().stream().filter(e -> e.getValue().equals("-") && RuleSet.isOwnedChain(e.getKey()))
+        return policies.entrySet().stream().filter(e -> e.getValue().equals("-") && ChainNames.isOwned(e.getKey()))
                 .map(Map.Entry::getKey).toList();
     }
 
@@ -74,7 +77,7 @@ public final class TableModel {
     }
 
     public KernelTable toKernelTable() {
-        return SaveParser.parse(family, RuleSet.TABLE, saveText());
+        return SaveParser.parse(family, FilterTable.NAME, saveText());
     }
 
     /** Applies a {@code --noflush} payload with iptables-restore's semantics; throws where the tool would fail. */

@@ -1,11 +1,13 @@
 package dev.fwpolicy.engine.reconcile;
 
-import dev.fwpolicy.engine.iptables.IdentityComment;
+import dev.fwpolicy.engine.iptables.FilterTable;
+import dev.fwpolicy.engine.iptables.RuleParser;
+import dev.fwpolicy.engine.iptables.RuleRenderer;
+import dev.fwpolicy.engine.iptables.RuleSpecs;
 
 import dev.fwpolicy.engine.ir.CompiledRule;
-import dev.fwpolicy.engine.ir.Match;
 import dev.fwpolicy.engine.ir.OwnedChain;
-import dev.fwpolicy.engine.ir.RuleIdentity;
+import dev.fwpolicy.engine.iptables.RuleIdentity;
 import dev.fwpolicy.engine.ir.RuleOrigin;
 import dev.fwpolicy.engine.ir.RuleSet;
 import dev.fwpolicy.engine.ir.Target;
@@ -18,9 +20,10 @@ import java.util.Map;
 
 /**
  * Hand-built rule sets in the compiler's layout (FWP-INPUT / FWP-OUTPUT dispatching to one
- * chain per policy, jumps from INPUT / OUTPUT), with specs written exactly as iptables-save
- * prints them on this iptables version (checked against both backends), so the reconciler
- * can be tested before and independently of the compiler.
+ * chain per policy, jumps from INPUT / OUTPUT), written as iptables-save prints rules on this
+ * iptables version (checked against both backends) and read into IR rules by the strict
+ * {@link RuleParser}, so the reconciler can be tested before and independently of the
+ * compiler. Every rule must render back to exactly the text written here.
  */
 public final class TestRuleSets {
     private TestRuleSets() {}
@@ -94,7 +97,7 @@ public final class TestRuleSets {
             var cb = b.chain(c.family(), c.name());
             for (int i = 0; i < c.rules().size(); i++) {
                 CompiledRule r = c.rules().get(i);
-                String spec = r.spec();
+                String spec = RuleSpecs.spec(r);
                 if (c.family() == family && c.name().equals(chain) && i == index) {
                     spec = spec.contains("--dport ") ? spec.replaceFirst("--dport (\\d+)", "--dport 65000") : spec.replace("-j ACCEPT", "-j DROP");
                 }
@@ -114,8 +117,9 @@ public final class TestRuleSets {
         for (OwnedChain c : set.chains()) {
             var cb = b.chain(c.family(), c.name());
             for (CompiledRule r : c.rules()) {
-                int end = r.spec().indexOf('"', r.spec().indexOf("--comment \"") + 11);
-                cb.rawSpec(r.spec().substring(0, end) + " " + note + r.spec().substring(end));
+                String spec = RuleSpecs.spec(r);
+                int end = spec.indexOf('"', spec.indexOf("--comment \"") + 11);
+                cb.rawSpec(spec.substring(0, end) + " " + note + spec.substring(end));
             }
         }
         set.jumps().forEach(j -> b.jump(j.family(), j.chain(), ((Target.Jump) j.target()).chain()));
@@ -132,7 +136,7 @@ public final class TestRuleSets {
         }
 
         public Builder jump(Family family, String builtin, String target) {
-            jumps.add(make(family, builtin, "", "jump " + target, "-j " + target, 0, new Target.Jump(target)));
+            jumps.add(make(family, builtin, "", "jump " + target, "-j " + target, 0));
             return this;
         }
 
@@ -156,9 +160,7 @@ public final class TestRuleSets {
         public ChainBuilder rule(String before, String human, String after) {
             String body = (before.isEmpty() ? "" : before + " ") + after;
             int occurrence = occurrences.merge(body, 1, Integer::sum) - 1;
-            Target target = after.contains("-j FWP-") ? new Target.Jump(after.substring(after.indexOf("FWP-")).split(" ")[0])
-                    : after.contains("DROP") ? new Target.Drop() : new Target.Accept();
-            rules.add(make(family, name, before, human, after, occurrence, target));
+            rules.add(make(family, name, before, human, after, occurrence));
             return this;
         }
 
@@ -177,12 +179,14 @@ public final class TestRuleSets {
         }
     }
 
-    static CompiledRule make(Family family, String chain, String before, String human, String after, int occurrence, Target target) {
+    static CompiledRule make(Family family, String chain, String before, String human, String after, int occurrence) {
         String body = (before.isEmpty() ? "" : before + " ") + after;
-        String id = RuleIdentity.hash(family, RuleSet.TABLE, chain, body, occurrence);
-        String comment = IdentityComment.text(id, human, IdentityComment.MAX_BYTES);
-        String spec = (before.isEmpty() ? "" : before + " ") + "-m comment --comment \"" + comment + "\" " + after;
-        return new CompiledRule(id, family, chain, Match.any(), target, spec,
+        var parsed = RuleParser.parse(family, chain, body);
+        if (!RuleRenderer.body(family, parsed.match(), parsed.target(), chain).equals(body)) {
+            throw new IllegalArgumentException("not in iptables-save's form: " + body);
+        }
+        String id = RuleIdentity.hash(family, FilterTable.NAME, chain, body, occurrence);
+        return new CompiledRule(id, family, chain, parsed.match(), parsed.target(), human,
                 RuleOrigin.implicit(RuleOrigin.Kind.RULE, human));
     }
 }

@@ -1,5 +1,6 @@
 package dev.fwpolicy.sidecar.cli;
 
+import dev.fwpolicy.engine.iptables.RuleSpecs;
 import dev.fwpolicy.sidecar.json.DecisionJson;
 import dev.fwpolicy.sidecar.source.PolicyInputs;
 import dev.fwpolicy.engine.eval.Evaluator;
@@ -99,7 +100,7 @@ public final class EvalCommand implements Callable<Integer> {
                 for (var d : model.drift()) {
                     out.println("kernel differs from the policy: " + d.status().label() + " " + d.family().label() + " "
                             + d.chain() + d.id().map(i -> " " + i).orElse("")
-                            + d.desired().map(r -> "\n    policy: " + r.saveLine()).orElse("")
+                            + d.desired().map(r -> "\n    policy: " + RuleSpecs.saveLine(r)).orElse("")
                             + d.kernel().map(k -> "\n    kernel: " + k.saveLine()).orElse(""));
                 }
             }

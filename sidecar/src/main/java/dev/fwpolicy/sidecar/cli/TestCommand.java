@@ -1,5 +1,6 @@
 package dev.fwpolicy.sidecar.cli;
 
+import dev.fwpolicy.engine.iptables.RuleSpecs;
 import dev.fwpolicy.sidecar.json.DecisionJson;
 import dev.fwpolicy.sidecar.source.PolicyInputs;
 import dev.fwpolicy.engine.eval.ExpectationRunner;
@@ -97,7 +98,7 @@ public final class TestCommand implements Callable<Integer> {
         }
         byStatement.forEach((statement, rules) -> {
             out.println("  " + statement);
-            for (var r : rules) out.println("      " + r.family().label() + "  " + r.saveLine());
+            for (var r : rules) out.println("      " + r.family().label() + "  " + RuleSpecs.saveLine(r));
         });
     }
 }

@@ -1,5 +1,6 @@
 package dev.fwpolicy.sidecar.json;
 
+import dev.fwpolicy.engine.iptables.FilterTable;
 import dev.fwpolicy.sidecar.loop.ActivePolicy;
 import dev.fwpolicy.sidecar.loop.ServiceSnapshot;
 import dev.fwpolicy.sidecar.loop.SyncCounts;
@@ -96,14 +97,14 @@ public final class ApiJson {
             }
             array.add(json);
         });
-        return new JsonObject().put("revision", p.revision()).put("table", RuleSet.TABLE).put("ruleCount", array.size())
+        return new JsonObject().put("revision", p.revision()).put("table", FilterTable.NAME).put("ruleCount", array.size())
                 .put("countersAt", hits.readAt().map(Object::toString).orElse(null)).put("rules", array);
     }
 
     /** A rule of {@code GET /v1/rules}: the shape of {@link DecisionJson#rule} plus its place in its chain. */
     public static JsonObject rule(CompiledRule r, int position) {
         return DecisionJson.rule(r).put("position", position)
-                .put("action", dev.fwpolicy.engine.iptables.IptablesText.target(r.target()));
+                .put("action", dev.fwpolicy.engine.iptables.IptablesText.target(r.target(), r.family()));
     }
 
     /** {@code GET /v1/diff}: what a sync would repair, classified, and the exact payloads. */

@@ -1,5 +1,6 @@
 package dev.fwpolicy.sidecar.json;
 
+import dev.fwpolicy.engine.iptables.RuleSpecs;
 import dev.fwpolicy.engine.eval.Decision;
 import dev.fwpolicy.engine.eval.Flow;
 import dev.fwpolicy.engine.ir.CompiledRule;
@@ -52,7 +53,7 @@ public final class DecisionJson {
                 .put("chain", r.chain())
                 .put("kind", JsonWords.word(o.kind()))
                 .put("statement", o.text())
-                .put("iptables", r.saveLine())
+                .put("iptables", RuleSpecs.saveLine(r))
                 .put("location", o.span().line() > 0 ? o.span().location() : null)
                 .put("policyName", o.policy().orElse(null))
                 .put("note", o.note().orElse(null));

@@ -1,5 +1,6 @@
 package dev.fwpolicy.sidecar.json;
 
+import dev.fwpolicy.engine.iptables.RuleSpecs;
 import dev.fwpolicy.engine.ipset.SetPlan;
 import dev.fwpolicy.engine.iptables.Counters;
 import dev.fwpolicy.engine.ir.CompiledRule;
@@ -32,7 +33,7 @@ public final class DriftJson {
     public static JsonObject of(Drift d, java.util.Optional<Counters> counters) {
         var o = new JsonObject().put("status", d.status().label()).put("family", d.family().label()).put("chain", d.chain())
                 .put("position", d.position()).put("id", d.id().orElse(null)).put("text", d.line());
-        d.desired().ifPresent(r -> o.put("desired", r.saveLine()));
+        d.desired().ifPresent(r -> o.put("desired", RuleSpecs.saveLine(r)));
         d.kernel().ifPresent(k -> o.put("kernel", k.saveLine()));
         o.put("location", d.desired().map(DriftJson::location).orElse(null));
         counters.ifPresent(c -> o.put("packets", c.packets()).put("bytes", c.bytes()));

@@ -91,6 +91,34 @@ class CompareCommandTest {
     }
 
     @Test
+    void dynamicSetsCompareWithTheMembersOfTheClusterState() throws Exception {
+        // The exporter port moves from the scrapers to the frontend pods: with shop.json's members
+        // that closes it for prometheus (10.244.3.5) and opens it for the frontend pods.
+        var shop = Path.of("../examples/policies/shop/shop-db.fwpolicy");
+        var old = write("old/shop-db.fwpolicy", Files.readString(shop));
+        var now = write("new/shop-db.fwpolicy", Files.readString(shop).replace("allow tcp from $scrapers to port 9187",
+                "allow tcp from $frontend to port 9187"));
+        var withoutMembers = CliRun.of("compare", old.toString(), now.toString());
+        assertThat(withoutMembers.exitCode()).isEqualTo(1);
+        assertThat(withoutMembers.err()).contains("error[no-cluster-state]");
+
+        var r = CliRun.of("compare", "--cluster-state", "../examples/cluster-state/shop.json", old.toString(), now.toString(),
+                "--format", "json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        var changes = r.json().getJsonArray("changes").stream().map(JsonObject.class::cast).toList();
+        assertThat(changes).allSatisfy(c -> assertThat(c.getJsonArray("destinationPorts").getList()).containsExactly("9187"));
+        var closed = changes.stream().filter(c -> c.getString("effect").equals("closed"))
+                .flatMap(c -> c.getJsonArray("sources").getList().stream()).toList();
+        var opened = changes.stream().filter(c -> c.getString("effect").equals("opened"))
+                .flatMap(c -> c.getJsonArray("sources").getList().stream()).toList();
+        assertThat(closed).contains("10.244.3.5/32", "fd00:10:244:3::5/128");
+        assertThat(opened).contains("10.244.1.31/32", "fd00:10:244:2::17/128");
+        // The office is a client of postgres only: untouched by the change.
+        assertThat(closed).noneMatch(a -> a.toString().startsWith("192.168.10."));
+        assertThat(opened).noneMatch(a -> a.toString().startsWith("192.168.10."));
+    }
+
+    @Test
     void aPolicyThatDoesNotCompileFailsWithItsDiagnostics() throws Exception {
         var old = write("old.fwpolicy", OLD);
         var bad = write("bad.fwpolicy", OLD.replace("192.168.10.0/24", "192.168.10.0/33"));

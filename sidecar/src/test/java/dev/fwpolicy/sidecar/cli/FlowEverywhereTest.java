@@ -60,7 +60,9 @@ class FlowEverywhereTest {
             "deny  | inbound tcp from 192.168.1.1 port 40000 to 10.0.0.2 port 80",
             "allow | inbound tcp from 10.1.2.3 to port 80",
             "deny  | inbound udp from 2001:db8::1 to 2001:db8::2 port 53",
-            "allow | outbound icmpv6 from 2001:db8::1 to 2001:db8::2 type echo-request"})
+            "allow | outbound icmpv6 from 2001:db8::1 to 2001:db8::2 type echo-request",
+            "allow | inbound tcp from 192.168.1.1 port 40000 to 10.0.0.2 port 80 via lo",
+            "allow | inbound udp from 2001:db8::1 to 2001:db8::2 port 53 via lo"})
     void aFlowGetsTheSameVerdictEverywhere(String verdict, String flow) throws Exception {
         Files.writeString(dir.resolve("t.fwpolicy"), "test web {\n  expect " + verdict + " " + flow + "\n}\n");
         var test = CliRun.of("test", policy.toString(), dir.resolve("t.fwpolicy").toString());
@@ -83,7 +85,9 @@ class FlowEverywhereTest {
             "invalid-icmp-type      | 31 | inbound icmp to 10.0.0.2 type bogus",
             "port-without-protocol  | 14 | inbound icmp to 10.0.0.2 port 5",
             "invalid-address        | 18 | inbound tcp from 10.0.0.0/8 to 10.0.0.2",
-            "syntax                 | 13 | inbound tcp frm 10.0.0.1"})
+            "syntax                 | 13 | inbound tcp frm 10.0.0.1",
+            "syntax                 | 31 | inbound tcp from 10.0.0.1 via eth0",
+            "syntax                 | 42 | inbound tcp 10.0.0.1:1 -> 10.0.0.2:2 via eth0"})
     void aBadFlowGetsTheSameDiagnosticEverywhere(String code, int column, String flow) throws Exception {
         boolean arrow = flow.contains("->");
         if (!arrow) {
@@ -91,9 +95,9 @@ class FlowEverywhereTest {
             Files.writeString(file, "test web {\n  expect allow " + flow + "\n}\n");
             var check = CliRun.of("check", policy.toString(), file.toString());
             assertThat(check.exitCode()).isNotZero();
-            // The expect line starts at column 3 and its flow after "expect allow ", 13 more.
-            String located = column == 1 ? "bad.fwpolicy:2:3: error[" + code + "]"
-                    : "bad.fwpolicy:2:" + (column + 15) + ": error[" + code + "]";
+            // The expect line starts at column 3 and its flow after "expect allow ", 13 more: a
+            // problem of the whole flow is located where the flow starts, as in eval --flow.
+            String located = "bad.fwpolicy:2:" + (column + 15) + ": error[" + code + "]";
             assertThat(check.out() + check.err()).contains(located);
         }
         var eval = CliRun.of("eval", policy.toString(), "--flow", flow);

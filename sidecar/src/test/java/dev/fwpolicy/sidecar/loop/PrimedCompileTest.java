@@ -1,5 +1,6 @@
 package dev.fwpolicy.sidecar.loop;
 
+import dev.fwpolicy.engine.iptables.RuleSpecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fwpolicy.engine.compile.CompileResult;
@@ -22,7 +23,7 @@ class PrimedCompileTest {
     }
 
     private static boolean allowsPort(CompileResult r, String port) {
-        return r.ruleSet().orElseThrow().allRules().anyMatch(rule -> rule.spec().contains("--dport " + port + " "));
+        return r.ruleSet().orElseThrow().allRules().anyMatch(rule -> RuleSpecs.spec(rule).contains("--dport " + port + " "));
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.fwpolicy.sidecar.testing;
 
+import dev.fwpolicy.engine.iptables.RuleSpecs;
+import dev.fwpolicy.engine.iptables.ChainNames;
+import dev.fwpolicy.engine.iptables.FilterTable;
 import dev.fwpolicy.engine.dataplane.Backend;
 import dev.fwpolicy.engine.dataplane.DetectedBackend;
 import dev.fwpolicy.engine.iptables.ExpectedPrints;
@@ -140,7 +143,7 @@ public final class FakeFirewall implements FirewallSync {
     }
 
     private static Line line(CompiledRule r) {
-        return new Line(r.family().label(), r.chain(), r.spec(), Optional.of(r.id()));
+        return new Line(r.family().label(), r.chain(), RuleSpecs.spec(r), Optional.of(r.id()));
     }
 
     /** The lines as the tables a read-back would give (built-in chains with policy ACCEPT), classified by the Planner. */
@@ -158,8 +161,8 @@ public final class FakeFirewall implements FirewallSync {
                 counters.add(l.chain(), 7, 420);
             }
             var chains = new LinkedHashMap<String, KernelChain>();
-            rules.forEach((name, list) -> chains.put(name, new KernelChain(name, RuleSet.isOwnedChain(name) ? "-" : "ACCEPT", list)));
-            var table = new KernelTable(family, RuleSet.TABLE, chains, "", List.of(), withCounters ? counters.build() : TableCounters.NONE);
+            rules.forEach((name, list) -> chains.put(name, new KernelChain(name, ChainNames.isOwned(name) ? "-" : "ACCEPT", list)));
+            var table = new KernelTable(family, FilterTable.NAME, chains, "", List.of(), withCounters ? counters.build() : TableCounters.NONE);
             tables.put(family, table);
             plans.add(Planner.plan(desired, family, table, prints));
         }

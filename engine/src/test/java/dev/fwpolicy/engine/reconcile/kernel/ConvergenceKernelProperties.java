@@ -1,5 +1,6 @@
 package dev.fwpolicy.engine.reconcile.kernel;
 
+import dev.fwpolicy.engine.iptables.ChainNames;
 import dev.fwpolicy.engine.testing.KernelSupport;
 import dev.fwpolicy.engine.testing.Netns;
 import dev.fwpolicy.engine.testing.KernelAvailable;
@@ -63,7 +64,7 @@ class ConvergenceKernelProperties {
                 var table = dataplane.read(f);
                 var model = TableModel.of(table);
                 for (Damage d : f == Family.V4 ? v4 : v6) d.applyTo(model);
-                var ownedNow = table.chains().values().stream().filter(c -> !c.builtin() && RuleSet.isOwnedChain(c.name()))
+                var ownedNow = table.chains().values().stream().filter(c -> !c.builtin() && ChainNames.isOwned(c.name()))
                         .map(KernelChain::name).toList();
                 KernelSupport.write(runner, backend, model, ownedNow);
                 foreignBefore.put(f, Exactness.foreign(dataplane.read(f)));

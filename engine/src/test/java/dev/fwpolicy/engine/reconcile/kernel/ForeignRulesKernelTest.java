@@ -1,5 +1,6 @@
 package dev.fwpolicy.engine.reconcile.kernel;
 
+import dev.fwpolicy.engine.iptables.RuleSpecs;
 import dev.fwpolicy.engine.testing.KernelSupport;
 import dev.fwpolicy.engine.testing.Netns;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -84,7 +85,7 @@ class ForeignRulesKernelTest {
                 // flushes it) and a duplicated jump at the end of INPUT.
                 var jump = desired.jumps(Family.V4);
                 if (!jump.isEmpty()) {
-                    KernelSupport.restore(runner, backend, Family.V4, "*filter\n:FWP-INPUT - [0:0]\n-A INPUT " + jump.get(0).spec() + "\nCOMMIT\n");
+                    KernelSupport.restore(runner, backend, Family.V4, "*filter\n:FWP-INPUT - [0:0]\n-A INPUT " + RuleSpecs.spec(jump.get(0)) + "\nCOMMIT\n");
                 }
                 var report = reconciler.sync(desired);
                 assertThat(report.restoreInvocations()).isPositive();

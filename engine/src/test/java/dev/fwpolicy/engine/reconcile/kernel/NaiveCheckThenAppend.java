@@ -1,5 +1,6 @@
 package dev.fwpolicy.engine.reconcile.kernel;
 
+import dev.fwpolicy.engine.iptables.RuleSpecs;
 import dev.fwpolicy.engine.iptables.SpecTokens;
 import dev.fwpolicy.engine.dataplane.Backend;
 import dev.fwpolicy.engine.dataplane.Command;
@@ -33,10 +34,10 @@ final class NaiveCheckThenAppend {
             desired.chains(f).forEach(c -> rules.addAll(c.rules()));
             for (CompiledRule r : rules) {
                 var check = new ArrayList<>(List.of(iptables, "-w", "-C", r.chain()));
-                check.addAll(split(r.spec()));
+                check.addAll(split(RuleSpecs.spec(r)));
                 if (!runner.run(new Command(check, java.util.Optional.empty(), Command.DEFAULT_TIMEOUT)).ok()) {
                     var append = new ArrayList<>(List.of(iptables, "-w", "-A", r.chain()));
-                    append.addAll(split(r.spec()));
+                    append.addAll(split(RuleSpecs.spec(r)));
                     runner.run(new Command(append, java.util.Optional.empty(), Command.DEFAULT_TIMEOUT)).requireOk();
                 }
             }

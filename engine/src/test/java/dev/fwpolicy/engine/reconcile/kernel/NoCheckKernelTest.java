@@ -1,5 +1,6 @@
 package dev.fwpolicy.engine.reconcile.kernel;
 
+import dev.fwpolicy.engine.iptables.RuleSpecs;
 import dev.fwpolicy.engine.testing.KernelSupport;
 import dev.fwpolicy.engine.testing.Netns;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,7 +51,7 @@ class NoCheckKernelTest {
                 if (cycle % 10 == 0) {
                     // Someone (a past buggy sync) appended copies: the next cycle must remove them, not add more.
                     var dup = new StringBuilder("*filter\n");
-                    for (int k = 0; k < 25; k++) dup.append(spec.saveLine()).append('\n');
+                    for (int k = 0; k < 25; k++) dup.append(RuleSpecs.saveLine(spec)).append('\n');
                     KernelSupport.restore(runner, backend, Family.V4, dup.append("COMMIT\n").toString());
                 }
                 reconciler.sync(DESIRED);

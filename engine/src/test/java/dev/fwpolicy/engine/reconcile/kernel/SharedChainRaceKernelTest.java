@@ -1,5 +1,6 @@
 package dev.fwpolicy.engine.reconcile.kernel;
 
+import dev.fwpolicy.engine.iptables.RuleSpecs;
 import dev.fwpolicy.engine.testing.KernelSupport;
 import dev.fwpolicy.engine.testing.Netns;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,7 +49,7 @@ class SharedChainRaceKernelTest {
             var plain = KernelSupport.runner(netns);
             KernelSupport.reconciler(netns, backend).sync(web);
             for (Family f : Family.values()) {
-                String jump = web.jumps(f).get(0).spec();
+                String jump = RuleSpecs.spec(web.jumps(f).get(0));
                 KernelSupport.restore(plain, backend, f, "*filter\n"
                         + "-A INPUT -s " + source(f, 1) + " -m comment --comment foreign-A -j ACCEPT\n"
                         + "-A INPUT -s " + source(f, 2) + " -m comment --comment foreign-B -j ACCEPT\n"
@@ -92,7 +93,7 @@ class SharedChainRaceKernelTest {
             var runner = KernelSupport.runner(netns);
             var reconciler = KernelSupport.reconciler(netns, backend);
             reconciler.sync(web);
-            String jump = web.jumps(Family.V4).get(0).spec();
+            String jump = RuleSpecs.spec(web.jumps(Family.V4).get(0));
             String target = jump.substring(jump.lastIndexOf("-j "));
             KernelSupport.restore(runner, backend, Family.V4, "*filter\n"
                     + "-I INPUT 1 " + target + "\n"
@@ -141,7 +142,7 @@ class SharedChainRaceKernelTest {
             var writer = new Writer(runner, cli, new java.util.Random(11));
             var thread = new Thread(writer, "concurrent-writer");
             thread.start();
-            String jump = desired.jumps(Family.V4).get(0).spec();
+            String jump = RuleSpecs.spec(desired.jumps(Family.V4).get(0));
             int wrote = 0;
             for (int sync = 0; sync < 200; sync++) {
                 String damage = switch (sync % 3) {

@@ -1,4 +1,4 @@
-package dev.fwpolicy.engine.ir;
+package dev.fwpolicy.engine.iptables;
 
 import dev.fwpolicy.engine.net.Family;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +11,9 @@ import java.util.Base64;
  * <pre>
  *   "fwp1" LF family-label LF table LF chain LF body LF occurrence
  * </pre>
- * where {@code body} is the rule's iptables-save spec without its comment match (rendered by
- * {@code iptables.RuleRenderer}: fwp1 hashes iptables' spelling, so those bytes are frozen too) and
+ * where {@code body} is the rule's iptables-save spec without its comment match
+ * ({@link RuleRenderer#body}: fwp1 hashes iptables' spelling, so those bytes are frozen too, which is
+ * why the identity is computed here, in the iptables layer, and the IR only carries it) and
  * {@code occurrence} counts earlier rules with the same body in the same chain (so two
  * identical rules still get distinct identities). Changing any of this needs a new prefix
  * ({@code fwp2:}) and a migration that removes {@code fwp1:} rules.
