@@ -27,8 +27,10 @@ public final class ClusterMembers {
     }
 
     DynamicMembers of(DynamicSetDecl decl) {
-        return resolved.computeIfAbsent(decl, d -> new DynamicMembers(d.name().text(), d.source().text(),
-                input.snapshot().isEmpty() ? java.util.List.of()
-                        : resolver.members(DynamicSets.memberSource(d.source(), input.ownNamespace()))));
+        return resolved.computeIfAbsent(decl, d -> {
+            var follows = DynamicSets.memberSource(d.source(), input.ownNamespace());
+            return new DynamicMembers(d.name().text(), d.source().text(), follows,
+                    input.snapshot().isEmpty() ? java.util.List.of() : resolver.members(follows));
+        });
     }
 }

@@ -18,8 +18,13 @@ import dev.fwpolicy.sidecar.source.PolicySource;
 import dev.fwpolicy.sidecar.http.ApiLimits;
 import dev.fwpolicy.sidecar.http.TlsFiles;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
+import dev.fwpolicy.engine.cluster.ClusterInput;
+import dev.fwpolicy.sidecar.source.ApiServerHealth;
+import dev.fwpolicy.sidecar.source.ClusterFeed;
+import dev.fwpolicy.sidecar.source.ClusterWatch;
+import dev.fwpolicy.sidecar.source.KubernetesClients;
+import dev.fwpolicy.sidecar.source.OwnNamespace;
+import dev.fwpolicy.sidecar.source.WatchedCluster;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,6 +107,11 @@ public final class ServeCommand implements Callable<Integer> {
                     + "(a committed restore is trusted until then; default: ${DEFAULT-VALUE}).")
     Duration verifyAfter;
 
+    @Option(names = "--member-sync-interval", paramLabel = "DURATION", defaultValue = "100ms", converter = DurationConverter.class,
+            description = "Least time between two syncs that only change members of dynamic sets (pods or Services "
+                    + "followed through the API server), after a burst of --sync-burst (default: ${DEFAULT-VALUE}).")
+    Duration memberSyncInterval;
+
     @Option(names = "--debounce", paramLabel = "DURATION", defaultValue = "200ms", converter = DurationConverter.class,
             description = "Quiet time after a change in --policy-dir before it is read (default: ${DEFAULT-VALUE}).")
     Duration debounce;
@@ -156,7 +166,7 @@ public final class ServeCommand implements Callable<Integer> {
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
         }
-        var loopSettings = new LoopSettings(resync, minSyncInterval, syncBurst, verifyAfter);
+        var loopSettings = new LoopSettings(resync, minSyncInterval, syncBurst, verifyAfter, memberSyncInterval);
         var tls = tlsCert == null ? Optional.<TlsFiles>empty() : Optional.of(new TlsFiles(tlsCert, tlsKey, TlsFiles.DEFAULT_RELOAD));
         tls.ifPresent(TlsFiles::read); // unreadable files stop us here, not at the first handshake
         var apiSettings = new ApiSettings(listen.host(), listen.port(), readToken(), maxBody, ApiLimits.DEFAULT, tls);
@@ -164,25 +174,37 @@ public final class ServeCommand implements Callable<Integer> {
         // The first compile of a big policy is most of the time to ready in a cold JVM: start it
         // now, on its own thread, while the backend is detected and Vert.x starts on the other core.
         var policyCompiler = compileOptions.compiler(); // the loop's and POST /v1/check's alike
-        // Members of dynamic sets: the --cluster-state files, read once (no watch runs here).
+        // Members of dynamic sets: --cluster-state files (read once, no watch); else followed
+        // through the API server where serve has a Kubernetes client (ConfigMap mode, running in
+        // a pod, or KUBECONFIG set): until the watches have listed, compiles see members as
+        // unknown and nothing with empty dynamic sets is applied; else none (a rule using a
+        // dynamic set is an error).
         var fromFiles = compileOptions.cluster(false);
-        Supplier<ClusterInput> cluster = () -> fromFiles;
-        var compiler = new PrimedCompile(sources -> policyCompiler.compile(sources, cluster.get()));
+        boolean watchCluster = !fromFiles.membersKnown() && (source.configMap != null
+                || System.getenv("KUBERNETES_SERVICE_HOST") != null || System.getenv("KUBECONFIG") != null);
+        var ownNamespace = fromFiles.ownNamespace();
+        var clusterInput = new java.util.concurrent.atomic.AtomicReference<Supplier<ClusterInput>>(
+                watchCluster ? () -> ClusterInput.unknownMembers(ownNamespace) : () -> fromFiles);
+        var compiler = new PrimedCompile(sources -> policyCompiler.compile(sources, clusterInput.get().get()));
         if (source.policyDir != null) compiler.start(() -> PolicyInputs.read(List.of(source.policyDir)));
         // Detects the backend (runs *-save): before Vert.x starts, so a kernel we cannot talk to stops us here.
         FirewallSync firewall = ReconcilerFirewall.open(Optional.ofNullable(kernel.netns), kernel.backend, kernel.families());
 
         var registry = SidecarService.newRegistry();
         Vertx vertx = SidecarService.newVertx(registry);
-        Optional<KubernetesClient> kube = Optional.empty();
+        var apiServerHealth = new ApiServerHealth();
+        // fabric8 talks to the API server through our Vert.x instance, not a second event-loop pool.
+        Optional<KubernetesClient> kube = watchCluster || source.configMap != null ? Optional.of(KubernetesClients.create(vertx, apiServerHealth)) : Optional.empty();
+        ClusterFeed cluster = watchCluster
+                ? new WatchedCluster(new ClusterWatch(kube.orElseThrow(), apiServerHealth), ownNamespace)
+                : ClusterFeed.fixed(fromFiles);
+        clusterInput.set(cluster::input);
         PolicySource policySource;
         if (source.policyDir != null) {
             policySource = new DirectorySource(source.policyDir, debounce);
         } else {
             var ref = ConfigMapSource.parseReference(source.configMap);
-            // fabric8 talks to the API server through our Vert.x instance, not a second event-loop pool.
-            var client = new KubernetesClientBuilder().withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
-            kube = Optional.of(client);
+            var client = kube.orElseThrow();
             policySource = new ConfigMapSource(client, ref[0], ref[1]);
             // A policy that blocks the API server could never be replaced through the ConfigMap.
             var apiServer = ApiServerFlow.of(System.getenv(), client.getConfiguration().getMasterUrl());

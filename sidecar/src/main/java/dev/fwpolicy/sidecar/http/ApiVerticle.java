@@ -98,7 +98,7 @@ public final class ApiVerticle extends VerticleBase {
         router.get("/healthz").handler(this::healthy);
         router.get("/readyz").handler(this::ready);
         router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
-        router.get("/v1/status").handler(ctx -> send(ctx, 200, ApiJson.status(loop.snapshot())));
+        router.get("/v1/status").handler(ctx -> send(ctx, 200, ApiJson.status(loop.snapshot(), loop.clusterStatus())));
         router.get("/v1/rules").handler(this::rules);
         router.get("/v1/state").handler(this::state);
         router.get("/v1/coverage").handler(this::coverage);

@@ -5,6 +5,7 @@ import dev.fwpolicy.sidecar.loop.ActivePolicy;
 import dev.fwpolicy.sidecar.loop.ServiceSnapshot;
 import dev.fwpolicy.sidecar.loop.SyncCounts;
 import dev.fwpolicy.sidecar.loop.SyncRecord;
+import dev.fwpolicy.sidecar.source.ClusterWatchStatus;
 import dev.fwpolicy.sidecar.source.PolicyProblem;
 import dev.fwpolicy.engine.diag.Diagnostic;
 import dev.fwpolicy.engine.ir.CompiledRule;
@@ -24,6 +25,38 @@ public final class ApiJson {
     /** {@code {code, message, errors}}: every error the API returns; {@code errors} are diagnostics (docs/json.md). */
     public static JsonObject error(String code, String message, List<Diagnostic> diagnostics) {
         return new JsonObject().put("code", code).put("message", message).put("errors", DiagnosticsJson.errors(diagnostics));
+    }
+
+    /** {@code /v1/status} with the cluster watches' state, where serve follows the cluster. */
+    public static JsonObject status(ServiceSnapshot s, Optional<ClusterWatchStatus> cluster) {
+        var json = status(s);
+        cluster.ifPresent(c -> json.put("cluster", cluster(c)));
+        return json;
+    }
+
+    public static JsonObject cluster(ClusterWatchStatus c) {
+        var api = c.apiServer();
+        var watches = new JsonArray();
+        for (var w : c.watches()) {
+            watches.add(new JsonObject().put("resource", w.key().kind().resource())
+                    .put("namespace", w.key().namespace().orElse(null))
+                    .put("labelSelector", w.key().labelSelector())
+                    .put("text", w.key().describe())
+                    .put("listed", w.listed()).put("watching", w.watching()).put("objectCount", w.objects())
+                    .put("failureCount", w.failures())
+                    .put("lastFailure", failure(w.lastErrorAt(), w.lastError())));
+        }
+        return new JsonObject().put("membersKnown", c.listed())
+                .put("apiServer", new JsonObject().put("reachable", api.reachable())
+                        .put("failingSince", api.failingSince().map(Object::toString).orElse(null))
+                        .put("lastContactAt", api.lastSuccessAt().map(Object::toString).orElse(null))
+                        .put("lastFailure", failure(api.lastErrorAt(), api.lastError())))
+                .put("watches", watches)
+                .put("lastChangeAt", c.lastChangeAt().map(Object::toString).orElse(null));
+    }
+
+    private static JsonObject failure(Optional<java.time.Instant> at, Optional<String> error) {
+        return at.isEmpty() ? null : new JsonObject().put("at", at.get().toString()).put("error", error.orElse(""));
     }
 
     public static JsonObject status(ServiceSnapshot s) {

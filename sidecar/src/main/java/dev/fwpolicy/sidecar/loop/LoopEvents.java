@@ -46,6 +46,12 @@ public interface LoopEvents {
             }
 
             @Override
+            public void membersApplied(java.time.Duration sinceEvent) {
+                first.membersApplied(sinceEvent);
+                second.membersApplied(sinceEvent);
+            }
+
+            @Override
             public void policyRejected(PolicyProblem problem) {
                 first.policyRejected(problem);
                 second.policyRejected(problem);
@@ -61,4 +67,7 @@ public interface LoopEvents {
 
     /** After a successful sync that read counters: every desired rule's running totals. */
     default void hitsCounted(HitTotals totals) {}
+
+    /** Members of dynamic sets as of a cluster event are in the kernel, {@code sinceEvent} after the watch saw it. */
+    default void membersApplied(java.time.Duration sinceEvent) {}
 }

@@ -2,6 +2,10 @@ package dev.fwpolicy.sidecar.loop;
 
 import dev.fwpolicy.engine.reconcile.KernelView;
 
+import dev.fwpolicy.engine.cluster.ClusterInput;
+import dev.fwpolicy.engine.ir.RuleSet;
+import dev.fwpolicy.sidecar.source.ClusterFeed;
+import dev.fwpolicy.sidecar.source.ClusterWatchStatus;
 import dev.fwpolicy.sidecar.source.PolicyProblem;
 import dev.fwpolicy.sidecar.source.PolicySource;
 import dev.fwpolicy.sidecar.source.SourceUpdate;
@@ -44,12 +48,28 @@ public final class ReconcileLoop extends VerticleBase {
     private final LockoutGuard guard;
     private final LoopTime time;
     private final SyncRateLimit rateLimit;
+    /** Syncs that only carry new members of dynamic sets: their own, faster bucket (see LoopSettings). */
+    private final SyncRateLimit memberRateLimit;
+    private final ClusterFeed cluster;
 
     private volatile ServiceSnapshot snapshot;
     private final HitLedger hits;
     private Context loopContext;
 
     private Optional<ActivePolicy> desired = Optional.empty();
+    /** The rule set the last successful sync applied: a sync of another one is not drift repair. */
+    private Optional<RuleSet> lastApplied = Optional.empty();
+    /** The newest policy input not yet adopted or rejected (possibly waiting for the cluster watches). */
+    private Optional<SourceUpdate.Loaded> pendingLoad = Optional.empty();
+    /** The input of the policy in force: compiled again when the cluster's members change. */
+    private Optional<SourceUpdate.Loaded> adoptedLoad = Optional.empty();
+    private boolean compiling;
+    private boolean compileAgain;
+    /** nanoTime of the first cluster event not yet in a compile, or -1. */
+    private long pendingEventNanos = -1;
+    /** nanoTime of the first cluster event the desired policy's members carry, until synced, or -1. */
+    private long desiredEventNanos = -1;
+    private boolean heldLogged;
     private boolean syncing;
     private boolean wanted;
     private final Set<SyncTrigger> wantedBy = new LinkedHashSet<>();
@@ -70,6 +90,17 @@ public final class ReconcileLoop extends VerticleBase {
      */
     public ReconcileLoop(FirewallSync firewall, PolicySource source, LoopSettings settings, LoopEvents metrics,
                          BackendInfo backend, PrimedCompile policyCompiler, LockoutGuard guard, LoopTime time) {
+        this(firewall, source, settings, metrics, backend, policyCompiler, guard, time, ClusterFeed.fixed(ClusterInput.NONE));
+    }
+
+    /**
+     * @param cluster where dynamic sets' members come from; {@code policyCompiler} must compile
+     *                with its {@link ClusterFeed#input()}
+     */
+    public ReconcileLoop(FirewallSync firewall, PolicySource source, LoopSettings settings, LoopEvents metrics,
+                         BackendInfo backend, PrimedCompile policyCompiler, LockoutGuard guard, LoopTime time, ClusterFeed cluster) {
+        this.cluster = cluster;
+        this.memberRateLimit = new SyncRateLimit(settings.memberSyncInterval(), settings.burst(), time::nanoTime);
         this.policyCompiler = policyCompiler;
         this.guard = guard;
         this.time = time;
@@ -100,7 +131,7 @@ public final class ReconcileLoop extends VerticleBase {
         for (var f : guard.flows()) {
             LOG.log(Level.INFO, "must-pass flow (from {0}): {1}; a policy that cuts it off is refused", f.origin(), f.text());
         }
-        return source.start(vertx, this::onSourceUpdate);
+        return cluster.start(vertx, this::onClusterChanged).compose(v -> source.start(vertx, this::onSourceUpdate));
     }
 
     private void scheduleResync() {
@@ -120,7 +151,14 @@ public final class ReconcileLoop extends VerticleBase {
         vertx.cancelTimer(heartbeatId);
         wanted = false;
         // A sync in flight finishes (it is one transaction either way); the rules stay in force.
-        return source.stop().recover(e -> Future.succeededFuture()).compose(v -> idle.future());
+        return source.stop().recover(e -> Future.succeededFuture())
+                .compose(v -> cluster.stop().recover(e -> Future.succeededFuture()))
+                .compose(v -> idle.future());
+    }
+
+    /** The cluster watches' state, where members are followed through the API server. */
+    public Optional<ClusterWatchStatus> clusterStatus() {
+        return cluster.status();
     }
 
     /** The latest state, for readers on any thread. */
@@ -161,7 +199,9 @@ public final class ReconcileLoop extends VerticleBase {
 
     private void onSourceUpdate(SourceUpdate update) {
         if (update instanceof SourceUpdate.Loaded loaded) {
-            compileAndAdopt(loaded);
+            pendingLoad = Optional.of(loaded);
+            heldLogged = false;
+            compileNext();
         } else if (update instanceof SourceUpdate.Gone gone) {
             LOG.log(Level.WARNING, "policy source gone ({0}); the last rules stay in force{1}", gone.reason(),
                     desired.map(p -> " (revision " + p.revision() + ")").orElse(""));
@@ -171,40 +211,118 @@ public final class ReconcileLoop extends VerticleBase {
         }
     }
 
-    private void compileAndAdopt(SourceUpdate.Loaded loaded) {
-        // Ordered: two quick updates compile one after the other, so the newest one wins.
-        vertx.executeBlocking(() -> guard.apply(policyCompiler.compile(loaded.files())), true).onComplete(ar -> {
-            if (ar.failed()) {
-                String why = ar.cause() instanceof OutOfMemoryError
-                        ? "the compiler ran out of memory (max heap " + (Runtime.getRuntime().maxMemory() >> 20)
-                                + " MB; sidecar/jvm.options sets it to half the container's memory): raise the memory limit"
-                        : "compiler failed: " + ar.cause();
-                reject(new PolicyProblem(time.now(), "PolicyInvalid", why, List.of()));
-                return;
+    /** The cluster's members changed: compile the newest input again with them. */
+    private void onClusterChanged(long eventNanos) {
+        if (pendingEventNanos == -1 || eventNanos - pendingEventNanos < 0) pendingEventNanos = eventNanos;
+        compileNext();
+    }
+
+    /**
+     * Compiles the newest input (a new policy, else the one in force with the cluster's latest
+     * members). One compile at a time: whatever arrives meanwhile is folded into the next one,
+     * so the newest input and the newest members win and a burst of pod events costs one compile.
+     */
+    private void compileNext() {
+        var next = pendingLoad.or(() -> adoptedLoad);
+        if (next.isEmpty()) return;
+        if (compiling) {
+            compileAgain = true;
+            return;
+        }
+        compiling = true;
+        var loaded = next.get();
+        boolean isNew = pendingLoad.isPresent();
+        boolean membersKnown = cluster.input().membersKnown();
+        long eventNanos = pendingEventNanos;
+        pendingEventNanos = -1;
+        vertx.executeBlocking(() -> guard.apply(policyCompiler.compile(loaded.files())), false).onComplete(ar -> {
+            compiled(loaded, isNew, membersKnown, eventNanos, ar);
+            compiling = false;
+            if (compileAgain) {
+                compileAgain = false;
+                compileNext();
             }
-            CompileResult result = ar.result();
-            if (result.hasErrors() || result.ruleSet().isEmpty()) {
-                long lockouts = result.diagnostics().stream().filter(d -> d.code().equals(LockoutGuard.CODE)).count();
-                reject(lockouts > 0
-                        ? new PolicyProblem(time.now(), "PolicyLockout", loaded.description() + " would cut off " + lockouts
-                                + " must-pass flow(s); the last good rules stay in force", result.diagnostics())
-                        : new PolicyProblem(time.now(), "PolicyInvalid",
-                                result.errorsText() + " in " + loaded.description() + "; the last good rules stay in force",
-                                result.diagnostics()));
-                return;
-            }
-            var ruleSet = result.ruleSet().get();
-            var policy = new ActivePolicy(ruleSet, loaded.files().stream().map(SourceFile::name).toList(),
-                    loaded.description(), time.now(), result.diagnostics(), loaded.version(), loaded.observedAt());
-            boolean same = desired.map(p -> p.revision().equals(ruleSet.revision())).orElse(false);
-            desired = Optional.of(policy);
-            snapshot = snapshot.withPolicy(policy);
-            metrics.policyLoaded(policy);
-            if (same) return; // e.g. a symlink swap to identical content, or the informer's resync
-            LOG.log(Level.INFO, "policy revision {0} loaded from {1}: {2} rule(s), {3} warning(s)", ruleSet.revision(),
-                    loaded.description(), ruleSet.ruleCount(), result.warningCount());
-            want(SyncTrigger.POLICY, Optional.empty());
         });
+    }
+
+    private void compiled(SourceUpdate.Loaded loaded, boolean isNew, boolean membersKnown, long eventNanos,
+                          io.vertx.core.AsyncResult<CompileResult> ar) {
+        if (isNew && !pendingLoad.equals(Optional.of(loaded))) return; // a newer input arrived meanwhile: it is compiled next
+        if (ar.failed()) {
+            String why = ar.cause() instanceof OutOfMemoryError
+                    ? "the compiler ran out of memory (max heap " + (Runtime.getRuntime().maxMemory() >> 20)
+                            + " MB; sidecar/jvm.options sets it to half the container's memory): raise the memory limit"
+                    : "compiler failed: " + ar.cause();
+            if (isNew) {
+                pendingLoad = Optional.empty();
+                followPolicyInForce();
+            }
+            reject(new PolicyProblem(time.now(), "PolicyInvalid", why, List.of()));
+            return;
+        }
+        CompileResult result = ar.result();
+        if (result.hasErrors() || result.ruleSet().isEmpty()) {
+            if (isNew) {
+                pendingLoad = Optional.empty();
+                followPolicyInForce();
+            }
+            long lockouts = result.diagnostics().stream().filter(d -> d.code().equals(LockoutGuard.CODE)).count();
+            reject(lockouts > 0
+                    ? new PolicyProblem(time.now(), "PolicyLockout", loaded.description() + " would cut off " + lockouts
+                            + " must-pass flow(s); the last good rules stay in force", result.diagnostics())
+                    : new PolicyProblem(time.now(), "PolicyInvalid",
+                            result.errorsText() + " in " + loaded.description() + "; the last good rules stay in force",
+                            result.diagnostics()));
+            return;
+        }
+        var ruleSet = result.ruleSet().get();
+        var follows = ClusterFeed.followedBy(ruleSet);
+        boolean covered = cluster.follow(follows);
+        if (!follows.isEmpty() && !(covered && membersKnown)) {
+            // Its dynamic sets would be empty only because the watches have not listed yet: the
+            // rules in force stay until they have (the feed says so, and this compiles again).
+            if (!heldLogged) {
+                heldLogged = true;
+                LOG.log(Level.INFO, "policy revision {0} from {1} waits for the cluster watches to list the members of {2} set(s)",
+                        ruleSet.revision(), loaded.description(), follows.size());
+            }
+            if (eventNanos != -1 && (pendingEventNanos == -1 || eventNanos - pendingEventNanos < 0)) pendingEventNanos = eventNanos;
+            return;
+        }
+        var policy = new ActivePolicy(ruleSet, loaded.files().stream().map(SourceFile::name).toList(),
+                loaded.description(), time.now(), result.diagnostics(), loaded.version(), loaded.observedAt());
+        boolean sameRevision = desired.map(p -> p.revision().equals(ruleSet.revision())).orElse(false);
+        boolean sameMembers = desired.map(p -> p.ruleSet().sets().equals(ruleSet.sets())).orElse(false);
+        if (isNew) {
+            pendingLoad = Optional.empty();
+            adoptedLoad = Optional.of(loaded);
+        }
+        if (sameRevision && !sameMembers && !isNew) {
+            // Only members moved: the rules and their identities are the same, the sets are not.
+            desired = Optional.of(policy);
+            snapshot = snapshot.withMembers(policy);
+            if (eventNanos != -1 && desiredEventNanos == -1) desiredEventNanos = eventNanos;
+            LOG.log(Level.DEBUG, "members of dynamic sets changed (revision {0})", ruleSet.revision());
+            want(SyncTrigger.MEMBERS, Optional.empty());
+            return;
+        }
+        desired = Optional.of(policy);
+        snapshot = snapshot.withPolicy(policy);
+        metrics.policyLoaded(policy);
+        if (sameRevision && sameMembers) return; // e.g. a symlink swap to identical content, or the informer's resync
+        if (eventNanos != -1 && desiredEventNanos == -1) desiredEventNanos = eventNanos;
+        LOG.log(Level.INFO, "policy revision {0} loaded from {1}: {2} rule(s), {3} warning(s)", ruleSet.revision(),
+                loaded.description(), ruleSet.ruleCount(), result.warningCount());
+        want(sameRevision ? SyncTrigger.MEMBERS : SyncTrigger.POLICY, Optional.empty());
+    }
+
+    /**
+     * A newer input was refused: watch what the policy in force follows again (an input that
+     * waited for new informers may have replaced them). If that needs a list, the feed says
+     * so when it is done and the policy in force is compiled again with its members.
+     */
+    private void followPolicyInForce() {
+        desired.ifPresent(p -> cluster.follow(ClusterFeed.followedBy(p.ruleSet())));
     }
 
     private void reject(PolicyProblem problem) {
@@ -226,9 +344,16 @@ public final class ReconcileLoop extends VerticleBase {
         schedule();
     }
 
+    /** Member-only syncs (with at most a verify folded in) take the member bucket; anything else the main one. */
+    private SyncRateLimit bucket() {
+        boolean membersOnly = wantedBy.contains(SyncTrigger.MEMBERS)
+                && Set.of(SyncTrigger.MEMBERS, SyncTrigger.VERIFY).containsAll(wantedBy);
+        return membersOnly ? memberRateLimit : rateLimit;
+    }
+
     private void schedule() {
         if (!wanted || syncing || timerId != -1) return;
-        var wait = rateLimit.untilNext();
+        var wait = bucket().untilNext();
         if (wait.isZero()) {
             runSync();
         } else {
@@ -279,7 +404,8 @@ public final class ReconcileLoop extends VerticleBase {
 
     private void runSync() {
         if (!wanted || syncing) return;
-        if (!rateLimit.untilNext().isZero()) {
+        var limit = bucket();
+        if (!limit.untilNext().isZero()) {
             schedule();
             return;
         }
@@ -296,12 +422,13 @@ public final class ReconcileLoop extends VerticleBase {
             return;
         }
         var policy = desired.get();
-        // Drift is what changed in the kernel while the policy stayed the same.
-        boolean policyUnchanged = snapshot.applied().map(policy.revision()::equals).orElse(false);
+        // Drift is what changed in the kernel while the policy (and its members) stayed the same.
+        boolean policyUnchanged = lastApplied.map(r -> r == policy.ruleSet()).orElse(false);
+        long eventNanos = desiredEventNanos;
         syncing = true;
         idle = Promise.promise();
         long startNanos = time.nanoTime();
-        if (!verifyOnly) rateLimit.take();
+        if (!verifyOnly) limit.take();
         Instant at = time.now();
         vertx.executeBlocking(() -> firewall.sync(policy.ruleSet()), false).onComplete(ar -> {
             var took = Duration.ofNanos(time.nanoTime() - startNanos);
@@ -311,7 +438,8 @@ public final class ReconcileLoop extends VerticleBase {
                         policyUnchanged);
                 metrics.syncSucceeded(record);
                 var c = ar.result().counts();
-                if (!c.isQuiet() || !policyUnchanged) {
+                boolean membersOnly = triggers.contains(SyncTrigger.MEMBERS) && !triggers.contains(SyncTrigger.POLICY) && c.isQuiet();
+                if (!c.isQuiet() || (!policyUnchanged && !membersOnly)) {
                     LOG.log(Level.INFO, "sync ({0}) revision {1}: added {2}, removed {3}, moved {4}, repaired {5}, unchanged {6} in {7} ms",
                             record.trigger(), policy.revision(), c.added(), c.removed(), c.moved(), c.repaired(), c.unchanged(), took.toMillis());
                 }
@@ -325,6 +453,12 @@ public final class ReconcileLoop extends VerticleBase {
             }
             if (ar.succeeded()) {
                 consecutiveFailures = 0;
+                lastApplied = Optional.of(policy.ruleSet());
+                if (eventNanos != -1 && desired.map(p -> p == policy).orElse(false)) {
+                    // Members as of that event are in the kernel now (a later one may be as well).
+                    metrics.membersApplied(Duration.ofNanos(System.nanoTime() - eventNanos));
+                    desiredEventNanos = -1;
+                }
                 boolean wrote = ar.result().restoreInvocations() > 0;
                 if (verifyOnly && wrote) {
                     // It repaired drift: pay for it, so a program fighting us meets the rate limit.

@@ -43,6 +43,11 @@ public final class ReconcilerFirewall implements FirewallSync {
         // Built here rather than with Reconciler.open: /v1/state reads counters through the same dataplane.
         CommandRunner runner = new ProcessCommandRunner();
         if (netns.isPresent()) runner = runner.inNetns(netns.get());
+        return open(runner, backend, families);
+    }
+
+    /** Through {@code runner} (tests: wrappers on PATH that log every call). */
+    public static ReconcilerFirewall open(CommandRunner runner, String backend, Set<Family> families) {
         var dataplane = IptablesDataplane.open(runner, BackendChoice.parse(backend));
         // Verify on the next read: a committed restore is trusted, and the loop schedules a
         // verifying sync shortly after every write (LoopSettings.verifyDelay) instead of reading

@@ -49,6 +49,12 @@ public record ServiceSnapshot(Instant startedAt, String source, BackendInfo back
                 Optional.empty(), Optional.empty(), ready, mustPass, hits);
     }
 
+    /** The policy in force with new members of its dynamic sets: a rejected newer input stays reported. */
+    public ServiceSnapshot withMembers(ActivePolicy p) {
+        return new ServiceSnapshot(startedAt, source, backend, Optional.of(p), applied, lastSync, lastSuccess,
+                problem, sourceGone, ready, mustPass, hits);
+    }
+
     public ServiceSnapshot withProblem(PolicyProblem p) {
         return new ServiceSnapshot(startedAt, source, backend, policy, applied, lastSync, lastSuccess, Optional.of(p),
                 sourceGone, ready, mustPass, hits);

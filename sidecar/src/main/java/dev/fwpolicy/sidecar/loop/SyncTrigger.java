@@ -6,6 +6,8 @@ import java.util.Locale;
 public enum SyncTrigger {
     /** A new policy revision was compiled. */
     POLICY,
+    /** The members of a dynamic set changed (the cluster watches); the rules did not. */
+    MEMBERS,
     /** The periodic read-back that repairs drift when nothing else happened. */
     RESYNC,
     /** {@code POST /v1/sync}. */

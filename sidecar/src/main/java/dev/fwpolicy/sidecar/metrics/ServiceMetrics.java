@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ServiceMetrics implements LoopEvents, LeaseWrites {
     private final MeterRegistry registry;
     private final Timer syncDuration;
+    private final Timer memberUpdates;
     private final Counter syncsOk;
     private final Counter syncsFailed;
     private final AtomicLong rulesDesired = new AtomicLong();
@@ -47,6 +48,11 @@ public final class ServiceMetrics implements LoopEvents, LeaseWrites {
                 .description("Time of a sync: read back, plan, restore, verify")
                 .serviceLevelObjectives(ms(5), ms(10), ms(25), ms(50), ms(100), ms(250), ms(500), ms(1000), ms(2500),
                         ms(5000), ms(10000), ms(30000))
+                .register(registry);
+        this.memberUpdates = Timer.builder("fwpolicy.members.update.duration")
+                .description("Time from a cluster event (pod, namespace, EndpointSlice) seen by the watch to the changed members in the kernel")
+                .serviceLevelObjectives(ms(10), ms(25), ms(50), ms(100), ms(200), ms(500), ms(1000), ms(2500), ms(5000))
+                .publishPercentiles(0.5, 0.99)
                 .register(registry);
         this.syncsOk = syncs("ok");
         this.syncsFailed = syncs("failed");
@@ -126,6 +132,11 @@ public final class ServiceMetrics implements LoopEvents, LeaseWrites {
     @Override
     public void hitsCounted(dev.fwpolicy.sidecar.loop.HitTotals totals) {
         ruleHits.update(totals);
+    }
+
+    @Override
+    public void membersApplied(Duration sinceEvent) {
+        memberUpdates.record(sinceEvent);
     }
 
     @Override

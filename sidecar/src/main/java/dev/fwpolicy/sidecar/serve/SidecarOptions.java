@@ -8,8 +8,8 @@ import dev.fwpolicy.sidecar.http.ApiSettings;
 import dev.fwpolicy.sidecar.loop.LoopSettings;
 import dev.fwpolicy.sidecar.loop.LoopTime;
 import dev.fwpolicy.sidecar.loop.PrimedCompile;
+import dev.fwpolicy.sidecar.source.ClusterFeed;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * How {@code fwpolicy serve} runs, apart from what it syncs (the firewall) and where the policy
@@ -25,19 +25,19 @@ import java.util.function.Supplier;
  * @param guard          the must-pass flows: a policy that would cut one off is refused by reloads and
  *                       {@code POST /v1/check} alike
  * @param ruleMetricsMax the most per-rule hit series in /metrics ({@code --rule-metrics-max})
- * @param cluster        the members of dynamic sets {@code POST /v1/check} compiles with, asked at
- *                       each check: the same supplier the loop's {@code compiler} reads (serve's
- *                       {@code --cluster-state} files; a watch's latest snapshot where one runs)
+ * @param cluster        where dynamic sets' members come from: none, {@code --cluster-state} files, or
+ *                       the cluster watches; the loop's {@code compiler} and {@code POST /v1/check}
+ *                       compile with its {@link ClusterFeed#input()}
  * @param lease          the Lease that tells the cluster what this pod enforces (ConfigMap mode)
  */
 public record SidecarOptions(LoopSettings loop, ApiSettings api, boolean removeOnExit, PrimedCompile compiler,
                              LoopTime time, Compiler checker, LockoutGuard guard, int ruleMetricsMax,
-                             Supplier<ClusterInput> cluster, Optional<LeaseKeeper> lease) {
+                             ClusterFeed cluster, Optional<LeaseKeeper> lease) {
 
     /** Real time, a compiler that starts when the first policy arrives, rules left in force on stop, no cluster. */
     public static SidecarOptions of(LoopSettings loop, ApiSettings api) {
         return new SidecarOptions(loop, api, false, new PrimedCompile(), LoopTime.system(), new Compiler(), LockoutGuard.NONE, 2000,
-                () -> ClusterInput.NONE, Optional.empty());
+                ClusterFeed.fixed(ClusterInput.NONE), Optional.empty());
     }
 
     public SidecarOptions withRemoveOnExit(boolean remove) {
@@ -61,13 +61,13 @@ public record SidecarOptions(LoopSettings loop, ApiSettings api, boolean removeO
         return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, mustPass, ruleMetricsMax, cluster, lease);
     }
 
-    public SidecarOptions withRuleMetricsMax(int max) {
-        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, guard, max, cluster, lease);
+    /** Members of dynamic sets: the loop's compiler must compile with {@code feed.input()}. */
+    public SidecarOptions withCluster(ClusterFeed feed) {
+        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, guard, ruleMetricsMax, feed, lease);
     }
 
-    /** Dynamic sets' members for {@code POST /v1/check}; the loop's compiler must read the same supplier. */
-    public SidecarOptions withCluster(Supplier<ClusterInput> members) {
-        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, guard, ruleMetricsMax, members, lease);
+    public SidecarOptions withRuleMetricsMax(int max) {
+        return new SidecarOptions(loop, api, removeOnExit, compiler, time, checker, guard, max, cluster, lease);
     }
 
     public SidecarOptions withLease(Optional<LeaseKeeper> keeper) {

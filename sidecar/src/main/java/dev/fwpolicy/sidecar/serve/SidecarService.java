@@ -92,8 +92,8 @@ public final class SidecarService {
         var metrics = new ServiceMetrics(registry, options.ruleMetricsMax());
         var events = options.lease().<LoopEvents>map(l -> LoopEvents.both(metrics, l)).orElse(metrics);
         var loop = new ReconcileLoop(firewall, source, options.loop(), events, firewall.backend(), options.compiler(),
-                options.guard(), options.time());
-        var api = new ApiVerticle(loop, options.api(), registry, new PolicyCheck(options.checker(), options.guard(), options.cluster()));
+                options.guard(), options.time(), options.cluster());
+        var api = new ApiVerticle(loop, options.api(), registry, new PolicyCheck(options.checker(), options.guard(), options.cluster()::input));
         var service = new SidecarService(vertx, firewall, loop, api, options.removeOnExit(), options.lease());
         // The API first, so /healthz and /v1/status answer while the first policy loads.
         return vertx.deployVerticle(api)

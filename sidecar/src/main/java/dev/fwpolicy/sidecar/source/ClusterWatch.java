@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 
 /**
  * Keeps a {@link ClusterSnapshot} current from fabric8 informers, one per {@link WatchKey} of
@@ -43,7 +42,9 @@ public final class ClusterWatch {
     private final KubernetesClient client;
     private final ApiServerHealth apiServer;
     private Context context;
-    private Consumer<ClusterSnapshot> changes = s -> {};
+    private Listener changes = (s, t) -> {};
+    /** {@link System#nanoTime()} of the first event since the last rebuild was queued. */
+    private long firstEventNanos;
     /** Replaced (never changed in place) on the context; read from any thread by {@link #health()}. */
     private volatile Map<WatchKey, Watched<?>> active = Map.of();
     private boolean rebuildQueued;
@@ -56,8 +57,15 @@ public final class ClusterWatch {
         this.apiServer = apiServer;
     }
 
+    /** Where changed snapshots go. */
+    @FunctionalInterface
+    public interface Listener {
+        /** @param firstEventNanos {@link System#nanoTime()} of the first event this snapshot carries */
+        void changed(ClusterSnapshot snapshot, long firstEventNanos);
+    }
+
     /** Binds the watch to the caller's context (changes are delivered there); informers start with {@link #plan}. */
-    public Future<Void> start(Vertx vertx, Consumer<ClusterSnapshot> changes) {
+    public Future<Void> start(Vertx vertx, Listener changes) {
         this.context = vertx.getOrCreateContext();
         this.changes = changes;
         return Future.succeededFuture();
@@ -145,16 +153,20 @@ public final class ClusterWatch {
 
     /** From fabric8's threads: one rebuild on the context, however many events arrive before it runs. */
     private void changed() {
+        long now = System.nanoTime();
         synchronized (this) {
             if (rebuildQueued) return;
             rebuildQueued = true;
+            firstEventNanos = now;
         }
         context.runOnContext(v -> rebuild());
     }
 
     private void rebuild() {
+        long eventNanos;
         synchronized (this) {
             rebuildQueued = false;
+            eventNanos = firstEventNanos;
         }
         var watched = active;
         if (watched.isEmpty() || !watched.values().stream().allMatch(w -> w.informer.hasSynced())) return;
@@ -175,7 +187,7 @@ public final class ClusterWatch {
         if (last.equals(Optional.of(snapshot))) return;
         last = Optional.of(snapshot);
         lastChangeAt = Optional.of(Instant.now());
-        changes.accept(snapshot);
+        changes.changed(snapshot, eventNanos);
     }
 
     private static <T> List<T> values(TreeMap<String, Versioned> objects, Class<T> type) {

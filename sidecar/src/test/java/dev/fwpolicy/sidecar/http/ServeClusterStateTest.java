@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,10 +33,10 @@ class ServeClusterStateTest {
     @Test
     void theLoopAndTheApiCompileWithTheSnapshotsMembers() throws Exception {
         var snapshot = ClusterStateFiles.read(Path.of("../examples/cluster-state/shop.json"));
-        Supplier<ClusterInput> cluster = () -> ClusterInput.of(snapshot, "shop");
+        var cluster = dev.fwpolicy.sidecar.source.ClusterFeed.fixed(ClusterInput.of(snapshot, "shop"));
         var compiler = new Compiler();
         var options = SidecarOptions.of(ServiceHarness.fastLoop(), new ApiSettings("127.0.0.1", 0, Optional.empty(), 1 << 20))
-                .withCompiler(compiler, new PrimedCompile(sources -> compiler.compile(sources, cluster.get())))
+                .withCompiler(compiler, new PrimedCompile(sources -> compiler.compile(sources, cluster.input())))
                 .withCluster(cluster);
         var sources = PolicyInputs.read(List.of(SHOP));
         try (var svc = new ServiceHarness(new FakeFirewall(), v -> new ManualSource(sources), options)) {

@@ -54,7 +54,7 @@ class ClusterWatchTest {
 
     private void watch(io.fabric8.kubernetes.client.KubernetesClient client, MemberSource... sources) {
         watch = new ClusterWatch(client, health);
-        watch.start(vertx, seen::add);
+        watch.start(vertx, (snapshot, t) -> seen.add(snapshot));
         watch.plan(WatchPlan.of(List.of(sources)));
     }
 
@@ -97,8 +97,8 @@ class ClusterWatchTest {
         api.namespace("other", Map.of("team", "shop"));                      // the namespace joins the team
         await().atMost(WAIT).until(() -> members(BY_TEAM).equals(List.of("10.2.0.9 (other/frontend-9)")));
 
-        api.slice("shop", "api", "10.1.0.10");
-        await().atMost(WAIT).until(() -> members(API).equals(List.of("10.1.0.10")));
+        api.slice("shop", "api", "10.1.0.10", "10.1.0.11");
+        await().atMost(WAIT).until(() -> members(API).equals(List.of("10.1.0.10", "10.1.0.11")));
     }
 
     @Test

@@ -52,6 +52,8 @@ public final class FakeFirewall implements FirewallSync {
     private volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
     public volatile Optional<String> failWith = Optional.empty();
     public volatile Optional<String> appliedRevision = Optional.empty();
+    /** The rule set the last successful sync was asked for (its kernel sets' members included). */
+    public volatile Optional<RuleSet> lastSynced = Optional.empty();
 
     @Override
     public BackendInfo backend() {
@@ -73,6 +75,7 @@ public final class FakeFirewall implements FirewallSync {
                 kernel.clear();
                 desired.allRules().forEach(r -> kernel.add(line(r)));
                 appliedRevision = Optional.of(desired.revision());
+                lastSynced = Optional.of(desired);
                 var c = plan.counts();
                 return new SyncResult(new SyncCounts(c.added(), c.removed(), c.moved(), c.repaired(), c.unchanged()),
                         plan.isEmpty() ? SyncResult.none() : plan.countsByStatus(), plan.isEmpty() ? 0 : 1, kernel.size(),

@@ -69,8 +69,15 @@ public final class ServiceHarness implements AutoCloseable {
 
     public ServiceHarness(FirewallSync firewall, java.util.function.Function<Vertx, PolicySource> sourceFactory,
                           SidecarOptions options) {
+        this(firewall, sourceFactory, (java.util.function.Function<Vertx, SidecarOptions>) v -> options);
+    }
+
+    /** Options that need the service's Vert.x instance (a cluster watch's Kubernetes client shares it). */
+    public ServiceHarness(FirewallSync firewall, java.util.function.Function<Vertx, PolicySource> sourceFactory,
+                          java.util.function.Function<Vertx, SidecarOptions> optionsFactory) {
         this.firewall = firewall;
         this.source = sourceFactory.apply(vertx);
+        var options = optionsFactory.apply(vertx);
         try {
             this.service = SidecarService.start(vertx, registry, firewall, source, options)
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
