@@ -40,7 +40,7 @@ final class SetResolver {
     private final Map<String, Resolved<?>> resolved = new HashMap<>();
     private final ClusterMembers cluster;
     /** The dynamic sets met while resolving the current expression (through nested sets too). */
-    private java.util.LinkedHashSet<DynamicMembers> gathering = new java.util.LinkedHashSet<>();
+    private Gathered gathering = new Gathered();
     private int height;
     private int references;
     private boolean budgetReported;
@@ -62,12 +62,12 @@ final class SetResolver {
         if (addresses instanceof NegatedAddresses n) return addresses(n.inner()).map(ResolvedAddresses::negate);
         var set = (AddressSet) addresses;
         var outer = gathering;
-        gathering = new java.util.LinkedHashSet<>();
+        gathering = new Gathered();
         Optional<List<Cidr>> cidrs;
         List<DynamicMembers> dynamic;
         try {
             cidrs = addressMembers(set.members());
-            dynamic = List.copyOf(gathering);
+            dynamic = gathering.list();
         } finally {
             gathering = outer;
         }
@@ -184,19 +184,19 @@ final class SetResolver {
         int outerHeight = height;
         height = 0;
         var outerGathering = gathering;
-        gathering = new java.util.LinkedHashSet<>();
+        gathering = new Gathered();
         try {
             var members = body.get();
             height += 1;
             if (members.isPresent()) {
                 var normalised = normalize.apply(members.get());
-                resolved.put(name, new Resolved<>(normalised, height, List.copyOf(gathering)));
+                resolved.put(name, new Resolved<>(normalised, height, gathering.list()));
                 return Optional.of(normalised);
             }
             return members;
         } finally {
             height = Math.max(outerHeight, height);
-            outerGathering.addAll(gathering);
+            outerGathering.addAll(gathering.list());
             gathering = outerGathering;
             resolving.pop();
         }
@@ -204,5 +204,27 @@ final class SetResolver {
 
     private static String article(String kind) {
         return (kind.startsWith("a") ? "an " : "a ") + kind;
+    }
+
+    /**
+     * Dynamic sets in the order met, each once. By identity: {@link ClusterMembers} gives one
+     * instance per declaration, and hashing a record of 10,000 members at every reference would
+     * make each use of a big dynamic set cost as much as its members.
+     */
+    private static final class Gathered {
+        private final List<DynamicMembers> list = new ArrayList<>();
+        private final java.util.Set<DynamicMembers> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+        void add(DynamicMembers d) {
+            if (seen.add(d)) list.add(d);
+        }
+
+        void addAll(List<DynamicMembers> all) {
+            for (var d : all) add(d);
+        }
+
+        List<DynamicMembers> list() {
+            return List.copyOf(list);
+        }
     }
 }

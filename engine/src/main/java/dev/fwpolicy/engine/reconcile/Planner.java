@@ -92,18 +92,19 @@ public final class Planner {
         String name = chain.name();
         List<CompiledRule> want = chain.rules();
         Optional<KernelChain> kernel = actual.chain(name);
+        List<String> wantSpecs = RuleSpecs.of(chain);
         if (kernel.isEmpty()) {
             declares.add(new PlanOp.DeclareChain(name));
             drift.add(new Drift(DriftStatus.MISSING_CHAIN, family, name, Optional.empty(), Optional.empty(), Optional.empty()));
-            for (CompiledRule r : want) {
-                ownedOps.add(new PlanOp.AppendRule(name, RuleSpecs.spec(r)));
+            for (int i = 0; i < want.size(); i++) {
+                CompiledRule r = want.get(i);
+                ownedOps.add(new PlanOp.AppendRule(name, wantSpecs.get(i)));
                 drift.add(missing(DriftStatus.MISSING, r));
                 written.put(r.id(), r);
             }
             return;
         }
         var index = new DesiredIndex(name, want);
-        List<String> wantSpecs = RuleSpecs.of(chain);
         List<KernelRule> have = kernel.get().rules();
         int[] desiredIndex = new int[have.size()];
         boolean[] good = new boolean[have.size()];
@@ -172,8 +173,9 @@ public final class Planner {
         if (cost == 0) return;
         if (cost > 1 + want.size()) {
             declares.add(new PlanOp.DeclareChain(name));
-            for (CompiledRule r : want) {
-                ownedOps.add(new PlanOp.AppendRule(name, RuleSpecs.spec(r)));
+            for (int i = 0; i < want.size(); i++) {
+                CompiledRule r = want.get(i);
+                ownedOps.add(new PlanOp.AppendRule(name, wantSpecs.get(i)));
                 written.put(r.id(), r);
             }
             return;

@@ -29,9 +29,57 @@ public record RuleHit(CompiledRule rule, Counters counters, Counters retired) {
      */
     public static List<RuleHit> of(RuleSet desired, KernelView view) {
         if (view.tables().isEmpty() || view.tables().values().stream().anyMatch(t -> !t.counters().read())) return List.of();
-        Map<String, CompiledRule> byId = desired.byId();
+        boolean quiet = view.tables().keySet().stream().allMatch(f -> view.plan().family(f).map(FamilyPlan::isEmpty).orElse(false));
+        if (quiet) {
+            var fast = quiet(desired, view);
+            if (fast.isPresent()) return fast.get();
+        }
+        var byId = desired.byId();
         Map<String, Counters> sums = new HashMap<>();
         Map<String, Counters> retired = new HashMap<>();
+        collect(byId, view, sums, retired);
+        var out = new ArrayList<RuleHit>(byId.size());
+        for (var rule : byId.values()) {
+            out.add(new RuleHit(rule, sums.getOrDefault(rule.id(), Counters.ZERO), retired.getOrDefault(rule.id(), Counters.ZERO)));
+        }
+        return out;
+    }
+
+    /**
+     * A quiet sync (the usual one): the kernel holds each owned chain exactly as desired, so each
+     * rule's counters are read by position, without a map of every identity; a jump is looked for
+     * in its built-in chain, among other programs' rules. Empty if the tables are not that exact.
+     */
+    private static java.util.Optional<List<RuleHit>> quiet(RuleSet desired, KernelView view) {
+        var out = new ArrayList<RuleHit>(desired.ruleCount());
+        for (var jump : desired.jumps()) {
+            var table = view.tables().get(jump.family());
+            if (table == null) continue;
+            var chain = table.chains().get(jump.chain());
+            if (chain == null) return java.util.Optional.empty();
+            var sum = Counters.ZERO;
+            for (var k : chain.rules()) {
+                if (k.id().filter(jump.id()::equals).isPresent()) sum = sum.plus(table.counters().of(k).orElse(Counters.ZERO));
+            }
+            out.add(new RuleHit(jump, sum, Counters.ZERO));
+        }
+        for (var c : desired.chains()) {
+            var table = view.tables().get(c.family());
+            if (table == null) continue;
+            var chain = table.chains().get(c.name());
+            if (chain == null || chain.rules().size() != c.rules().size()) return java.util.Optional.empty();
+            var counters = table.counters().chain(c.name());
+            for (int i = 0; i < c.rules().size(); i++) {
+                var r = c.rules().get(i);
+                var k = chain.rules().get(i);
+                if (k.id().isEmpty() || !k.id().get().equals(r.id())) return java.util.Optional.empty();
+                out.add(new RuleHit(r, counters.isPresent() ? counters.get().of(i + 1) : Counters.ZERO, Counters.ZERO));
+            }
+        }
+        return java.util.Optional.of(out);
+    }
+
+    private static void collect(Map<String, CompiledRule> byId, KernelView view, Map<String, Counters> sums, Map<String, Counters> retired) {
         for (KernelTable table : view.tables().values()) {
             Set<String> rewritten = new HashSet<>();
             view.plan().family(table.family()).ifPresent(fp -> fp.ops().forEach(op -> {
@@ -56,10 +104,5 @@ public record RuleHit(CompiledRule rule, Counters counters, Counters retired) {
                 retired.merge(rule.id(), table.counters().of(d.kernel().get()).orElse(Counters.ZERO), Counters::plus);
             }
         }
-        var out = new ArrayList<RuleHit>(byId.size());
-        for (var rule : byId.values()) {
-            out.add(new RuleHit(rule, sums.getOrDefault(rule.id(), Counters.ZERO), retired.getOrDefault(rule.id(), Counters.ZERO)));
-        }
-        return out;
     }
 }

@@ -40,8 +40,8 @@ public final class CompareCommand implements Callable<Integer> {
     OutputFormat format;
 
     @Option(names = "--fail-on", paramLabel = "opened|closed|any",
-            description = {"Exit 1 when a class of packets is allowed now and was not (opened), was allowed and is not",
-                "(closed), or when any verdict differs (any, deny and reject swapped included)."})
+            description = {"Exit 1 when some packets are allowed now and were not (opened),",
+                "were allowed and are not (closed), or get any other verdict (any)."})
     FailOn failOn;
 
     enum FailOn {

@@ -28,10 +28,12 @@ final class HitLedger {
     private final Instant since;
     private final Map<String, Entry> entries = new HashMap<>();
     private HitTotals totals;
+    private long generation;
 
     private static final class Entry {
         Counters base = Counters.ZERO;
         Counters last;
+        long generation;
         final Counters start;
 
         Entry(Counters first) {
@@ -48,26 +50,27 @@ final class HitLedger {
     /** One sync's first read-back; rules no longer desired are forgotten. Empty {@code hits}: not read, nothing changes. */
     HitTotals update(List<RuleHit> hits, Instant readAt) {
         if (hits.isEmpty()) return totals;
+        generation++;
         var rules = new ArrayList<HitTotals.Rule>(hits.size());
-        var seen = new HashMap<String, Entry>(hits.size() * 2);
         for (RuleHit h : hits) {
             var e = entries.get(h.rule().id());
             if (e == null) {
                 e = new Entry(h.counters());
+                entries.put(h.rule().id(), e);
             } else {
                 if (h.counters().below(e.last)) e.base = e.base.plus(e.last);
                 e.last = h.counters();
             }
+            e.generation = generation;
             if (!h.retired().equals(Counters.ZERO)) {
                 e.base = e.base.plus(h.retired());
                 e.last = e.last.minus(h.retired());
             }
-            seen.put(h.rule().id(), e);
             var total = e.base.plus(e.last);
             rules.add(new HitTotals.Rule(h.rule(), total, total.minus(e.start)));
         }
-        entries.clear();
-        entries.putAll(seen);
+        // Updated in place: a rule set that did not change leaves nothing to forget.
+        if (entries.size() != hits.size()) entries.values().removeIf(e -> e.generation != generation);
         totals = new HitTotals(since, Optional.of(readAt), rules);
         return totals;
     }
