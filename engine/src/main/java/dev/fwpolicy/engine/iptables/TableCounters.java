@@ -43,26 +43,70 @@ public final class TableCounters {
         return new Builder();
     }
 
-    /** Collects counters line by line, in the order the tool prints the rules of each chain. */
+    /**
+     * A chain's counters by position, for a caller that reads a whole chain (rule hits): one map
+     * lookup per chain rather than per rule. Empty when not read or the chain printed no rule.
+     */
+    public Optional<ChainCounters> chain(String name) {
+        long[] values = byChain.get(name);
+        return values == null ? Optional.empty() : Optional.of(new ChainCounters(values));
+    }
+
+    /** One chain's counters; {@link #of(int)} takes the 1-based rule number. */
+    public static final class ChainCounters {
+        private final long[] values;
+
+        private ChainCounters(long[] values) {
+            this.values = values;
+        }
+
+        public int size() {
+            return values.length / 2;
+        }
+
+        public Counters of(int position) {
+            int i = 2 * (position - 1);
+            if (i < 0 || i + 1 >= values.length) return Counters.ZERO;
+            return new Counters(values[i], values[i + 1]);
+        }
+    }
+
+    /**
+     * Collects counters line by line, in the order the tool prints the rules of each chain. A
+     * chain's rules come together: the current chain's array is kept at hand, not looked up per rule.
+     */
     public static final class Builder {
         private final Map<String, long[]> byChain = new HashMap<>();
         private final Map<String, Integer> sizes = new HashMap<>();
+        private String current;
+        private long[] values;
+        private int size;
 
         public void add(String chain, long packets, long bytes) {
-            int n = sizes.getOrDefault(chain, 0);
-            long[] values = byChain.get(chain);
-            if (values == null || values.length < 2 * n + 2) {
-                values = java.util.Arrays.copyOf(values == null ? new long[0] : values, Math.max(8, 4 * n + 4));
-                byChain.put(chain, values);
+            if (!chain.equals(current)) {
+                park();
+                current = chain;
+                values = byChain.get(chain);
+                size = sizes.getOrDefault(chain, 0);
+                if (values == null) values = new long[64];
             }
-            values[2 * n] = packets;
-            values[2 * n + 1] = bytes;
-            sizes.put(chain, n + 1);
+            if (values.length < 2 * size + 2) values = java.util.Arrays.copyOf(values, 4 * size + 4);
+            values[2 * size] = packets;
+            values[2 * size + 1] = bytes;
+            size++;
+        }
+
+        private void park() {
+            if (current == null) return;
+            byChain.put(current, values);
+            sizes.put(current, size);
         }
 
         public TableCounters build() {
+            park();
+            current = null;
             var trimmed = new HashMap<String, long[]>();
-            byChain.forEach((chain, values) -> trimmed.put(chain, java.util.Arrays.copyOf(values, 2 * sizes.get(chain))));
+            byChain.forEach((chain, v) -> trimmed.put(chain, java.util.Arrays.copyOf(v, 2 * sizes.get(chain))));
             return new TableCounters(Collections.unmodifiableMap(trimmed), true);
         }
     }

@@ -68,11 +68,12 @@ public record RuleHit(CompiledRule rule, Counters counters, Counters retired) {
             if (table == null) continue;
             var chain = table.chains().get(c.name());
             if (chain == null || chain.rules().size() != c.rules().size()) return java.util.Optional.empty();
+            var counters = table.counters().chain(c.name());
             for (int i = 0; i < c.rules().size(); i++) {
                 var r = c.rules().get(i);
                 var k = chain.rules().get(i);
                 if (k.id().isEmpty() || !k.id().get().equals(r.id())) return java.util.Optional.empty();
-                out.add(new RuleHit(r, table.counters().of(c.name(), i + 1).orElse(Counters.ZERO), Counters.ZERO));
+                out.add(new RuleHit(r, counters.isPresent() ? counters.get().of(i + 1) : Counters.ZERO, Counters.ZERO));
             }
         }
         return java.util.Optional.of(out);

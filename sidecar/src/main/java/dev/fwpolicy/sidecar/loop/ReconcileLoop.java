@@ -277,7 +277,15 @@ public final class ReconcileLoop extends VerticleBase {
         }
         var ruleSet = result.ruleSet().get();
         var follows = ClusterFeed.followedBy(ruleSet);
-        boolean covered = cluster.follow(follows);
+        // While a new policy waits for its informers, the one in force keeps its own (an informer
+        // that cannot list, say for want of RBAC, must not freeze the members in force): watch both.
+        var watchFor = follows;
+        if (isNew && desired.isPresent()) {
+            var both = new java.util.HashSet<>(follows);
+            both.addAll(ClusterFeed.followedBy(desired.get().ruleSet()));
+            watchFor = Set.copyOf(both);
+        }
+        boolean covered = cluster.follow(watchFor);
         if (!follows.isEmpty() && !(covered && membersKnown)) {
             // Its dynamic sets would be empty only because the watches have not listed yet: the
             // rules in force stay until they have (the feed says so, and this compiles again).
@@ -296,6 +304,8 @@ public final class ReconcileLoop extends VerticleBase {
         if (isNew) {
             pendingLoad = Optional.empty();
             adoptedLoad = Optional.of(loaded);
+            // The policy it replaces needs its informers no longer.
+            if (!watchFor.equals(follows)) cluster.follow(follows);
         }
         if (sameRevision && !sameMembers && !isNew) {
             // Only members moved: the rules and their identities are the same, the sets are not.
@@ -424,7 +434,10 @@ public final class ReconcileLoop extends VerticleBase {
         var policy = desired.get();
         // Drift is what changed in the kernel while the policy (and its members) stayed the same.
         boolean policyUnchanged = lastApplied.map(r -> r == policy.ruleSet()).orElse(false);
+        // This sync applies every cluster event the policy's members carry: it, and only it, is
+        // timed for them (a newer event folded into a later compile waits for the next sync).
         long eventNanos = desiredEventNanos;
+        desiredEventNanos = -1;
         syncing = true;
         idle = Promise.promise();
         long startNanos = time.nanoTime();
@@ -450,15 +463,13 @@ public final class ReconcileLoop extends VerticleBase {
                 LOG.log(Level.ERROR, "sync (" + record.trigger() + ") of revision " + policy.revision()
                         + " failed; the rules of the last successful sync stay in force", ar.cause());
                 scheduleRetry();
+                // Not in the kernel yet: the next sync is timed from that event (the oldest still pending).
+                if (eventNanos != -1 && (desiredEventNanos == -1 || eventNanos - desiredEventNanos < 0)) desiredEventNanos = eventNanos;
             }
             if (ar.succeeded()) {
                 consecutiveFailures = 0;
                 lastApplied = Optional.of(policy.ruleSet());
-                if (eventNanos != -1 && desired.map(p -> p == policy).orElse(false)) {
-                    // Members as of that event are in the kernel now (a later one may be as well).
-                    metrics.membersApplied(Duration.ofNanos(System.nanoTime() - eventNanos));
-                    desiredEventNanos = -1;
-                }
+                if (eventNanos != -1) metrics.membersApplied(Duration.ofNanos(System.nanoTime() - eventNanos));
                 boolean wrote = ar.result().restoreInvocations() > 0;
                 if (verifyOnly && wrote) {
                     // It repaired drift: pay for it, so a program fighting us meets the rate limit.

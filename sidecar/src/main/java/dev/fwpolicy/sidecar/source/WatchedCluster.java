@@ -22,7 +22,6 @@ public final class WatchedCluster implements ClusterFeed {
     private WatchPlan plan = WatchPlan.NONE;
     /** The snapshot of the plan in force, once every informer of it has listed. */
     private volatile Optional<ClusterSnapshot> current = Optional.empty();
-    private LongConsumer changed = t -> {};
 
     public WatchedCluster(ClusterWatch watch, String ownNamespace) {
         this.watch = watch;
@@ -36,7 +35,6 @@ public final class WatchedCluster implements ClusterFeed {
 
     @Override
     public Future<Void> start(Vertx vertx, LongConsumer changed) {
-        this.changed = changed;
         return watch.start(vertx, (snapshot, eventNanos) -> {
             current = Optional.of(snapshot);
             changed.accept(eventNanos);
