@@ -33,6 +33,22 @@ final class SaveText {
         return from;
     }
 
+    /**
+     * One counter of a {@code [packets:bytes]} prefix, digits only (contentStart checked them).
+     * The kernel's counters are unsigned 64-bit: a value past {@link Long#MAX_VALUE} (an
+     * exabyte count no rule reaches, but a read-back may print) is held at the maximum rather
+     * than read as a negative number. More digits than 64 bits hold is no counter the kernel
+     * prints: -1, which callers treat as a read-back they do not understand.
+     */
+    static long counter(String text, int from, int to) {
+        try {
+            long value = Long.parseUnsignedLong(text, from, to, 10);
+            return value < 0 ? Long.MAX_VALUE : value;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     /** Where a line's content ends: before a chain header's {@code  [p:b]} (legacy prints them even without -c). */
     static int contentEnd(String text, int from, int to) {
         if (to - from < 6 || text.charAt(from) != ':' || text.charAt(to - 1) != ']') return to;
@@ -80,7 +96,10 @@ final class SaveText {
                         lastChain = text.substring(start + 3, space);
                     }
                     int colon = text.indexOf(':', from);
-                    counters.add(lastChain, Long.parseLong(text, from + 1, colon, 10), Long.parseLong(text, colon + 1, start - 2, 10));
+                    long packets = counter(text, from + 1, colon);
+                    long bytes = counter(text, colon + 1, start - 2);
+                    if (packets < 0 || bytes < 0) return Optional.empty();
+                    counters.add(lastChain, packets, bytes);
                 }
             }
             from = end + 1;

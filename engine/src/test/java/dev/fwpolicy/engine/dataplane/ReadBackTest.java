@@ -94,6 +94,21 @@ class ReadBackTest {
     }
 
     @Test
+    void countersAreUnsigned64BitAndMoreDigitsAreAnError() {
+        // The kernel's counters are u64: past Long.MAX_VALUE is held at the maximum, not negative.
+        var t = SaveParser.parse(Family.V4, "filter", SAVE.replace("-A INPUT -s", "[18446744073709551615:9223372036854775807] -A INPUT -s"), true);
+        assertThat(t.counters().of(t.chain("INPUT").orElseThrow().rules().get(0))).contains(new Counters(Long.MAX_VALUE, Long.MAX_VALUE));
+        // More than 64 bits (found by the read-back fuzz target): a read-back error, not a NumberFormatException.
+        String huge = SAVE.replace("-A INPUT -s", "[5:" + "3".repeat(40) + "] -A INPUT -s");
+        assertThatThrownBy(() -> SaveParser.parse(Family.V4, "filter", huge, true))
+                .isInstanceOf(ReadBackException.class).hasMessageContaining("larger than 64 bits");
+        // The re-read shortcut does not take it either; the full parse then reports it.
+        var first = SaveParser.parse(Family.V4, "filter", counted(SAVE, 1), true);
+        assertThat(first.reread(counted(SAVE, 1).replace("[1:100] -A INPUT -s", "[1:" + "3".repeat(40) + "] -A INPUT -s"),
+                java.util.List.of(), true)).isEmpty();
+    }
+
+    @Test
     void incompatibleTableIsAnErrorNotAnEmptyTable() {
         assertThatThrownBy(() -> SaveParser.parse(Family.V4, "filter", "# Table `filter' is incompatible, use 'nft' tool.\n"))
                 .isInstanceOf(ReadBackException.class).hasMessageContaining("incompatible");
