@@ -1,5 +1,6 @@
 package dev.fwpolicy.engine.compare;
 
+import dev.fwpolicy.engine.eval.DecidingRule;
 import dev.fwpolicy.engine.ir.CompiledRule;
 import dev.fwpolicy.engine.vocabulary.Verdict;
 import java.util.Optional;
@@ -11,22 +12,13 @@ import java.util.Optional;
  */
 public record Outcome(Verdict verdict, Optional<CompiledRule> rule) {
 
-    /** {@code file:line:col} of the deciding statement, as {@link dev.fwpolicy.engine.eval.Decision#location} says it. */
+    /** {@code file:line:col} of the deciding statement, worded as {@code eval} words it. */
     public String location() {
-        return rule.map(r -> r.origin().span().line() > 0 ? r.origin().span().location() : "<implicit>")
-                .orElseGet(() -> "<" + builtinPolicy() + ">");
+        return DecidingRule.location(verdict, rule);
     }
 
     /** The deciding statement as written. */
     public String text() {
-        return rule.map(r -> r.origin().text()).orElseGet(this::builtinPolicy);
-    }
-
-    private String builtinPolicy() {
-        return "built-in chain policy " + switch (verdict) {
-            case ALLOW -> "ACCEPT";
-            case DENY -> "DROP";
-            case REJECT -> "REJECT";
-        };
+        return DecidingRule.text(verdict, rule);
     }
 }

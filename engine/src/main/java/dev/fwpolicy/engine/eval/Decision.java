@@ -31,17 +31,13 @@ public record Decision(Flow flow, Verdict verdict, Optional<CompiledRule> rule, 
     public Optional<String> auditText() {
         if (audit.isEmpty()) return Optional.empty();
         var parts = audit.stream().map(r -> "would " + r.origin().audited().orElseThrow().keyword() + " by "
-                + (r.origin().span().line() > 0 ? r.origin().span().location() : "<implicit>")).toList();
+                + DecidingRule.location(r)).toList();
         return Optional.of("audit: " + String.join("; ", parts));
     }
 
     /** What decides when no rule did: the built-in chain's own policy. */
     public String builtinPolicy() {
-        return "built-in chain policy " + switch (verdict) {
-            case ALLOW -> "ACCEPT";
-            case DENY -> "DROP";
-            case REJECT -> "REJECT";
-        };
+        return DecidingRule.builtinPolicy(verdict);
     }
 
     public Decision {
@@ -55,13 +51,12 @@ public record Decision(Flow flow, Verdict verdict, Optional<CompiledRule> rule, 
 
     /** {@code file:line:col} of the deciding statement, or what decided when nothing written did. */
     public String location() {
-        return rule.map(r -> r.origin().span().line() > 0 ? r.origin().span().location() : "<implicit>")
-                .orElseGet(() -> "<" + builtinPolicy() + ">");
+        return DecidingRule.location(verdict, rule);
     }
 
     /** The deciding statement as written. */
     public String text() {
-        return rule.map(r -> r.origin().text()).orElseGet(this::builtinPolicy);
+        return DecidingRule.text(verdict, rule);
     }
 
     /** Rules that matched on the way (jumps, logs and the deciding rule), in order. */

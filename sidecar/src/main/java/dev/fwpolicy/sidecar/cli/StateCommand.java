@@ -1,5 +1,6 @@
 package dev.fwpolicy.sidecar.cli;
 
+import dev.fwpolicy.engine.eval.DecidingRule;
 import dev.fwpolicy.engine.reconcile.Drift;
 import dev.fwpolicy.engine.reconcile.DriftStatus;
 import dev.fwpolicy.sidecar.json.DriftJson;
@@ -57,7 +58,7 @@ public final class StateCommand implements Callable<Integer> {
                     var counters = view.counters(d);
                     out.printf("%-13s %-4s %-22s %4s  %-16s  %-28s %10s %12s  %s%n", d.status().label(), d.family().label(), d.chain(),
                             d.position() == 0 ? "-" : Integer.toString(d.position()), d.id().orElse("-"),
-                            d.desired().map(r -> r.origin().span().line() > 0 ? r.origin().span().location() : "<implicit>").orElse("-"),
+                            d.desired().map(DecidingRule::location).orElse("-"),
                             counters.map(c -> Long.toString(c.packets())).orElse("-"),
                             counters.map(c -> Long.toString(c.bytes())).orElse("-"), d.line());
                 }
@@ -92,7 +93,7 @@ public final class StateCommand implements Callable<Integer> {
         out.printf("%-16s  %-4s %-22s  %-28s  %s%n", "ID", "FAM", "CHAIN", "SOURCE", "STATEMENT");
         for (var r : unhit) {
             out.printf("%-16s  %-4s %-22s  %-28s  %s%n", r.id(), r.family().label(), r.chain(),
-                    r.origin().span().line() > 0 ? r.origin().span().location() : "<implicit>", r.origin().text());
+                    DecidingRule.location(r), r.origin().text());
         }
         out.printf("coverage: %d of %d rule(s) hit, %d never hit (kernel counters: since each rule was written or zeroed)%n",
                 rules.size() - unhit.size(), rules.size(), unhit.size());

@@ -1,5 +1,6 @@
 package dev.fwpolicy.sidecar.json;
 
+import dev.fwpolicy.engine.eval.DecidingRule;
 import dev.fwpolicy.engine.iptables.RuleSpecs;
 import dev.fwpolicy.engine.eval.Decision;
 import dev.fwpolicy.engine.eval.Flow;
@@ -26,7 +27,7 @@ public final class DecisionJson {
             var audit = new JsonArray();
             for (var r : d.audit()) {
                 audit.add(new JsonObject().put("verdict", r.origin().audited().orElseThrow().keyword())
-                        .put("location", r.origin().span().line() > 0 ? r.origin().span().location() : "<implicit>")
+                        .put("location", DecidingRule.location(r))
                         .put("text", r.origin().text()).put("rule", rule(r)));
             }
             json.put("audit", audit);
