@@ -34,9 +34,7 @@ final class Targets {
 
     /** {@code "fwp audit <policy> "}: what an audited policy (or {@code default}) would have refused. */
     static String auditPrefix(String policy) {
-        String prefix = "fwp audit " + policy;
-        if (prefix.length() > LOG_PREFIX_MAX - 1) prefix = prefix.substring(0, LOG_PREFIX_MAX - 1);
-        return prefix + " ";
+        return logPrefix("audit " + policy);
     }
 
     /** {@code "fwp <policy> "}: names the policy in the kernel log without tying the rule's hash to a line number. */
